@@ -1,0 +1,81 @@
+package io.agentgovernor.quota;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A quota laid out for the compliance check on the hot path: built-in limits in an array indexed
+ * by {@link Resource#index()}, custom ones in a small map. {@link #check} costs one comparison per
+ * limit and allocates nothing while the agent complies.
+ */
+public final class CompiledQuota {
+
+  private final Quota quota;
+  private final Limit[] builtIn = new Limit[Resource.BUILT_IN_COUNT];
+  private final Map<String, Limit> custom = new LinkedHashMap<>();
+
+  public CompiledQuota(Quota quota) {
+    this.quota = quota;
+    quota.limits().forEach((name, limit) -> {
+      Resource r = Resource.resolve(name, limit.custom());
+      if (r.isCustom()) {
+        custom.put(name, limit);
+      } else {
+        builtIn[r.index()] = limit;
+      }
+    });
+  }
+
+  public Quota quota() {
+    return quota;
+  }
+
+  /** The limit on a built-in resource, or null. */
+  public Limit limit(Resource resource) {
+    return resource.isCustom() ? custom.get(resource.name()) : builtIn[resource.index()];
+  }
+
+  /**
+   * Checks measured usage against every limit.
+   *
+   * @param builtInUsage usage of the built-in resources, indexed by {@link Resource#index()}; a
+   *     shorter array counts the missing resources as zero
+   * @param customUsage usage of custom resources by name, or null
+   * @return the violations, the worst kind per resource; an immutable empty list (nothing
+   *     allocated) when the agent complies
+   */
+  public List<Violation> check(double[] builtInUsage, Map<String, Double> customUsage) {
+    List<Violation> violations = null;
+    Limit[] limits = builtIn;
+    int n = Math.min(limits.length, builtInUsage.length);
+    for (int i = 0; i < n; i++) {
+      Limit limit = limits[i];
+      if (limit != null && builtInUsage[i] > limit.soft()) {
+        violations = add(violations, Resource.ofIndex(i), limit, builtInUsage[i]);
+      }
+    }
+    if (customUsage != null && !custom.isEmpty()) {
+      for (Map.Entry<String, Limit> e : custom.entrySet()) {
+        Double used = customUsage.get(e.getKey());
+        if (used != null && used > e.getValue().soft()) {
+          violations = add(violations, Resource.resolve(e.getKey(), true), e.getValue(), used);
+        }
+      }
+    }
+    return violations == null ? List.of() : violations;
+  }
+
+  private static List<Violation> add(List<Violation> violations, Resource resource, Limit limit, double used) {
+    ViolationKind kind = limit.classify(used);
+    double threshold = switch (kind) {
+      case BURST -> limit.burst();
+      case HARD -> limit.hard();
+      default -> limit.soft();
+    };
+    List<Violation> list = violations == null ? new ArrayList<>(2) : violations;
+    list.add(new Violation(resource, kind, used, threshold));
+    return list;
+  }
+}
