@@ -108,6 +108,14 @@ public final class Json {
     throw GovernorException.invalid(path(path, field) + " must be true or false");
   }
 
+  /**
+   * A number for output: whole amounts as integers ({@code 256000000}, not {@code 2.56E8}), so
+   * JSON stays readable and exact for byte counts.
+   */
+  public static Number num(double value) {
+    return value == Math.rint(value) && Math.abs(value) < 9.0e15 ? (Number) (long) value : (Number) value;
+  }
+
   private static String path(String path, String field) {
     return path == null || path.isEmpty() ? field : path + "." + field;
   }

@@ -68,9 +68,9 @@ public record Limit(double soft, double hard, double burst, long burstWindowMs, 
   }
 
   public JsonObject toJson() {
-    JsonObject json = new JsonObject().put("soft", soft).put("hard", hard);
+    JsonObject json = new JsonObject().put("soft", Json.num(soft)).put("hard", Json.num(hard));
     if (burst > hard || burstWindowMs > 0) {
-      json.put("burst", burst).put("burstWindowMs", burstWindowMs);
+      json.put("burst", Json.num(burst)).put("burstWindowMs", burstWindowMs);
     }
     if (!ladder.isEmpty()) {
       JsonArray steps = new JsonArray();

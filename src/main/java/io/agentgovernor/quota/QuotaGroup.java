@@ -56,7 +56,7 @@ public record QuotaGroup(String name, String description, int priority, Map<Stri
     JsonObject limits = new JsonObject();
     defaultLimits.forEach((r, l) -> limits.put(r, l.toJson()));
     JsonObject totals = new JsonObject();
-    totalLimits.forEach(totals::put);
+    totalLimits.forEach((r, v) -> totals.put(r, Json.num(v)));
     JsonArray steps = new JsonArray();
     ladder.forEach(s -> steps.add(s.toJson()));
     return new JsonObject()

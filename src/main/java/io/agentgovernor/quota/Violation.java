@@ -13,7 +13,7 @@ public record Violation(Resource resource, ViolationKind kind, double current, d
     return new JsonObject()
         .put("resource", resource.name())
         .put("violation", kind.wireName())
-        .put("current", current)
-        .put("limit", threshold);
+        .put("current", io.agentgovernor.bus.Json.num(current))
+        .put("limit", io.agentgovernor.bus.Json.num(threshold));
   }
 }

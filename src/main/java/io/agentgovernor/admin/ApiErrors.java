@@ -1,0 +1,90 @@
+package io.agentgovernor.admin;
+
+import io.agentgovernor.bus.ErrorCode;
+import io.agentgovernor.bus.GovernorException;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place where failures become HTTP answers: {@code {"error": code, "message": ...}} with
+ * the code's status. Event-bus failure codes map through {@link ErrorCode}; anything unexpected is
+ * logged and answered 500 with no detail, so no stack trace ever reaches a client.
+ */
+final class ApiErrors {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ApiErrors.class);
+
+  private ApiErrors() {
+  }
+
+  /** The router's failure handler. */
+  static void handle(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    if (failure == null) {
+      send(ctx, statusCode(ctx.statusCode()), defaultMessage(ctx.statusCode()));
+      return;
+    }
+    if (failure instanceof GovernorException g) {
+      send(ctx, g.code(), g.getMessage());
+    } else if (failure instanceof DecodeException) {
+      send(ctx, ErrorCode.INVALID_REQUEST, "the body is not valid JSON");
+    } else if (failure instanceof ReplyException r) {
+      ErrorCode code = ErrorCode.ofFailureCode(r.failureCode());
+      if (code != null) {
+        send(ctx, code, r.getMessage());
+      } else if (r.failureType() == ReplyFailure.TIMEOUT) {
+        send(ctx, ErrorCode.TIMEOUT, "the governor did not answer in time");
+      } else if (r.failureType() == ReplyFailure.NO_HANDLERS) {
+        send(ctx, ErrorCode.UNAVAILABLE, "that part of the governor is not running");
+      } else {
+        LOG.error("unexpected reply failure on {} {}", ctx.request().method(), ctx.normalizedPath(), r);
+        send(ctx, ErrorCode.INTERNAL, "internal error");
+      }
+    } else if (ctx.statusCode() == 413) {
+      send(ctx, ErrorCode.PAYLOAD_TOO_LARGE, defaultMessage(413));
+    } else {
+      LOG.error("unexpected failure on {} {}", ctx.request().method(), ctx.normalizedPath(), failure);
+      send(ctx, ErrorCode.INTERNAL, "internal error");
+    }
+  }
+
+  static void send(RoutingContext ctx, ErrorCode code, String message) {
+    HttpServerResponse response = ctx.response();
+    if (response.ended() || response.closed()) {
+      return;
+    }
+    response.setStatusCode(code.httpStatus())
+        .putHeader("content-type", "application/json")
+        .end(new JsonObject().put("error", code.wireName()).put("message", message).encode());
+  }
+
+  private static ErrorCode statusCode(int status) {
+    return switch (status) {
+      case 400 -> ErrorCode.INVALID_REQUEST;
+      case 401 -> ErrorCode.UNAUTHORIZED;
+      case 403 -> ErrorCode.FORBIDDEN;
+      case 404 -> ErrorCode.NOT_FOUND;
+      case 413 -> ErrorCode.PAYLOAD_TOO_LARGE;
+      case 415 -> ErrorCode.UNSUPPORTED_MEDIA_TYPE;
+      case 405 -> ErrorCode.INVALID_REQUEST;
+      default -> status >= 400 && status < 500 ? ErrorCode.INVALID_REQUEST : ErrorCode.INTERNAL;
+    };
+  }
+
+  private static String defaultMessage(int status) {
+    return switch (status) {
+      case 401 -> "a valid bearer token is required";
+      case 403 -> "this token may only read";
+      case 404 -> "no such resource";
+      case 405 -> "method not allowed on this resource";
+      case 413 -> "the body is larger than the limit";
+      default -> "request failed";
+    };
+  }
+}

@@ -1,0 +1,68 @@
+package io.agentgovernor.cluster;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.NetworkConfig;
+import io.agentgovernor.config.NodeConfig;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.spi.cluster.hazelcast.ConfigUtil;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.util.List;
+
+/**
+ * How a node joins its cluster: Hazelcast bound to {@code cluster.host} only, TCP-IP join with the
+ * configured members (multicast and auto-detection off), failure detection tuned so a dead or hung
+ * peer is declared gone within {@code maxNoHeartbeatSeconds}, and the event bus on the same host.
+ *
+ * <p>With no members the node starts with no join method at all, a cluster of one: it can never
+ * stumble into another node that happens to run on a neighbouring port.
+ */
+public final class ClusterSetup {
+
+  private ClusterSetup() {
+  }
+
+  public static HazelcastClusterManager clusterManager(NodeConfig config) {
+    return new HazelcastClusterManager(hazelcastConfig(config));
+  }
+
+  /** Starts from {@link ConfigUtil#loadConfig()} so Vert.x's own {@code __vertx.*} maps keep their definitions. */
+  public static Config hazelcastConfig(NodeConfig config) {
+    Config hz = ConfigUtil.loadConfig();
+    hz.setClusterName(config.clusterName());
+    hz.setProperty("hazelcast.logging.type", "slf4j");
+    hz.setProperty("hazelcast.phone.home.enabled", "false");
+    hz.setProperty("hazelcast.shutdownhook.enabled", "false");
+    hz.setProperty("hazelcast.heartbeat.interval.seconds", String.valueOf(config.heartbeatIntervalSeconds()));
+    hz.setProperty("hazelcast.max.no.heartbeat.seconds", String.valueOf(config.maxNoHeartbeatSeconds()));
+    hz.setProperty("hazelcast.wait.seconds.before.join", "0");
+    hz.setProperty("hazelcast.socket.bind.any", "false");
+    hz.setProperty("hazelcast.local.localAddress", config.clusterHost());
+
+    NetworkConfig network = hz.getNetworkConfig();
+    network.setPort(config.clusterPort()).setPortAutoIncrement(true).setPortCount(100);
+    network.getInterfaces().setEnabled(true).setInterfaces(List.of(config.clusterHost()));
+    JoinConfig join = network.getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    join.getTcpIpConfig()
+        .setEnabled(!config.members().isEmpty())
+        .setConnectionTimeoutSeconds(1)
+        .setMembers(config.members());
+
+    for (String name : List.of(Maps.QUOTAS, Maps.GROUPS, Maps.AGENTS, Maps.NODES)) {
+      hz.addMapConfig(new MapConfig(name).setBackupCount(config.backupCount()).setReadBackupData(false));
+    }
+    return hz;
+  }
+
+  public static VertxOptions vertxOptions(NodeConfig config) {
+    return new VertxOptions()
+        .setEventBusOptions(new EventBusOptions()
+            .setHost(config.clusterHost())
+            .setPort(0)
+            .setClusterPublicHost(config.clusterHost()));
+  }
+}

@@ -1,0 +1,111 @@
+package io.agentgovernor.node;
+
+import io.agentgovernor.admin.AdminVerticle;
+import io.agentgovernor.admin.TokenAuth;
+import io.agentgovernor.capacity.CapacityVerticle;
+import io.agentgovernor.cluster.ClusterSetup;
+import io.agentgovernor.config.NodeConfig;
+import io.agentgovernor.quota.QuotaIndex;
+import io.agentgovernor.quota.impl.QuotaVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.time.Clock;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One governor node: a clustered Vert.x on Hazelcast with every part deployed. {@link #start}
+ * completes once the node serves; {@link #close} leaves the cluster.
+ */
+public final class GovernorNode {
+
+  private static final Logger LOG = LoggerFactory.getLogger(GovernorNode.class);
+
+  private final Vertx vertx;
+  private final NodeContext context;
+  private final AdminVerticle admin;
+  private final AtomicBoolean ready;
+  private final String generatedToken;
+
+  private GovernorNode(Vertx vertx, NodeContext context, AdminVerticle admin, AtomicBoolean ready,
+                       String generatedToken) {
+    this.vertx = vertx;
+    this.context = context;
+    this.admin = admin;
+    this.ready = ready;
+    this.generatedToken = generatedToken;
+  }
+
+  /** Starts a node: joins the cluster, deploys every part, then listens for HTTP. */
+  public static Future<GovernorNode> start(NodeConfig config) {
+    HazelcastClusterManager clusterManager = ClusterSetup.clusterManager(config);
+    return Vertx.builder()
+        .with(ClusterSetup.vertxOptions(config))
+        .withClusterManager(clusterManager)
+        .buildClustered()
+        .compose(vertx -> deployParts(vertx, config, clusterManager)
+            .recover(failure -> vertx.close().transform(v -> Future.failedFuture(failure))));
+  }
+
+  private static Future<GovernorNode> deployParts(Vertx vertx, NodeConfig config, HazelcastClusterManager manager) {
+    NodeContext context = new NodeContext(config, manager.getHazelcastInstance(), new QuotaIndex(), Clock.systemUTC());
+    String generated = config.adminToken().isEmpty() ? TokenAuth.generateToken() : null;
+    TokenAuth auth = new TokenAuth(generated != null ? generated : config.adminToken(), config.viewerToken());
+    AtomicBoolean ready = new AtomicBoolean();
+    AdminVerticle admin = new AdminVerticle(context, auth, ready::get);
+    return deploy(vertx, new QuotaVerticle(context), config.section("quota"))
+        .compose(v -> deploy(vertx, admin, config.section("admin")))
+        .compose(v -> deploy(vertx, new CapacityVerticle(context),
+            config.section("capacity").put("httpPort", admin.actualPort())))
+        .map(v -> {
+          ready.set(true);
+          return new GovernorNode(vertx, context, admin, ready, generated);
+        });
+  }
+
+  private static Future<String> deploy(Vertx vertx, io.vertx.core.Deployable part, JsonObject config) {
+    return vertx.deployVerticle(part, new DeploymentOptions().setConfig(config));
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public NodeContext context() {
+    return context;
+  }
+
+  public String nodeId() {
+    return context.nodeId();
+  }
+
+  public int httpPort() {
+    return admin.actualPort();
+  }
+
+  /** The operator token generated at start when none was configured, or null. */
+  public String generatedToken() {
+    return generatedToken;
+  }
+
+  /** The Hazelcast port this member listens on (after auto-increment). */
+  public int clusterPort() {
+    return context.hazelcast().getCluster().getLocalMember().getAddress().getPort();
+  }
+
+  /** The line a node prints once it serves; scripts and tests wait for it. */
+  public String readyLine() {
+    return "governor node " + nodeId() + " ready http=" + httpPort();
+  }
+
+  /** Undeploys every part and leaves the cluster. */
+  public Future<Void> close() {
+    ready.set(false);
+    LOG.info("node {} stopping", nodeId());
+    return vertx.close();
+  }
+}

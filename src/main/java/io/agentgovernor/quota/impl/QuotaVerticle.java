@@ -1,0 +1,306 @@
+package io.agentgovernor.quota.impl;
+
+import io.agentgovernor.bus.Addresses;
+import io.agentgovernor.bus.ErrorCode;
+import io.agentgovernor.bus.GovernorException;
+import io.agentgovernor.bus.Handlers;
+import io.agentgovernor.bus.Ids;
+import io.agentgovernor.bus.Json;
+import io.agentgovernor.node.NodeContext;
+import io.agentgovernor.quota.CompiledQuota;
+import io.agentgovernor.quota.Limit;
+import io.agentgovernor.quota.Quota;
+import io.agentgovernor.quota.QuotaConfig;
+import io.agentgovernor.quota.QuotaGroup;
+import io.agentgovernor.quota.QuotaIndex;
+import io.agentgovernor.quota.Resource;
+import io.agentgovernor.quota.Violation;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The quota part: quotas and groups in Hazelcast, the node's {@link QuotaIndex} kept current, and
+ * the event-bus API of {@link Addresses} {@code QUOTA_*} / {@code GROUP_*}. Reads are answered
+ * from the index; writes go to Hazelcast (on a worker) and then to the index at once, so a client
+ * reads its own writes on this node and every other node sees them within milliseconds.
+ */
+public final class QuotaVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(QuotaVerticle.class);
+  private static final int MAX_PAGE = 1000;
+  private static final int CAS_RETRIES = 5;
+
+  private final NodeContext node;
+  private final QuotaIndex index;
+  private QuotaStore store;
+  private QuotaConfig config;
+
+  public QuotaVerticle(NodeContext node) {
+    this.node = node;
+    this.index = node.quotaIndex();
+  }
+
+  @Override
+  public Future<?> start() {
+    config = QuotaConfig.fromJson(config());
+    store = new QuotaStore(node.hazelcast(), index);
+    return vertx.executeBlocking(this::seedGroupsAndMirror)
+        .compose(v -> registerConsumers());
+  }
+
+  @Override
+  public Future<?> stop() {
+    return vertx.executeBlocking(() -> {
+      store.stopMirrors();
+      return null;
+    });
+  }
+
+  private Void seedGroupsAndMirror() {
+    config.groups().values().forEach(group -> {
+      if (store.seedGroup(group)) {
+        LOG.debug("seeded group {}", group.name());
+      }
+    });
+    store.startMirrors();
+    return null;
+  }
+
+  private Future<?> registerConsumers() {
+    return Future.all(List.of(
+        consume(Addresses.QUOTA_CREATE, this::create),
+        consume(Addresses.QUOTA_GET, this::get),
+        consume(Addresses.QUOTA_UPDATE, this::update),
+        consume(Addresses.QUOTA_DELETE, this::delete),
+        consume(Addresses.QUOTA_LIST, this::list),
+        consume(Addresses.QUOTA_COMPLIANCE, this::compliance),
+        consume(Addresses.GROUP_GET, this::getGroup),
+        consume(Addresses.GROUP_LIST, this::listGroups),
+        consume(Addresses.GROUP_PUT, this::putGroup)));
+  }
+
+  private Future<Void> consume(String address, Function<JsonObject, Future<?>> handler) {
+    MessageConsumer<Object> consumer = vertx.eventBus().consumer(address, Handlers.json(handler));
+    return consumer.completion();
+  }
+
+  private Future<JsonObject> create(JsonObject request) {
+    String agentId = Ids.require(Json.optString(request, "agentId", ""), "agentId");
+    Quota.Request req = Quota.Request.fromJson(request);
+    QuotaGroup group = requireGroup(req.group());
+    Quota quota = Quota.fromGroup(agentId, group, req.priority(), req.limits(), Boolean.TRUE.equals(req.dryRun()), now());
+    admit(quota, group);
+    return vertx.executeBlocking(() -> {
+      if (!store.create(quota)) {
+        throw new GovernorException(ErrorCode.ALREADY_EXISTS, "a quota for agent '" + agentId + "' exists");
+      }
+      return quota;
+    }, false).map(this::indexed);
+  }
+
+  private Future<JsonObject> get(JsonObject request) {
+    String agentId = Ids.require(Json.optString(request, "agentId", ""), "agentId");
+    CompiledQuota quota = index.get(agentId);
+    if (quota == null) {
+      return Future.failedFuture(GovernorException.notFound("quota of agent", agentId));
+    }
+    return Future.succeededFuture(quota.quota().toJson());
+  }
+
+  /**
+   * Replaces group, priority, limits and dry-run flag: the new limits are the group's defaults with
+   * the given ones on top, as for create. Compare-and-set on the stored value, retried when another
+   * writer got in between, unless the client named the version it expects.
+   */
+  private Future<JsonObject> update(JsonObject request) {
+    String agentId = Ids.require(Json.optString(request, "agentId", ""), "agentId");
+    Quota.Request req = Quota.Request.fromJson(request);
+    boolean upsert = Boolean.TRUE.equals(Json.optBoolean(request, "upsert", ""));
+    if (req.group() == null) {
+      throw GovernorException.invalid("group is required");
+    }
+    QuotaGroup group = requireGroup(req.group());
+    return vertx.executeBlocking(() -> {
+      for (int attempt = 0; attempt < CAS_RETRIES; attempt++) {
+        String storedJson = store.quotaJson(agentId);
+        long now = now();
+        if (storedJson == null) {
+          if (!upsert) {
+            throw GovernorException.notFound("quota of agent", agentId);
+          }
+          if (req.expectedVersion() != null) {
+            throw new GovernorException(ErrorCode.VERSION_CONFLICT, "quota of agent '" + agentId
+                + "' does not exist, so it is not at version " + req.expectedVersion());
+          }
+          Quota created = Quota.fromGroup(agentId, group, req.priority(), req.limits(),
+              Boolean.TRUE.equals(req.dryRun()), now);
+          admit(created, group);
+          if (store.create(created)) {
+            return created;
+          }
+          continue;
+        }
+        Quota stored = Quota.fromJson(new JsonObject(storedJson));
+        if (req.expectedVersion() != null && req.expectedVersion() != stored.version()) {
+          throw new GovernorException(ErrorCode.VERSION_CONFLICT, "quota of agent '" + agentId + "' is at version "
+              + stored.version() + ", not " + req.expectedVersion());
+        }
+        Quota fresh = Quota.fromGroup(agentId, group, req.priority(), req.limits(),
+            req.dryRun() == null ? stored.dryRun() : req.dryRun(), now);
+        Quota updated = stored.updated(group.name(), fresh.priority(), fresh.limits(), fresh.dryRun(), now);
+        admit(updated, group);
+        if (store.replace(agentId, storedJson, updated)) {
+          return updated;
+        }
+        if (req.expectedVersion() != null) {
+          throw new GovernorException(ErrorCode.VERSION_CONFLICT, "quota of agent '" + agentId + "' changed meanwhile");
+        }
+      }
+      throw new GovernorException(ErrorCode.VERSION_CONFLICT, "quota of agent '" + agentId
+          + "' kept changing; try again");
+    }, false).map(this::indexed);
+  }
+
+  private Future<JsonObject> delete(JsonObject request) {
+    String agentId = Ids.require(Json.optString(request, "agentId", ""), "agentId");
+    return vertx.executeBlocking(() -> {
+      if (store.delete(agentId) == null) {
+        throw GovernorException.notFound("quota of agent", agentId);
+      }
+      index.remove(agentId);
+      return new JsonObject().put("agentId", agentId).put("deleted", true);
+    }, false);
+  }
+
+  private Future<JsonObject> list(JsonObject request) {
+    int offset = Json.optLong(request, "offset", "", 0, Integer.MAX_VALUE) == null ? 0
+        : Json.optLong(request, "offset", "", 0, Integer.MAX_VALUE).intValue();
+    Long limitArg = Json.optLong(request, "limit", "", 1, MAX_PAGE);
+    int limit = limitArg == null ? 100 : limitArg.intValue();
+    String group = Json.optString(request, "group", "");
+    List<Quota> all = index.quotas().stream().filter(q -> group == null || q.group().equals(group)).toList();
+    JsonArray items = new JsonArray();
+    all.stream().skip(offset).limit(limit).forEach(q -> items.add(q.toJson()));
+    return Future.succeededFuture(new JsonObject().put("items", items).put("total", all.size())
+        .put("offset", offset).put("limit", limit));
+  }
+
+  private Future<JsonObject> compliance(JsonObject request) {
+    String agentId = Ids.require(Json.optString(request, "agentId", ""), "agentId");
+    JsonObject usage = Json.optObject(request, "usage", "");
+    if (usage == null) {
+      throw GovernorException.invalid("usage is required: {resource: amount}");
+    }
+    CompiledQuota quota = index.get(agentId);
+    if (quota == null) {
+      throw GovernorException.notFound("quota of agent", agentId);
+    }
+    double[] builtIn = new double[Resource.BUILT_IN_COUNT];
+    Map<String, Double> custom = new java.util.HashMap<>();
+    for (String name : usage.fieldNames()) {
+      double amount = Json.number(usage, name, "usage");
+      if (amount < 0) {
+        throw GovernorException.invalid("usage." + name + " must be >= 0");
+      }
+      Resource r = Resource.builtIn(name);
+      if (r != null) {
+        builtIn[r.index()] = amount;
+      } else if (quota.quota().limit(name) != null) {
+        custom.put(name, amount);
+      } else {
+        throw new GovernorException(ErrorCode.UNKNOWN_RESOURCE, "usage." + name
+            + ": not a built-in resource nor a custom resource of this quota");
+      }
+    }
+    List<Violation> violations = quota.check(builtIn, custom);
+    JsonArray list = new JsonArray();
+    violations.forEach(v -> list.add(v.toJson()));
+    return Future.succeededFuture(new JsonObject().put("agentId", agentId)
+        .put("compliant", violations.stream().noneMatch(v -> v.kind() != io.agentgovernor.quota.ViolationKind.SOFT))
+        .put("violations", list));
+  }
+
+  private Future<JsonObject> getGroup(JsonObject request) {
+    String name = Ids.require(Json.optString(request, "name", ""), "name");
+    QuotaGroup group = index.group(name);
+    if (group == null) {
+      throw GovernorException.notFound("group", name);
+    }
+    return Future.succeededFuture(group.toJson());
+  }
+
+  private Future<JsonObject> listGroups(JsonObject request) {
+    JsonArray items = new JsonArray();
+    index.groups().forEach(g -> items.add(g.toJson()));
+    return Future.succeededFuture(new JsonObject().put("items", items));
+  }
+
+  private Future<JsonObject> putGroup(JsonObject request) {
+    QuotaGroup group = QuotaGroup.fromJson(request);
+    return vertx.executeBlocking(() -> {
+      store.putGroup(group);
+      index.applyGroup(group);
+      return group.toJson();
+    }, false);
+  }
+
+  private QuotaGroup requireGroup(String name) {
+    if (name == null) {
+      throw new GovernorException(ErrorCode.UNKNOWN_GROUP, "group is required; known groups: " + groupNames());
+    }
+    QuotaGroup group = index.group(name);
+    if (group == null) {
+      throw new GovernorException(ErrorCode.UNKNOWN_GROUP, "unknown group '" + name + "'; known groups: " + groupNames());
+    }
+    return group;
+  }
+
+  private List<String> groupNames() {
+    List<String> names = new ArrayList<>();
+    index.groups().forEach(g -> names.add(g.name()));
+    return names;
+  }
+
+  /**
+   * Admission: the hard limits of a group's agents may add up to at most its total times its
+   * overcommit factor. Reads the node's index, so two nodes admitting at the same instant may
+   * both pass (a window of milliseconds); enforcement of group totals covers what slips through.
+   */
+  private void admit(Quota quota, QuotaGroup group) {
+    for (Map.Entry<String, Double> total : group.totalLimits().entrySet()) {
+      Limit limit = quota.limit(total.getKey());
+      if (limit == null) {
+        continue;
+      }
+      double reserved = index.reservedHard(group.name(), total.getKey(), quota.agentId());
+      double allowed = total.getValue() * group.overcommit();
+      if (reserved + limit.hard() > allowed) {
+        throw new GovernorException(ErrorCode.ADMISSION_REFUSED, "group '" + group.name() + "' total for "
+            + total.getKey() + " is " + fmt(total.getValue()) + " (overcommit " + group.overcommit() + "); "
+            + fmt(reserved) + " is reserved, so a hard limit of " + fmt(limit.hard()) + " does not fit");
+      }
+    }
+  }
+
+  private static String fmt(double v) {
+    return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
+  }
+
+  private JsonObject indexed(Quota quota) {
+    index.apply(quota);
+    return quota.toJson();
+  }
+
+  private long now() {
+    return node.clock().millis();
+  }
+}
