@@ -16,8 +16,10 @@ import java.util.List;
  * configured members (multicast and auto-detection off), failure detection tuned so a dead or hung
  * peer is declared gone within {@code maxNoHeartbeatSeconds}, and the event bus on the same host.
  *
- * <p>With no members the node starts with no join method at all, a cluster of one: it can never
- * stumble into another node that happens to run on a neighbouring port.
+ * <p>With no members the node is a cluster of one: its member list holds only its own address and
+ * its port does not auto-increment, so it never stumbles into another node that happens to run on
+ * a neighbouring port, while peers started with {@code --members} pointing at it can join. A taken
+ * port is an error at start, never a silent move to another port.
  */
 public final class ClusterSetup {
 
@@ -42,15 +44,15 @@ public final class ClusterSetup {
     hz.setProperty("hazelcast.local.localAddress", config.clusterHost());
 
     NetworkConfig network = hz.getNetworkConfig();
-    network.setPort(config.clusterPort()).setPortAutoIncrement(true).setPortCount(100);
+    network.setPort(config.clusterPort()).setPortAutoIncrement(false);
     network.getInterfaces().setEnabled(true).setInterfaces(List.of(config.clusterHost()));
     JoinConfig join = network.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
     join.getTcpIpConfig()
-        .setEnabled(!config.members().isEmpty())
+        .setEnabled(true)
         .setConnectionTimeoutSeconds(1)
-        .setMembers(config.members());
+        .setMembers(config.members().isEmpty() ? List.of(config.clusterHost() + ":" + config.clusterPort()) : config.members());
 
     for (String name : List.of(Maps.QUOTAS, Maps.GROUPS, Maps.AGENTS, Maps.NODES)) {
       hz.addMapConfig(new MapConfig(name).setBackupCount(config.backupCount()).setReadBackupData(false));

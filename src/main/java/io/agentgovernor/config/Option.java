@@ -26,7 +26,7 @@ public record Option(String flag, String env, String path, Kind kind, String hel
       new Option("--demo", "GOVERNOR_DEMO", "node.demo", Kind.BOOLEAN, "deploy a mix of sample agents"),
       new Option("--cluster-name", "GOVERNOR_CLUSTER_NAME", "cluster.name", Kind.STRING, "Hazelcast cluster name"),
       new Option("--cluster-host", "GOVERNOR_CLUSTER_HOST", "cluster.host", Kind.STRING, "address Hazelcast and the event bus bind to"),
-      new Option("--cluster-port", "GOVERNOR_CLUSTER_PORT", "cluster.port", Kind.PORT, "Hazelcast port (auto-increments when taken)"),
+      new Option("--cluster-port", "GOVERNOR_CLUSTER_PORT", "cluster.port", Kind.PORT, "Hazelcast port"),
       new Option("--members", "GOVERNOR_MEMBERS", "cluster.members", Kind.LIST, "peers to join, host:port,host:port (none = a cluster of one)"),
       new Option(null, "GOVERNOR_ADMIN_TOKEN", "admin.adminToken", Kind.STRING, "operator bearer token"),
       new Option(null, "GOVERNOR_VIEWER_TOKEN", "admin.viewerToken", Kind.STRING, "read-only bearer token"));

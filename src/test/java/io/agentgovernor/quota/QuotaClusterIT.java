@@ -1,0 +1,111 @@
+package io.agentgovernor.quota;
+
+import static io.agentgovernor.testing.TestNodes.request;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.agentgovernor.bus.Addresses;
+import io.agentgovernor.node.GovernorNode;
+import io.agentgovernor.testing.TestNodes;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** Two real Hazelcast members on loopback, in one JVM. */
+class QuotaClusterIT {
+
+  private GovernorNode a;
+  private GovernorNode b;
+
+  @BeforeEach
+  void startTwoNodes() {
+    String cluster = TestNodes.randomClusterName();
+    int port = TestNodes.randomClusterPort();
+    a = TestNodes.start(TestNodes.config(cluster, port, "node-a", List.of()));
+    b = TestNodes.start(TestNodes.config(cluster, port + 1, "node-b", List.of("127.0.0.1:" + a.clusterPort())));
+    assertThat(b.context().hazelcast().getCluster().getMembers()).hasSize(2);
+  }
+
+  @AfterEach
+  void stopNodes() {
+    TestNodes.closeAll(b, a);
+  }
+
+  private static double[] cpu(double amount) {
+    double[] usage = new double[Resource.BUILT_IN_COUNT];
+    usage[Resource.CPU.index()] = amount;
+    return usage;
+  }
+
+  @Test
+  @DisplayName("a quota written through one node is read and checked on the other")
+  void writeOnOneReadOnOther() {
+    request(a, Addresses.QUOTA_CREATE, new JsonObject("""
+        {"agentId": "x1", "group": "standard_agent", "limits": {"cpu": {"soft": 10, "hard": 20}}}"""));
+    await().atMost(Duration.ofSeconds(1)).until(() -> b.context().quotaIndex().get("x1") != null);
+    assertThat(request(b, Addresses.QUOTA_GET, new JsonObject().put("agentId", "x1")).getString("group"))
+        .isEqualTo("standard_agent");
+    JsonObject check = request(b, Addresses.QUOTA_COMPLIANCE, new JsonObject("{\"agentId\": \"x1\", \"usage\": {\"cpu\": 15}}"));
+    assertThat(check.getJsonArray("violations").getJsonObject(0).getString("violation")).isEqualTo("soft");
+  }
+
+  @Test
+  @DisplayName("an update on one node is seen by the other's local compliance check within 1 s")
+  void updateVisibleWithinOneSecond() {
+    request(a, Addresses.QUOTA_CREATE, new JsonObject("""
+        {"agentId": "x2", "group": "standard_agent", "limits": {"cpu": {"soft": 10, "hard": 20}}}"""));
+    await().atMost(Duration.ofSeconds(1)).until(() -> b.context().quotaIndex().get("x2") != null);
+    assertThat(b.context().quotaIndex().check("x2", cpu(30), null)).isNotEmpty();
+
+    request(a, Addresses.QUOTA_UPDATE, new JsonObject("""
+        {"agentId": "x2", "group": "standard_agent", "limits": {"cpu": {"soft": 50, "hard": 60}}}"""));
+    long updatedAt = System.nanoTime();
+    await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(1))
+        .until(() -> b.context().quotaIndex().check("x2", cpu(30), null).isEmpty());
+    assertThat(Duration.ofNanos(System.nanoTime() - updatedAt)).isLessThan(Duration.ofSeconds(1));
+
+    request(b, Addresses.QUOTA_DELETE, new JsonObject().put("agentId", "x2"));
+    await().atMost(Duration.ofSeconds(1)).until(() -> a.context().quotaIndex().get("x2") == null);
+  }
+
+  @Test
+  @DisplayName("stopping a member loses no quota: the survivor holds every one, in its map and its index")
+  void stopOneLosesNothing() {
+    int count = 300;
+    request(a, Addresses.GROUP_PUT, new JsonObject("{\"name\": \"bulk\", \"defaultLimits\": {\"cpu\": {\"soft\": 1, \"hard\": 2}}}"));
+    await().atMost(Duration.ofSeconds(1)).until(() -> b.context().quotaIndex().group("bulk") != null);
+    for (int i = 0; i < count; i++) {
+      GovernorNode writer = i % 2 == 0 ? a : b;
+      request(writer, Addresses.QUOTA_CREATE, new JsonObject().put("agentId", "keep-" + i).put("group", "bulk"));
+    }
+    TestNodes.closeAll(a);
+    a = null;
+    await().atMost(Duration.ofSeconds(10)).until(() -> b.context().hazelcast().getCluster().getMembers().size() == 1);
+    assertThat(b.context().hazelcast().getMap(io.agentgovernor.cluster.Maps.QUOTAS).size()).isEqualTo(count);
+    for (int i = 0; i < count; i++) {
+      assertThat(request(b, Addresses.QUOTA_GET, new JsonObject().put("agentId", "keep-" + i)).getString("agentId"))
+          .isEqualTo("keep-" + i);
+    }
+  }
+
+  @Test
+  @DisplayName("each node publishes its capacity; every node lists both, and a stopped node disappears")
+  void nodesSeeEachOther() {
+    await().atMost(Duration.ofSeconds(5)).until(() ->
+        request(a, Addresses.CAPACITY_NODES, new JsonObject()).getJsonArray("items").size() == 2
+            && request(b, Addresses.CAPACITY_NODES, new JsonObject()).getJsonArray("items").size() == 2);
+    JsonObject first = request(b, Addresses.CAPACITY_NODES, new JsonObject()).getJsonArray("items").getJsonObject(0);
+    assertThat(first.getJsonObject("spec").getJsonObject("total").getLong("memory"))
+        .isEqualTo(Runtime.getRuntime().maxMemory());
+    assertThat(first.getJsonObject("spec").getJsonObject("total").getLong("cpu"))
+        .isEqualTo(100L * Runtime.getRuntime().availableProcessors());
+    TestNodes.closeAll(a);
+    a = null;
+    await().atMost(Duration.ofSeconds(10)).until(() ->
+        request(b, Addresses.CAPACITY_NODES, new JsonObject()).getJsonArray("items").size() == 1);
+  }
+}

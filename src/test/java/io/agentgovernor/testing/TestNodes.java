@@ -1,0 +1,85 @@
+package io.agentgovernor.testing;
+
+import io.agentgovernor.config.ConfigLoader;
+import io.agentgovernor.config.NodeConfig;
+import io.agentgovernor.node.GovernorNode;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Real governor nodes for tests: each test class gets its own random cluster name (so parallel or
+ * leftover members never join it), HTTP on a free port, Hazelcast on loopback.
+ */
+public final class TestNodes {
+
+  public static final String ADMIN_TOKEN = "test-operator-token";
+  public static final String VIEWER_TOKEN = "test-viewer-token";
+
+  private TestNodes() {
+  }
+
+  public static String randomClusterName() {
+    return "test-" + UUID.randomUUID();
+  }
+
+  /**
+   * A base Hazelcast port (callers use base, base + 1, ...): away from the default 5701, so a
+   * developer's own node is never joined, and below Linux's ephemeral range (32768+), so an
+   * outgoing connection never holds it.
+   */
+  public static int randomClusterPort() {
+    return 20_000 + ThreadLocalRandom.current().nextInt(1200) * 10;
+  }
+
+  public static NodeConfig config(String clusterName, int clusterPort, String nodeId, List<String> members,
+                                  String... extraFlags) {
+    List<String> args = new ArrayList<>(List.of("--http-port", "0", "--cluster-name", clusterName,
+        "--cluster-port", String.valueOf(clusterPort), "--node-id", nodeId));
+    if (!members.isEmpty()) {
+      args.add("--members");
+      args.add(String.join(",", members));
+    }
+    args.addAll(List.of(extraFlags));
+    return ConfigLoader.load(args, Map.of("GOVERNOR_ADMIN_TOKEN", ADMIN_TOKEN, "GOVERNOR_VIEWER_TOKEN", VIEWER_TOKEN));
+  }
+
+  public static GovernorNode start(NodeConfig config) {
+    try {
+      return GovernorNode.start(config).await(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("node " + config.nodeId() + " did not start", e);
+    }
+  }
+
+  /** Closes nodes from the test thread (see PLATFORM.md pitfall 7), waiting for each. */
+  public static void closeAll(GovernorNode... nodes) {
+    for (GovernorNode node : nodes) {
+      if (node != null) {
+        try {
+          node.close().await(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+          // already closed, or closing failed: nothing a test can do about it
+        }
+      }
+    }
+  }
+
+  /** A request over the node's event bus, awaited; a failure comes back as the ReplyException. */
+  public static JsonObject request(GovernorNode node, String address, JsonObject body) {
+    try {
+      return node.vertx().eventBus().<JsonObject>request(address, body, new DeliveryOptions().setSendTimeout(10_000))
+          .await(15, TimeUnit.SECONDS).body();
+    } catch (ReplyException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
