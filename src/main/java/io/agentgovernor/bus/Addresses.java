@@ -53,6 +53,92 @@ public final class Addresses {
    */
   public static final String GROUP_PUT = "governor.group.put";
 
+  // ---- agents (AgentRuntimeVerticle). Requests about one agent may reach any node: the receiver
+  // ---- answers for its own agents and forwards the rest to the owning node.
+
+  /**
+   * Deploy an agent by registered type. Request {@code {"id", "type", "group", "config"?,
+   * "quota"?: {"priority"?, "limits"?}, "node"?}} ({@code node}: deploy there instead of here).
+   * Creates the agent's quota from its group (with {@code quota.limits} overriding) unless one
+   * exists. Reply: the Agent. Fails INVALID_ID, UNKNOWN_TYPE, UNKNOWN_GROUP, INVALID_LIMIT,
+   * ALREADY_EXISTS (a live agent has that id anywhere in the cluster), ADMISSION_REFUSED, NOT_FOUND
+   * (unknown node).
+   */
+  public static final String AGENT_DEPLOY = "governor.agent.deploy";
+  /** Undeploy an agent. Request {@code {"id", "keepQuota"?}}. Reply: the Agent, state terminated. Fails NOT_FOUND. */
+  public static final String AGENT_UNDEPLOY = "governor.agent.undeploy";
+  /** One agent with its live status. Request {@code {"id"}}. Reply: the Agent. Fails NOT_FOUND. */
+  public static final String AGENT_GET = "governor.agent.get";
+  /**
+   * Agents ordered by id. Request {@code {"offset"?, "limit"? (1..1000), "node"?, "group"?,
+   * "state"?, "type"?}}. Reply {@code {"items": [Agent], "total", "offset", "limit"}}.
+   */
+  public static final String AGENT_LIST = "governor.agent.list";
+  /** The registered agent types. Request {@code {}}. Reply {@code {"items": [{"type", "description", "configKeys"}]}}. */
+  public static final String AGENT_TYPES = "governor.agent.types";
+  /**
+   * Deliver a JSON body to an agent's inbox ({@link #agentInbox}). Request {@code {"id", "body"}}.
+   * Reply {@code {"id", "accepted": true, "queued": n}}. Fails NOT_FOUND, INVALID_STATE (terminated),
+   * RATE_LIMITED (its inbox is full).
+   */
+  public static final String AGENT_SEND = "governor.agent.send";
+
+  // ---- monitor (MonitorVerticle) ----
+
+  /** The latest sample of an agent. Request {@code {"agentId"}}. Reply: Usage {@code {"agentId", "node", "time", "usage": {resource: n}}}. */
+  public static final String MONITOR_USAGE = "governor.monitor.usage";
+  /**
+   * An agent's history. Request {@code {"agentId", "resource"?, "from"?, "to"?}} (epoch ms).
+   * Reply {@code {"agentId", "from", "to", "series": {resource: [{"time", "value", "min"?, "max"?}]}}},
+   * raw samples for the recent past and rollups further back. Fails NOT_FOUND, INVALID_RANGE.
+   */
+  public static final String MONITOR_MEASUREMENTS = "governor.monitor.measurements";
+  /**
+   * The agent's latest usage checked against its quota. Request {@code {"agentId"}}. Reply
+   * {@code {"agentId", "compliant", "usage", "violations": [...]}}.
+   */
+  public static final String MONITOR_COMPLIANCE = "governor.monitor.compliance";
+
+  // ---- enforcement (EnforcementVerticle) ----
+
+  /**
+   * An agent's enforcement history, newest first. Request {@code {"agentId", "offset"?, "limit"?}}.
+   * Reply {@code {"agentId", "state", "throttleFactor"?, "items": [EnforcementEvent], "total"}}.
+   */
+  public static final String ENFORCEMENT_HISTORY = "governor.enforcement.history";
+  /**
+   * An operator's action. Request {@code {"agentId", "action", "params"?, "reason"?}} with action
+   * one of warn, throttle, suspend, resume, terminate, scale_down, migrate, custom. Reply: the
+   * EnforcementEvent with its real outcome. Fails UNKNOWN_ACTION, NOT_FOUND, INVALID_STATE.
+   */
+  public static final String ENFORCEMENT_ACTION = "governor.enforcement.action";
+  /** Agents under an action. Request {@code {"state": "throttled|suspended"}}. Reply {@code {"items": [{"agentId", "node", "since", ...}]}}. */
+  public static final String ENFORCEMENT_LIST = "governor.enforcement.list";
+
+  // ---- analytics (AnalyticsVerticle) ----
+
+  /** Request {@code {"agentId"}}. Reply {@code {"agentId", "time", "patterns": {resource: Pattern}}}. */
+  public static final String ANALYTICS_PATTERNS = "governor.analytics.patterns";
+  /** Request {@code {"agentId"}}. Reply {@code {"agentId", "items": [Recommendation]}}. */
+  public static final String ANALYTICS_RECOMMENDATIONS = "governor.analytics.recommendations";
+  /** Apply a recommendation. Request {@code {"agentId", "recommendationId"}}. Reply: the new Quota. */
+  public static final String ANALYTICS_APPLY = "governor.analytics.apply";
+  /**
+   * A report. Request {@code {"agentId"?, "from"?, "to"?}}. Reply {@code {"from", "to", "agents":
+   * [{"agentId", "usage": {resource: stats}, "violations", "actions", "patterns", "recommendations"}]}}.
+   * Fails INVALID_RANGE (from > to), NOT_FOUND (unknown agent).
+   */
+  public static final String ANALYTICS_REPORT = "governor.analytics.report";
+  /** Run the analysis now. Request {@code {"agentId"?}}. Reply {@code {"analysed": n}}. */
+  public static final String ANALYTICS_RUN = "governor.analytics.run";
+
+  // ---- degradation (DegradationVerticle) ----
+
+  /** Request {@code {}}. Reply {@code {"nodes": [{"node", "level", "pressure"}], "agents": [{"agentId", "resource", "level", "plan"}]}}. */
+  public static final String DEGRADATION_STATUS = "governor.degradation.status";
+  /** Request {@code {}}. Reply {@code {"plans": [RecoveryPlan], "history": [RecoveryEvent]}}. */
+  public static final String RECOVERY_STATUS = "governor.recovery.status";
+
   // ---- capacity (CapacityVerticle) ----
 
   /** List the live nodes with their spec and spare capacity. Request {@code {}}. Reply {@code {"items": [Node]}}. */
@@ -65,8 +151,19 @@ public final class Addresses {
 
   // ---- events (published) ----
 
-  /** Every node's lifecycle: {@code {"type": "node", "node", "event": "joined|left|ready", "time"}}. */
-  public static final String EVENTS_NODE = "governor.events.node";
+  /**
+   * Every governor event but measurements, published cluster-wide: {@code {"type", "agentId"?,
+   * "node", "time", ...}} with type one of {@code alert}, {@code violation}, {@code enforcement},
+   * {@code degradation}, {@code recovery}, {@code recommendation}, {@code node}, {@code agent}.
+   * Low rate (decisions, not samples); the live feed of every node consumes it once and fans out.
+   */
+  public static final String EVENTS = "governor.events";
+
+  /**
+   * Measurements, published cluster-wide by each node once per sampling interval as one batch:
+   * {@code {"node", "time", "samples": [{"agentId", "usage": {resource: n}}]}}.
+   */
+  public static final String EVENTS_MEASUREMENTS = "governor.events.measurements";
 
   /** The inbox of an agent: {@code governor.agent.<id>}. */
   public static String agentInbox(String agentId) {

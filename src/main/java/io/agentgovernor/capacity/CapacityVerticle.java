@@ -127,7 +127,7 @@ public final class CapacityVerticle extends VerticleBase {
         LOG.info("node {} left the cluster", nodeId);
         peers.remove(nodeId);
         vertx.executeBlocking(() -> nodes.remove(nodeId), false);
-        vertx.eventBus().publish(Addresses.EVENTS_NODE, new JsonObject().put("type", "node").put("node", nodeId)
+        vertx.eventBus().publish(Addresses.EVENTS, new JsonObject().put("type", "node").put("node", nodeId)
             .put("event", "left").put("time", node.clock().millis()));
       }
     });

@@ -59,10 +59,14 @@ public record Limit(double soft, double hard, double burst, long burstWindowMs, 
     return burst > hard && burstWindowMs > 0;
   }
 
-  /** Classifies one measured amount: null when within soft. */
+  /**
+   * Classifies one measured amount: null when within soft. Above hard it is {@code BURST} only
+   * when the limit has a burst allowance and the amount exceeds it; a limit without one reports
+   * {@code HARD} (its ladder starts at once, as there is no window to tolerate).
+   */
   public ViolationKind classify(double current) {
     if (current > hard) {
-      return current > burst ? ViolationKind.BURST : ViolationKind.HARD;
+      return current > burst && burst > hard ? ViolationKind.BURST : ViolationKind.HARD;
     }
     return current > soft ? ViolationKind.SOFT : null;
   }

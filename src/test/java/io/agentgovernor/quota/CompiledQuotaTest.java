@@ -46,7 +46,7 @@ class CompiledQuotaTest {
     assertThat(quota.check(usage(250, 0), null)).containsExactly(new Violation(Resource.MEMORY, ViolationKind.HARD, 250, 200));
     assertThat(quota.check(usage(301, 25), null)).containsExactly(
         new Violation(Resource.MEMORY, ViolationKind.BURST, 301, 300),
-        new Violation(Resource.CPU, ViolationKind.BURST, 25, 20));
+        new Violation(Resource.CPU, ViolationKind.HARD, 25, 20));
   }
 
   @Test

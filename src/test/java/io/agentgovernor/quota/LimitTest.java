@@ -74,7 +74,7 @@ class LimitTest {
     assertThat(limit.classify(40)).isEqualTo(ViolationKind.HARD);
     assertThat(limit.classify(40.1)).isEqualTo(ViolationKind.BURST);
     Limit noBurst = Limit.of(10, 20);
-    assertThat(noBurst.classify(21)).isEqualTo(ViolationKind.BURST);
+    assertThat(noBurst.classify(21)).isEqualTo(ViolationKind.HARD);
   }
 
   @Test

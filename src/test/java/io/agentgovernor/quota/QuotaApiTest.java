@@ -68,7 +68,7 @@ class QuotaApiTest {
         {"agentId": "life-1", "usage": {"cpu": 45, "memory": 1000}}"""));
     assertThat(check.getBoolean("compliant")).isFalse();
     assertThat(check.getJsonArray("violations")).containsExactly(new JsonObject()
-        .put("resource", "cpu").put("violation", "burst").put("current", 45L).put("limit", 40L));
+        .put("resource", "cpu").put("violation", "hard").put("current", 45L).put("limit", 40L));
 
     JsonObject page = request(node, Addresses.QUOTA_LIST, new JsonObject().put("limit", 1));
     assertThat(page.getInteger("total")).isGreaterThanOrEqualTo(1);
