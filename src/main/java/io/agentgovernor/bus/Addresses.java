@@ -83,6 +83,22 @@ public final class Addresses {
    */
   public static final String AGENT_SEND = "governor.agent.send";
 
+  /**
+   * Carry out a control command on an agent (used by enforcement, degradation and operators'
+   * actions). Request {@code {"agentId", "command", "params"?}} with command one of
+   * {@code throttle {"factor"}}, {@code suspend}, {@code resume}, {@code notice {"graceMs"}},
+   * {@code scale_down {"resource", "target", "deadline"}}, {@code degrade {"strategy", "params",
+   * "active"}}, {@code snapshot}, {@code undeploy {"keepQuota"?}}, {@code migrate_out {"target"}}.
+   * Reply {@code {"agentId", "command", "outcome": "applied|unsupported", "state", ...}}.
+   * Fails NOT_FOUND, INVALID_STATE, INVALID_REQUEST.
+   */
+  public static final String RUNTIME_CONTROL = "governor.runtime.control";
+
+  /** The node-specific form of a routed address: {@code <address>.<nodeId>}. */
+  public static String onNode(String address, String nodeId) {
+    return address + "." + nodeId;
+  }
+
   // ---- monitor (MonitorVerticle) ----
 
   /** The latest sample of an agent. Request {@code {"agentId"}}. Reply: Usage {@code {"agentId", "node", "time", "usage": {resource: n}}}. */

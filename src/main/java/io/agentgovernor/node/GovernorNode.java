@@ -1,6 +1,13 @@
 package io.agentgovernor.node;
 
 import io.agentgovernor.admin.AdminVerticle;
+import io.agentgovernor.agent.AgentTypes;
+import io.agentgovernor.agent.LocalAgents;
+import io.agentgovernor.agent.impl.AgentRegistry;
+import io.agentgovernor.agent.impl.AgentRuntimeVerticle;
+import io.agentgovernor.monitor.MonitorVerticle;
+import io.agentgovernor.monitor.SampleBatch;
+import io.vertx.core.ThreadingModel;
 import io.agentgovernor.admin.TokenAuth;
 import io.agentgovernor.capacity.CapacityVerticle;
 import io.agentgovernor.cluster.ClusterSetup;
@@ -52,12 +59,17 @@ public final class GovernorNode {
   }
 
   private static Future<GovernorNode> deployParts(Vertx vertx, NodeConfig config, HazelcastClusterManager manager) {
-    NodeContext context = new NodeContext(config, manager.getHazelcastInstance(), new QuotaIndex(), Clock.systemUTC());
+    NodeContext context = new NodeContext(config, manager.getHazelcastInstance(), new QuotaIndex(),
+        new LocalAgents(), new AgentRegistry(manager.getHazelcastInstance()), new AgentTypes(), Clock.systemUTC());
     String generated = config.adminToken().isEmpty() ? TokenAuth.generateToken() : null;
     TokenAuth auth = new TokenAuth(generated != null ? generated : config.adminToken(), config.viewerToken());
     AtomicBoolean ready = new AtomicBoolean();
     AdminVerticle admin = new AdminVerticle(context, auth, ready::get);
+    vertx.eventBus().registerCodec(new SampleBatch.LocalCodec());
     return deploy(vertx, new QuotaVerticle(context), config.section("quota"))
+        .compose(v -> deploy(vertx, new AgentRuntimeVerticle(context), config.section("agents")))
+        .compose(v -> vertx.deployVerticle(new MonitorVerticle(context), new DeploymentOptions()
+            .setConfig(config.section("monitor")).setThreadingModel(ThreadingModel.WORKER)))
         .compose(v -> deploy(vertx, admin, config.section("admin")))
         .compose(v -> deploy(vertx, new CapacityVerticle(context),
             config.section("capacity").put("httpPort", admin.actualPort())))

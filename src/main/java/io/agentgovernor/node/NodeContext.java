@@ -1,6 +1,9 @@
 package io.agentgovernor.node;
 
 import com.hazelcast.core.HazelcastInstance;
+import io.agentgovernor.agent.AgentTypes;
+import io.agentgovernor.agent.LocalAgents;
+import io.agentgovernor.agent.impl.AgentRegistry;
 import io.agentgovernor.config.NodeConfig;
 import io.agentgovernor.quota.QuotaIndex;
 import java.time.Clock;
@@ -10,7 +13,8 @@ import java.time.Clock;
  * the node-local read models kept by their owning parts, and the clock. Parts still talk to each
  * other only over the event bus; this holds the things that are not parts.
  */
-public record NodeContext(NodeConfig config, HazelcastInstance hazelcast, QuotaIndex quotaIndex, Clock clock) {
+public record NodeContext(NodeConfig config, HazelcastInstance hazelcast, QuotaIndex quotaIndex,
+                          LocalAgents localAgents, AgentRegistry registry, AgentTypes agentTypes, Clock clock) {
 
   public String nodeId() {
     return config.nodeId();

@@ -1,0 +1,27 @@
+package io.agentgovernor.agent;
+
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
+/**
+ * Makes agents of one registered type. Types are found by name: the sample types are built in,
+ * others are registered through {@code java.util.ServiceLoader} (a
+ * {@code META-INF/services/io.agentgovernor.agent.AgentFactory} entry in a jar on the classpath).
+ */
+public interface AgentFactory {
+
+  /** The type name used to deploy, e.g. {@code cpu-burner}. */
+  String type();
+
+  /** One line for operators. */
+  String description();
+
+  /** The configuration keys the type understands. */
+  List<String> configKeys();
+
+  /**
+   * Creates an agent for a configuration. Bad configuration fails with a
+   * {@link io.agentgovernor.bus.GovernorException} (INVALID_REQUEST) naming the key.
+   */
+  GovernedAgent create(JsonObject config);
+}

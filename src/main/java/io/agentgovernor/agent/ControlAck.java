@@ -1,0 +1,13 @@
+package io.agentgovernor.agent;
+
+import java.util.Locale;
+
+/** An agent's answer to a control request it may decline (a degradation strategy, a scale-down). */
+public enum ControlAck {
+  APPLIED,
+  UNSUPPORTED;
+
+  public String wireName() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+}

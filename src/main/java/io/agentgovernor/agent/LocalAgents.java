@@ -1,0 +1,36 @@
+package io.agentgovernor.agent;
+
+import io.agentgovernor.agent.impl.AgentHandle;
+import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The agents deployed on this node, kept by the agent runtime and read by the node's sampler: a
+ * node-local read model (like {@link io.agentgovernor.quota.QuotaIndex}), never shared over the
+ * network.
+ */
+public final class LocalAgents {
+
+  private final Map<String, AgentHandle> agents = new ConcurrentHashMap<>();
+
+  public AgentHandle get(String id) {
+    return agents.get(id);
+  }
+
+  public Collection<AgentHandle> all() {
+    return agents.values();
+  }
+
+  public int size() {
+    return agents.size();
+  }
+
+  public void add(AgentHandle handle) {
+    agents.put(handle.id(), handle);
+  }
+
+  public void remove(String id) {
+    agents.remove(id);
+  }
+}

@@ -1,0 +1,95 @@
+package io.agentgovernor.agent.impl;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.DoubleAdder;
+
+/**
+ * The running totals of one agent's use, written by its handlers (on its event-loop thread and on
+ * workers) and read, then reset where they are per-interval, by the node's sampler.
+ *
+ * <p>Counters are atomics: an uncontended add costs a few nanoseconds, and the sampler's
+ * {@code getAndSet(0)} never loses an add made concurrently.
+ */
+public final class AgentAccount {
+
+  /** Wall time spent in the agent's handlers since the last sample (apportioned to CPU later). */
+  final AtomicLong handlerNanos = new AtomicLong();
+  /** CPU time of the agent's blocking tasks since the last sample, read from their worker threads. */
+  final AtomicLong workerCpuNanos = new AtomicLong();
+  final AtomicLong bytesIn = new AtomicLong();
+  final AtomicLong bytesOut = new AtomicLong();
+  final AtomicLong handled = new AtomicLong();
+  final AtomicInteger children = new AtomicInteger();
+  final AtomicInteger workersRunning = new AtomicInteger();
+  final AtomicInteger files = new AtomicInteger();
+  final AtomicInteger connections = new AtomicInteger();
+  final Map<String, DoubleAdder> customSinceSample = new ConcurrentHashMap<>();
+  /** The event-loop thread of the agent's context: CPU of that thread is shared among its agents. */
+  volatile Thread thread;
+
+  void handlerRan(long nanos) {
+    handlerNanos.addAndGet(nanos);
+    handled.incrementAndGet();
+  }
+
+  /** Handler time since the last call (the sampler's per-interval read). */
+  public long takeHandlerNanos() {
+    return handlerNanos.getAndSet(0);
+  }
+
+  /** Worker CPU time since the last call. */
+  public long takeWorkerCpuNanos() {
+    return workerCpuNanos.getAndSet(0);
+  }
+
+  /** Custom amounts reported since the last call. */
+  public Map<String, Double> takeCustom() {
+    if (customSinceSample.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, Double> out = new java.util.HashMap<>();
+    customSinceSample.forEach((k, adder) -> {
+      double v = adder.sumThenReset();
+      if (v != 0) {
+        out.put(k, v);
+      }
+    });
+    return out;
+  }
+
+  public long bytesIn() {
+    return bytesIn.get();
+  }
+
+  public long bytesOut() {
+    return bytesOut.get();
+  }
+
+  public Thread thread() {
+    return thread;
+  }
+
+  public long messagesHandled() {
+    return handled.get();
+  }
+
+  public int children() {
+    return children.get();
+  }
+
+  public int files() {
+    return files.get();
+  }
+
+  public int connections() {
+    return connections.get();
+  }
+
+  /** Child deployments plus blocking tasks running right now. */
+  public int processes() {
+    return children.get() + workersRunning.get();
+  }
+}

@@ -1,0 +1,437 @@
+package io.agentgovernor.agent.impl;
+
+import com.sun.management.ThreadMXBean;
+import io.agentgovernor.agent.AgentContext;
+import io.agentgovernor.bus.Addresses;
+import io.agentgovernor.bus.ErrorCode;
+import io.agentgovernor.bus.GovernorException;
+import io.agentgovernor.quota.CompiledQuota;
+import io.agentgovernor.quota.QuotaIndex;
+import io.vertx.core.Context;
+import io.vertx.core.Deployable;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.file.AsyncFile;
+import io.vertx.core.file.OpenOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetSocket;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayDeque;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.DoubleAdder;
+
+/**
+ * The runtime's side of an agent: its inbox queue, accounted timers and handlers, counted files,
+ * sockets and children, and the throttle and suspension the enforcement applies.
+ *
+ * <p>Threading: everything but the read-only getters runs on the agent's context. Control calls
+ * from the runtime are moved there with {@link #onContext}.
+ */
+public final class AgentContextImpl implements AgentContext {
+
+  private static final ThreadMXBean THREADS = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+  private final Vertx vertx;
+  private final String id;
+  private final String type;
+  private final String group;
+  private final JsonObject config;
+  private final AgentAccount account = new AgentAccount();
+  private final QuotaIndex quotas;
+  private final int inboxBound;
+  private final ArrayDeque<Message<Object>> queue = new ArrayDeque<>();
+  private final Map<Long, TimerState> timers = new HashMap<>();
+  private final Set<Object> retained = Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
+  private Context context;
+  private MessageConsumer<Object> inbox;
+  private Handler<Message<Object>> handler;
+  private volatile long queuedBytes;
+  private volatile int queued;
+  private volatile boolean suspended;
+  private volatile double factor = 1.0;
+  private volatile long dropped;
+  private DutyGate gate;
+  private boolean drainScheduled;
+  private long lastDeliveredCount;
+  private long lastRateNanos = System.nanoTime();
+  private double deliveryRate;
+
+  public AgentContextImpl(Vertx vertx, String id, String type, String group, JsonObject config, QuotaIndex quotas,
+                          int inboxBound) {
+    this.vertx = vertx;
+    this.id = id;
+    this.type = type;
+    this.group = group;
+    this.config = config.copy();
+    this.quotas = quotas;
+    this.inboxBound = inboxBound;
+  }
+
+  /** Opens the inbox on the agent's own context; the agent's start waits for the registration. */
+  public Future<?> open() {
+    context = vertx.getOrCreateContext();
+    account.thread = Thread.currentThread();
+    inbox = vertx.eventBus().consumer(Addresses.agentInbox(id), this::arrive);
+    return inbox.completion();
+  }
+
+  /** Closes the inbox; messages still waiting are failed with a code when they expect a reply. */
+  public Future<Void> close() {
+    timers.keySet().forEach(vertx::cancelTimer);
+    timers.clear();
+    Message<Object> m;
+    while ((m = queue.poll()) != null) {
+      if (m.replyAddress() != null) {
+        m.fail(ErrorCode.INVALID_STATE.failureCode(), "agent " + id + " stopped");
+      }
+    }
+    updateQueueFigures();
+    return inbox == null ? Future.succeededFuture() : inbox.unregister();
+  }
+
+  /** Runs an action on the agent's context (where its handlers run). */
+  public <T> Future<T> onContext(Callable<T> action) {
+    Context target = context;
+    if (target == null) {
+      return Future.failedFuture(new GovernorException(ErrorCode.INVALID_STATE, "agent " + id + " is not started"));
+    }
+    io.vertx.core.Promise<T> promise = io.vertx.core.Promise.promise();
+    target.runOnContext(v -> {
+      try {
+        promise.complete(action.call());
+      } catch (Exception e) {
+        promise.fail(e);
+      }
+    });
+    return promise.future();
+  }
+
+  // ---- the inbox ----
+
+  private void arrive(Message<Object> message) {
+    account.bytesIn.addAndGet(Sizes.of(message.body()));
+    if (queue.isEmpty() && !suspended && handler != null && (gate == null || gate.tryTake(System.nanoTime()))) {
+      deliver(message);
+      return;
+    }
+    if (queue.size() >= inboxBound) {
+      dropped++;
+      if (message.replyAddress() != null) {
+        message.fail(ErrorCode.RATE_LIMITED.failureCode(), "the inbox of agent " + id + " is full (" + inboxBound + ")");
+      }
+      return;
+    }
+    queue.add(message);
+    queuedBytes += Sizes.of(message.body());
+    updateQueueFigures();
+    scheduleDrain(0);
+  }
+
+  private void deliver(Message<Object> message) {
+    long start = System.nanoTime();
+    try {
+      handler.handle(message);
+    } finally {
+      account.handlerRan(System.nanoTime() - start);
+    }
+  }
+
+  private void drain() {
+    drainScheduled = false;
+    while (!queue.isEmpty() && !suspended && handler != null) {
+      if (gate != null && !gate.tryTake(System.nanoTime())) {
+        scheduleDrain(gate.waitMs(System.nanoTime()));
+        return;
+      }
+      Message<Object> next = queue.poll();
+      queuedBytes -= Sizes.of(next.body());
+      updateQueueFigures();
+      deliver(next);
+    }
+  }
+
+  private void scheduleDrain(long delayMs) {
+    if (drainScheduled || suspended || handler == null) {
+      return;
+    }
+    drainScheduled = true;
+    if (delayMs <= 0) {
+      context.runOnContext(v -> drain());
+    } else {
+      vertx.setTimer(delayMs, t -> drain());
+    }
+  }
+
+  private void updateQueueFigures() {
+    queued = queue.size();
+    if (queue.isEmpty()) {
+      queuedBytes = 0;
+    }
+  }
+
+  // ---- control, on the agent's context ----
+
+  /** Paces the inbox and timers by {@code newFactor} (1.0 lifts the throttle). */
+  public void throttle(double newFactor) {
+    double f = Math.max(0.001, Math.min(1.0, newFactor));
+    long now = System.nanoTime();
+    if (f >= 1.0) {
+      gate = null;
+    } else if (gate == null) {
+      gate = new DutyGate(f, Math.max(deliveryRate(now), 1.0), now);
+    } else {
+      gate.setRate(f, Math.max(deliveryRate, 1.0));
+    }
+    factor = f;
+    scheduleDrain(0);
+  }
+
+  public void suspend() {
+    suspended = true;
+  }
+
+  public void resume() {
+    suspended = false;
+    List<TimerState> due = timers.values().stream().filter(t -> t.oneShot && t.due).toList();
+    timers.values().removeAll(due);
+    due.forEach(t -> timers.put(vertx.setTimer(1, t::fire), t));
+    scheduleDrain(0);
+  }
+
+  /** Messages per second delivered before the throttle began: what the factor scales. */
+  private double deliveryRate(long now) {
+    long delivered = account.handled.get();
+    double seconds = (now - lastRateNanos) / 1e9;
+    if (seconds > 0.05) {
+      deliveryRate = (delivered - lastDeliveredCount) / seconds;
+      lastDeliveredCount = delivered;
+      lastRateNanos = now;
+    }
+    return deliveryRate;
+  }
+
+  // ---- figures for the sampler (any thread) ----
+
+  public AgentAccount account() {
+    return account;
+  }
+
+  public int queuedMessages() {
+    return queued;
+  }
+
+  public long queuedBytes() {
+    return Math.max(0, queuedBytes);
+  }
+
+  public long droppedMessages() {
+    return dropped;
+  }
+
+  /** The objects the agent declared as its state (a copy). */
+  public List<Object> retainedRoots() {
+    synchronized (retained) {
+      return List.copyOf(retained);
+    }
+  }
+
+  // ---- AgentContext ----
+
+  @Override
+  public String id() {
+    return id;
+  }
+
+  @Override
+  public String type() {
+    return type;
+  }
+
+  @Override
+  public String group() {
+    return group;
+  }
+
+  @Override
+  public JsonObject config() {
+    return config.copy();
+  }
+
+  @Override
+  public void onMessage(Handler<Message<Object>> handler) {
+    this.handler = handler;
+    scheduleDrain(0);
+  }
+
+  @Override
+  public long setPeriodic(long delayMs, Handler<Long> handler) {
+    TimerState state = new TimerState(handler, false);
+    long timerId = vertx.setPeriodic(delayMs, state::fire);
+    timers.put(timerId, state);
+    return timerId;
+  }
+
+  @Override
+  public long setTimer(long delayMs, Handler<Long> handler) {
+    TimerState state = new TimerState(handler, true);
+    long timerId = vertx.setTimer(delayMs, state::fire);
+    timers.put(timerId, state);
+    return timerId;
+  }
+
+  @Override
+  public boolean cancelTimer(long timerId) {
+    timers.remove(timerId);
+    return vertx.cancelTimer(timerId);
+  }
+
+  @Override
+  public void send(String address, Object body) {
+    account.bytesOut.addAndGet(Sizes.of(body));
+    vertx.eventBus().send(address, body);
+  }
+
+  @Override
+  public void publish(String address, Object body) {
+    account.bytesOut.addAndGet(Sizes.of(body));
+    vertx.eventBus().publish(address, body);
+  }
+
+  @Override
+  public <T> Future<Message<T>> request(String address, Object body) {
+    account.bytesOut.addAndGet(Sizes.of(body));
+    return vertx.eventBus().<T>request(address, body).map(reply -> {
+      account.bytesIn.addAndGet(Sizes.of(reply.body()));
+      return reply;
+    });
+  }
+
+  @Override
+  public Future<String> deployChild(Deployable child, DeploymentOptions options) {
+    return vertx.deployVerticle(child, options).onSuccess(d -> account.children.incrementAndGet());
+  }
+
+  @Override
+  public Future<Void> undeployChild(String deploymentId) {
+    return vertx.undeploy(deploymentId).onSuccess(v -> account.children.decrementAndGet());
+  }
+
+  @Override
+  public Future<AsyncFile> openFile(String path, OpenOptions options) {
+    return vertx.fileSystem().open(path, options).map(f -> Counted.file(f, account, this));
+  }
+
+  @Override
+  public Future<NetSocket> connect(int port, String host) {
+    return vertx.createNetClient().connect(port, host).map(s -> Counted.socket(s, account, this));
+  }
+
+  @Override
+  public <T> Future<T> executeBlocking(Callable<T> work) {
+    return vertx.executeBlocking(() -> {
+      account.workersRunning.incrementAndGet();
+      long cpu = THREADS.getCurrentThreadCpuTime();
+      try {
+        return work.call();
+      } finally {
+        account.workerCpuNanos.addAndGet(THREADS.getCurrentThreadCpuTime() - cpu);
+        account.workersRunning.decrementAndGet();
+      }
+    }, false);
+  }
+
+  @Override
+  public <T> Handler<T> accounted(Handler<T> user) {
+    return event -> {
+      long start = System.nanoTime();
+      try {
+        user.handle(event);
+      } finally {
+        account.handlerRan(System.nanoTime() - start);
+      }
+    };
+  }
+
+  @Override
+  public void report(String resource, double amount) {
+    if (!(amount >= 0) || Double.isInfinite(amount)) {
+      throw new GovernorException(ErrorCode.INVALID_REQUEST, "a reported amount must be a finite number >= 0");
+    }
+    CompiledQuota quota = quotas.get(id);
+    if (quota == null || quota.quota().limit(resource) == null || !quota.quota().limit(resource).custom()) {
+      throw new GovernorException(ErrorCode.UNKNOWN_RESOURCE, "'" + resource
+          + "' is not a custom resource of agent " + id + "'s quota");
+    }
+    account.customSinceSample.computeIfAbsent(resource, r -> new DoubleAdder()).add(amount);
+  }
+
+  @Override
+  public void retain(Object root) {
+    retained.add(root);
+  }
+
+  @Override
+  public void release(Object root) {
+    retained.remove(root);
+  }
+
+  @Override
+  public double throttleFactor() {
+    return factor;
+  }
+
+  @Override
+  public boolean suspended() {
+    return suspended;
+  }
+
+  /**
+   * An accounted timer: while suspended a periodic tick is skipped and a one-shot one waits for
+   * resume; while throttled only a {@code factor} share of ticks run (credit accumulation).
+   */
+  private final class TimerState {
+    private final Handler<Long> handler;
+    private final boolean oneShot;
+    private double credit;
+    private boolean due;
+
+    TimerState(Handler<Long> handler, boolean oneShot) {
+      this.handler = handler;
+      this.oneShot = oneShot;
+    }
+
+    void fire(long timerId) {
+      if (suspended) {
+        due = oneShot;
+        return;
+      }
+      if (!oneShot && factor < 1.0) {
+        credit += factor;
+        if (credit < 1.0) {
+          return;
+        }
+        credit -= 1.0;
+      }
+      if (oneShot) {
+        timers.remove(timerId);
+      }
+      due = false;
+      long start = System.nanoTime();
+      try {
+        handler.handle(timerId);
+      } finally {
+        account.handlerRan(System.nanoTime() - start);
+      }
+    }
+  }
+}

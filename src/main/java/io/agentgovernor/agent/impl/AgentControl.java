@@ -1,0 +1,184 @@
+package io.agentgovernor.agent.impl;
+
+import io.agentgovernor.agent.AgentState;
+import io.agentgovernor.agent.ControlAck;
+import io.agentgovernor.agent.LocalAgents;
+import io.agentgovernor.bus.Addresses;
+import io.agentgovernor.bus.ErrorCode;
+import io.agentgovernor.bus.GovernorException;
+import io.agentgovernor.bus.Ids;
+import io.agentgovernor.bus.Json;
+import io.agentgovernor.cluster.Maps;
+import io.agentgovernor.node.NodeContext;
+import io.agentgovernor.quota.Resource;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Carries out control commands ({@link Addresses#RUNTIME_CONTROL}) on this node's agents: the
+ * effect is applied by the runtime (pacing, pausing, undeploying) whatever the agent does, and the
+ * agent's callback is told. Each reply states what really happened.
+ */
+final class AgentControl {
+
+  private final Vertx vertx;
+  private final NodeContext node;
+  private final LocalAgents agents;
+  private final AgentRegistry registry;
+
+  AgentControl(Vertx vertx, NodeContext node, AgentRegistry registry) {
+    this.vertx = vertx;
+    this.node = node;
+    this.agents = node.localAgents();
+    this.registry = registry;
+  }
+
+  Future<JsonObject> handle(JsonObject request) {
+    String id = Ids.require(Json.optString(request, "agentId", ""), "agentId");
+    String command = Json.string(request, "command", "");
+    JsonObject params = Json.optObject(request, "params", "");
+    JsonObject p = params == null ? new JsonObject() : params;
+    AgentHandle handle = agents.get(id);
+    if (handle == null) {
+      throw GovernorException.notFound("agent", id);
+    }
+    if (handle.state() == AgentState.TERMINATED || handle.state() == AgentState.DEPLOYING) {
+      throw new GovernorException(ErrorCode.INVALID_STATE, "agent '" + id + "' is " + handle.state().wireName());
+    }
+    return switch (command) {
+      case "throttle" -> throttle(handle, Json.number(p, "factor", "params"));
+      case "suspend" -> onAgent(handle, command, () -> {
+        handle.context().suspend();
+        handle.agent().onSuspend();
+        return ControlAck.APPLIED;
+      });
+      case "resume" -> onAgent(handle, command, () -> {
+        handle.context().resume();
+        handle.agent().onResume();
+        return ControlAck.APPLIED;
+      });
+      case "notice" -> onAgent(handle, command, () -> {
+        handle.terminating();
+        handle.agent().onTerminationNotice((long) number(p, "graceMs", 0, 86_400_000));
+        return ControlAck.APPLIED;
+      });
+      case "scale_down" -> scaleDown(handle, p);
+      case "degrade" -> degrade(handle, p);
+      case "snapshot" -> handle.context().onContext(() -> handle.agent().snapshot())
+          .map(snapshot -> reply(handle, command, ControlAck.APPLIED).put("snapshot", snapshot));
+      case "undeploy" -> undeploy(id, Boolean.TRUE.equals(Json.optBoolean(p, "keepQuota", "params")), "terminated");
+      default -> throw GovernorException.invalid("unknown control command '" + command + "'");
+    };
+  }
+
+  private Future<JsonObject> throttle(AgentHandle handle, double factor) {
+    if (!(factor > 0 && factor <= 1)) {
+      throw GovernorException.invalid("params.factor must be in (0, 1], got " + factor);
+    }
+    return onAgent(handle, "throttle", () -> {
+      handle.context().throttle(factor);
+      handle.agent().onThrottle(factor);
+      return ControlAck.APPLIED;
+    }).map(r -> r.put("factor", factor));
+  }
+
+  private Future<JsonObject> scaleDown(AgentHandle handle, JsonObject p) {
+    String resource = Resource.resolve(Json.string(p, "resource", "params"), false).name();
+    double target = number(p, "target", 0, Double.MAX_VALUE);
+    long deadline = (long) number(p, "deadline", 0, Long.MAX_VALUE);
+    return onAgent(handle, "scale_down", () -> handle.agent().onScaleDown(resource, target, deadline));
+  }
+
+  private Future<JsonObject> degrade(AgentHandle handle, JsonObject p) {
+    String strategy = Ids.require(Json.string(p, "strategy", "params"), "params.strategy");
+    JsonObject strategyParams = Json.optObject(p, "params", "params");
+    boolean active = !Boolean.FALSE.equals(Json.optBoolean(p, "active", "params"));
+    return onAgent(handle, "degrade", () -> {
+      ControlAck ack = handle.agent().onDegradation(strategy, strategyParams, active);
+      if (ack == ControlAck.APPLIED || !active) {
+        handle.strategy(strategy, active);
+      }
+      return ack;
+    }).map(r -> r.put("strategy", strategy).put("active", active));
+  }
+
+  /** Runs the command on the agent's context, then records the resulting state cluster-wide. */
+  private Future<JsonObject> onAgent(AgentHandle handle, String command, java.util.concurrent.Callable<ControlAck> action) {
+    return handle.context().onContext(action)
+        .compose(ack -> recordState(handle).map(v -> reply(handle, command, ack)));
+  }
+
+  private Future<Void> recordState(AgentHandle handle) {
+    AgentState state = handle.derivedState();
+    if (state == handle.state()) {
+      return Future.succeededFuture();
+    }
+    handle.state(state);
+    JsonObject entry = handle.toJson(node.nodeId()).put("since", node.clock().millis());
+    publish(handle.id(), "state", state);
+    return vertx.executeBlocking(() -> {
+      registry.put(entry);
+      return null;
+    }, false);
+  }
+
+  /** Undeploys a local agent: inbox closed, verticle (and its children) undeployed, registry and quota cleaned. */
+  Future<JsonObject> undeploy(String id, boolean keepQuota, String event) {
+    AgentHandle handle = agents.get(id);
+    if (handle == null) {
+      throw GovernorException.notFound("agent", id);
+    }
+    if (handle.state() == AgentState.TERMINATED) {
+      throw new GovernorException(ErrorCode.INVALID_STATE, "agent '" + id + "' is already terminated");
+    }
+    handle.terminating();
+    handle.state(AgentState.TERMINATING);
+    return handle.context().onContext(() -> handle.context().close()).compose(f -> f)
+        .compose(v -> handle.deploymentId() == null ? Future.succeededFuture() : vertx.undeploy(handle.deploymentId()))
+        .eventually(() -> {
+          agents.remove(id);
+          handle.state(AgentState.TERMINATED);
+          return vertx.executeBlocking(() -> {
+            registry.remove(id);
+            return null;
+          }, false);
+        })
+        .compose(v -> handle.quotaCreated() && !keepQuota
+            ? vertx.eventBus().request(Addresses.QUOTA_DELETE, new JsonObject().put("agentId", id)).<Void>mapEmpty()
+                .recover(e -> Future.succeededFuture())
+            : Future.<Void>succeededFuture())
+        .map(v -> {
+          publish(id, event, AgentState.TERMINATED);
+          return handle.toJson(node.nodeId());
+        });
+  }
+
+  /** Whether this node has heard of a node (its capacity entry is in the local registry of nodes). */
+  boolean isNodeKnown(String nodeId) {
+    return node.hazelcast().getMap(Maps.NODES).containsKey(nodeId);
+  }
+
+  /** Blocking: whether a node still publishes its capacity (it is alive and in the cluster). */
+  boolean isNodeAlive(String nodeId) {
+    return nodeId != null && node.hazelcast().getMap(Maps.NODES).containsKey(nodeId);
+  }
+
+  private JsonObject reply(AgentHandle handle, String command, ControlAck ack) {
+    return new JsonObject().put("agentId", handle.id()).put("command", command).put("outcome", ack.wireName())
+        .put("state", handle.state().wireName()).put("node", node.nodeId());
+  }
+
+  private void publish(String id, String event, AgentState state) {
+    vertx.eventBus().publish(Addresses.EVENTS, new JsonObject().put("type", "agent").put("agentId", id)
+        .put("node", node.nodeId()).put("time", node.clock().millis()).put("event", event).put("state", state.wireName()));
+  }
+
+  private static double number(JsonObject p, String field, double min, double max) {
+    double v = Json.number(p, field, "params");
+    if (v < min || v > max) {
+      throw GovernorException.invalid("params." + field + " must be in [" + min + ", " + max + "]");
+    }
+    return v;
+  }
+}

@@ -1,0 +1,132 @@
+package io.agentgovernor.agent.impl;
+
+import io.agentgovernor.agent.AgentState;
+import io.agentgovernor.agent.GovernedAgent;
+import io.vertx.core.json.JsonObject;
+
+/** One agent deployed on this node: what the runtime, the sampler and enforcement need of it. */
+public final class AgentHandle {
+
+  private final String id;
+  private final String type;
+  private final String group;
+  private final JsonObject config;
+  private final GovernedAgent agent;
+  private final AgentContextImpl context;
+  private final long deployedAt;
+  private final boolean quotaCreated;
+  private final java.util.Set<String> activeStrategies = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private volatile String deploymentId;
+  private volatile AgentState state = AgentState.DEPLOYING;
+  private volatile boolean terminating;
+
+  AgentHandle(String id, String type, String group, JsonObject config, GovernedAgent agent,
+              AgentContextImpl context, long deployedAt, boolean quotaCreated) {
+    this.id = id;
+    this.type = type;
+    this.group = group;
+    this.config = config;
+    this.agent = agent;
+    this.context = context;
+    this.deployedAt = deployedAt;
+    this.quotaCreated = quotaCreated;
+  }
+
+  public String id() {
+    return id;
+  }
+
+  public String type() {
+    return type;
+  }
+
+  public String group() {
+    return group;
+  }
+
+  public JsonObject config() {
+    return config.copy();
+  }
+
+  public GovernedAgent agent() {
+    return agent;
+  }
+
+  public AgentContextImpl context() {
+    return context;
+  }
+
+  public AgentAccount account() {
+    return context.account();
+  }
+
+  public long deployedAt() {
+    return deployedAt;
+  }
+
+  public boolean quotaCreated() {
+    return quotaCreated;
+  }
+
+  public String deploymentId() {
+    return deploymentId;
+  }
+
+  void deployed(String deploymentId) {
+    this.deploymentId = deploymentId;
+  }
+
+  public AgentState state() {
+    return state;
+  }
+
+  void state(AgentState state) {
+    this.state = state;
+  }
+
+  /** Degradation strategies the agent has applied and not yet had lifted. */
+  public java.util.Set<String> activeStrategies() {
+    return java.util.Set.copyOf(activeStrategies);
+  }
+
+  void strategy(String strategy, boolean active) {
+    if (active) {
+      activeStrategies.add(strategy);
+    } else {
+      activeStrategies.remove(strategy);
+    }
+  }
+
+  void terminating() {
+    terminating = true;
+  }
+
+  /** The state its control flags add up to, the strongest first. */
+  AgentState derivedState() {
+    if (terminating) {
+      return AgentState.TERMINATING;
+    }
+    if (context.suspended()) {
+      return AgentState.SUSPENDED;
+    }
+    if (context.throttleFactor() < 1.0) {
+      return AgentState.THROTTLED;
+    }
+    return activeStrategies.isEmpty() ? AgentState.RUNNING : AgentState.DEGRADED;
+  }
+
+  /** The Agent JSON of DESIGN.md, without the live status. */
+  public JsonObject toJson(String node) {
+    return new JsonObject()
+        .put("id", id)
+        .put("type", type)
+        .put("group", group)
+        .put("node", node)
+        .put("state", state.wireName())
+        .put("deployedAt", deployedAt)
+        .put("config", config.copy())
+        .put("throttleFactor", context.throttleFactor())
+        .put("strategies", new io.vertx.core.json.JsonArray(java.util.List.copyOf(activeStrategies)))
+        .put("quotaCreated", quotaCreated);
+  }
+}

@@ -1,0 +1,33 @@
+package io.agentgovernor.agent.samples;
+
+import io.agentgovernor.bus.GovernorException;
+import io.agentgovernor.bus.Json;
+import io.vertx.core.json.JsonObject;
+
+/** Reads a sample agent's configuration: numbers within bounds, unknown keys refused. */
+final class SampleConfig {
+
+  private final JsonObject config;
+  private final String type;
+
+  SampleConfig(String type, JsonObject config, java.util.List<String> keys) {
+    this.type = type;
+    this.config = config == null ? new JsonObject() : config;
+    for (String key : this.config.fieldNames()) {
+      if (!keys.contains(key)) {
+        throw GovernorException.invalid(type + " config: unknown key '" + key + "' (known: " + keys + ")");
+      }
+    }
+  }
+
+  double number(String key, double dflt, double min, double max) {
+    Double v = Json.optNumber(config, key, type + " config");
+    if (v == null) {
+      return dflt;
+    }
+    if (v < min || v > max) {
+      throw GovernorException.invalid(type + " config: " + key + " must be in [" + min + ", " + max + "], got " + v);
+    }
+    return v;
+  }
+}
