@@ -7,8 +7,8 @@ import java.util.Locale;
 /** Prints replay metrics as a fixed-width text table, one block per resource. */
 final class MetricsTable {
 
-  private static final String HEADER = "%-9s %-7s %9s %7s %7s %7s %7s %7s %9s %13s %8s %8s %9s %9s %9s %9s%n";
-  private static final String ROW = "%-9s %-7s %9d %7.3f %7.3f %7.3f %7.3f %7.3f %9.3f %13.1f %8.3f %8.3f %9.3f %9.3f %9.3f %9s%n";
+  private static final String HEADER = "%-9s %-9s %9s %7s %7s %7s %7s %7s %9s %13s %8s %8s %9s %9s %9s %9s%n";
+  private static final String ROW = "%-9s %-9s %9d %7.3f %7.3f %7.3f %7.3f %7.3f %9.3f %13.1f %8.3f %8.3f %9.3f %9.3f %9.3f %9s%n";
 
   private MetricsTable() {
   }

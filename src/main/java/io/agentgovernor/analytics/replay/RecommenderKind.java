@@ -31,7 +31,7 @@ public enum RecommenderKind {
       case VPA -> new VpaRecommender(resource);
       case AUTOPILOT -> new AutopilotRecommender(capacity.initial(resource),
           AutopilotRecommender.Settings.defaults(resource));
-      case GOVERNOR -> new GovernorRecommender(GovernorRecommender.Settings.defaults(resource));
+      case GOVERNOR -> new GovernorRecommender(GovernorSettings.ofDefaults(resource));
     };
   }
 

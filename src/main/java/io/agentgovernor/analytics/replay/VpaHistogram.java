@@ -77,6 +77,31 @@ final class VpaHistogram {
     return b < BUCKETS - 1 ? bucketStart(b + 1) : bucketStart(b);
   }
 
+  /**
+   * A percentile of the load-adjusted histogram (each bucket weighted by its value, as Autopilot
+   * does, raised to {@code power}), so the tail of a spiky series counts for what it costs rather
+   * than for how long it lasts.
+   */
+  double loadAdjustedPercentile(double p, double power) {
+    if (isEmpty()) {
+      return 0;
+    }
+    double[] load = new double[maxBucket + 1];
+    double total = 0;
+    for (int b = minBucket; b <= maxBucket; b++) {
+      load[b] = weight[b] * (power == 1 ? bucketStart(b + 1) : Math.pow(bucketStart(b + 1), power));
+      total += load[b];
+    }
+    double partial = 0;
+    for (int b = minBucket; b <= maxBucket; b++) {
+      partial += load[b];
+      if (partial >= p * total) {
+        return bucketStart(b + 1);
+      }
+    }
+    return bucketStart(maxBucket + 1);
+  }
+
   int bucket(double value) {
     if (value < first) {
       return 0;
