@@ -93,7 +93,7 @@ public final class ReplayCommand {
     try (BufferedReader in = Files.newBufferedReader(Path.of(options.trace()), StandardCharsets.UTF_8)) {
       return new TraceReader(options.resources()).read(in);
     } catch (TraceFormatException e) {
-      throw new TraceFormatException(e.line(), options.trace() + ": " + e.getMessage().replaceFirst("^line \\d+: ", ""));
+      throw new IllegalArgumentException(options.trace() + ": " + e.getMessage());
     }
   }
 
@@ -106,7 +106,7 @@ public final class ReplayCommand {
     try (BufferedReader in = Files.newBufferedReader(Path.of(options.capacity()), StandardCharsets.UTF_8)) {
       capacities = new CapacityReader().read(in);
     } catch (TraceFormatException e) {
-      throw new TraceFormatException(e.line(), options.capacity() + ": " + e.getMessage().replaceFirst("^line \\d+: ", ""));
+      throw new IllegalArgumentException(options.capacity() + ": " + e.getMessage());
     }
     for (EntitySeries e : trace.entities()) {
       if (!capacities.containsKey(e.id())) {
