@@ -1,5 +1,6 @@
 package io.agentgovernor;
 
+import io.agentgovernor.analytics.replay.ReplayCommand;
 import io.agentgovernor.config.ConfigException;
 import io.agentgovernor.config.ConfigLoader;
 import io.agentgovernor.config.NodeConfig;
@@ -21,6 +22,10 @@ public final class Main {
 
   public static void main(String[] args) {
     List<String> argList = Arrays.asList(args);
+    if (!argList.isEmpty() && argList.get(0).equals("replay")) {
+      System.exit(ReplayCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+      return;
+    }
     if (argList.contains("--help") || argList.contains("-h")) {
       System.out.println(usage());
       return;

@@ -61,7 +61,13 @@ public final class ClusterSetup {
   }
 
   public static VertxOptions vertxOptions(NodeConfig config) {
-    return new VertxOptions()
+    io.vertx.core.json.JsonObject vertx = config.section("vertx");
+    VertxOptions options = new VertxOptions();
+    Integer eventLoops = vertx.getInteger("eventLoopPoolSize");
+    if (eventLoops != null && eventLoops > 0) {
+      options.setEventLoopPoolSize(eventLoops);
+    }
+    return options
         .setEventBusOptions(new EventBusOptions()
             .setHost(config.clusterHost())
             .setPort(0)

@@ -14,16 +14,20 @@ public final class CompiledQuota {
 
   private final Quota quota;
   private final Limit[] builtIn = new Limit[Resource.BUILT_IN_COUNT];
+  /** Soft limits by resource index, +∞ where there is no limit: the whole hot path is these compares. */
+  private final double[] soft = new double[Resource.BUILT_IN_COUNT];
   private final Map<String, Limit> custom = new LinkedHashMap<>();
 
   public CompiledQuota(Quota quota) {
     this.quota = quota;
+    java.util.Arrays.fill(soft, Double.POSITIVE_INFINITY);
     quota.limits().forEach((name, limit) -> {
       Resource r = Resource.resolve(name, limit.custom());
       if (r.isCustom()) {
         custom.put(name, limit);
       } else {
         builtIn[r.index()] = limit;
+        soft[r.index()] = limit.soft();
       }
     });
   }
@@ -48,12 +52,11 @@ public final class CompiledQuota {
    */
   public List<Violation> check(double[] builtInUsage, Map<String, Double> customUsage) {
     List<Violation> violations = null;
-    Limit[] limits = builtIn;
-    int n = Math.min(limits.length, builtInUsage.length);
+    double[] thresholds = soft;
+    int n = Math.min(thresholds.length, builtInUsage.length);
     for (int i = 0; i < n; i++) {
-      Limit limit = limits[i];
-      if (limit != null && builtInUsage[i] > limit.soft()) {
-        violations = add(violations, Resource.ofIndex(i), limit, builtInUsage[i]);
+      if (builtInUsage[i] > thresholds[i]) {
+        violations = add(violations, Resource.ofIndex(i), builtIn[i], builtInUsage[i]);
       }
     }
     if (customUsage != null && !custom.isEmpty()) {

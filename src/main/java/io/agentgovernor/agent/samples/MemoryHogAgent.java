@@ -24,7 +24,6 @@ public final class MemoryHogAgent extends GovernedAgent {
   private final Degradable degradation = new Degradable(Map.of(
       "drop_non_essential", 0.5, "cache_aggressively", 1.0, "reduce_precision", 0.25));
   private long held;
-  private long pendingGrowth;
 
   public MemoryHogAgent(long holdBytes, long growBytesPerSecond) {
     this.holdBytes = holdBytes;
@@ -51,20 +50,16 @@ public final class MemoryHogAgent extends GovernedAgent {
   }
 
   private void grow(long bytes) {
-    pendingGrowth += bytes;
-    while (pendingGrowth >= CHUNK) {
-      byte[] chunk = new byte[CHUNK];
-      for (int i = 0; i < CHUNK; i += 4096) {
+    long remaining = bytes;
+    while (remaining > 0) {
+      int size = (int) Math.min(CHUNK, remaining);
+      byte[] chunk = new byte[size];
+      for (int i = 0; i < size; i += 4096) {
         chunk[i] = (byte) i;
       }
       chunks.add(chunk);
-      held += CHUNK;
-      pendingGrowth -= CHUNK;
-    }
-    if (pendingGrowth > 0 && chunks.isEmpty()) {
-      chunks.add(new byte[(int) pendingGrowth]);
-      held += pendingGrowth;
-      pendingGrowth = 0;
+      held += size;
+      remaining -= size;
     }
   }
 
