@@ -73,8 +73,9 @@ public final class MonitorVerticle extends VerticleBase {
   /** One interval: measure, check, remember, tell. */
   void sampleAll() {
     long now = node.clock().millis();
+    long takenNanos = System.nanoTime();
     long[] elapsed = new long[1];
-    Map<AgentHandle, double[]> usage = sampler.sample(agents.all(), System.nanoTime(), elapsed);
+    Map<AgentHandle, double[]> usage = sampler.sample(agents.all(), takenNanos, elapsed);
     List<AgentSample> samples = new ArrayList<>(usage.size());
     double[] totals = new double[Resource.BUILT_IN_COUNT];
     usage.forEach((handle, u) -> {
@@ -85,7 +86,7 @@ public final class MonitorVerticle extends VerticleBase {
       }
     });
     forgetGone();
-    SampleBatch batch = new SampleBatch(node.nodeId(), now, intervalMs, samples);
+    SampleBatch batch = new SampleBatch(node.nodeId(), now, takenNanos, intervalMs, samples);
     vertx.eventBus().publish(SAMPLES, batch, new io.vertx.core.eventbus.DeliveryOptions()
         .setCodecName(SampleBatch.LocalCodec.NAME).setLocalOnly(true));
     vertx.eventBus().send(CapacityVerticle.USAGE_ADDRESS, new JsonObject()

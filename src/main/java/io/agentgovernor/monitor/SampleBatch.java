@@ -8,8 +8,10 @@ import java.util.List;
  * All samples one node took in one interval, published on the node-local address
  * {@link MonitorVerticle#SAMPLES} to the parts that act on them (enforcement, degradation,
  * analytics). Passed by reference: it never leaves the JVM.
+ *
+ * @param takenNanos {@code System.nanoTime()} when sampling began: where breach-to-action latency starts
  */
-public record SampleBatch(String node, long time, long intervalMs, List<AgentSample> samples) {
+public record SampleBatch(String node, long time, long takenNanos, long intervalMs, List<AgentSample> samples) {
 
   /** The codec that lets the batch travel the local event bus as a plain object. */
   public static final class LocalCodec implements MessageCodec<SampleBatch, SampleBatch> {

@@ -5,6 +5,7 @@ import io.agentgovernor.agent.AgentTypes;
 import io.agentgovernor.agent.LocalAgents;
 import io.agentgovernor.agent.impl.AgentRegistry;
 import io.agentgovernor.agent.impl.AgentRuntimeVerticle;
+import io.agentgovernor.enforcement.EnforcementVerticle;
 import io.agentgovernor.monitor.MonitorVerticle;
 import io.agentgovernor.monitor.SampleBatch;
 import io.vertx.core.ThreadingModel;
@@ -68,6 +69,7 @@ public final class GovernorNode {
     vertx.eventBus().registerCodec(new SampleBatch.LocalCodec());
     return deploy(vertx, new QuotaVerticle(context), config.section("quota"))
         .compose(v -> deploy(vertx, new AgentRuntimeVerticle(context), config.section("agents")))
+        .compose(v -> deploy(vertx, new EnforcementVerticle(context), config.section("enforcement")))
         .compose(v -> vertx.deployVerticle(new MonitorVerticle(context), new DeploymentOptions()
             .setConfig(config.section("monitor")).setThreadingModel(ThreadingModel.WORKER)))
         .compose(v -> deploy(vertx, admin, config.section("admin")))

@@ -51,8 +51,14 @@ public final class CompiledQuota {
    *     allocated) when the agent complies
    */
   public List<Violation> check(double[] builtInUsage, Map<String, Double> customUsage) {
-    List<Violation> violations = null;
     double[] thresholds = soft;
+    if (builtInUsage.length == Resource.BUILT_IN_COUNT && (customUsage == null || custom.isEmpty())
+        && builtInUsage[0] <= thresholds[0] && builtInUsage[1] <= thresholds[1] && builtInUsage[2] <= thresholds[2]
+        && builtInUsage[3] <= thresholds[3] && builtInUsage[4] <= thresholds[4] && builtInUsage[5] <= thresholds[5]
+        && builtInUsage[6] <= thresholds[6]) {
+      return List.of(); // the common case, unrolled: seven compares and no allocation
+    }
+    List<Violation> violations = null;
     int n = Math.min(thresholds.length, builtInUsage.length);
     for (int i = 0; i < n; i++) {
       if (builtInUsage[i] > thresholds[i]) {

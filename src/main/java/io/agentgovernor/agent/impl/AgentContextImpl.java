@@ -54,6 +54,8 @@ public final class AgentContextImpl implements AgentContext {
   private final Set<Object> retained = Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
   private Context context;
   private MessageConsumer<Object> inbox;
+  private MessageConsumer<Object> nodeInbox;
+  private String forwardTo;
   private Handler<Message<Object>> handler;
   private volatile long queuedBytes;
   private volatile int queued;
@@ -77,12 +79,17 @@ public final class AgentContextImpl implements AgentContext {
     this.inboxBound = inboxBound;
   }
 
-  /** Opens the inbox on the agent's own context; the agent's start waits for the registration. */
-  public Future<?> open() {
+  /**
+   * Opens the inbox on the agent's own context: its cluster-wide address and this node's own form
+   * of it (where a node handing the agent over forwards what it still receives). The agent's start
+   * waits for both registrations.
+   */
+  public Future<?> open(String nodeId) {
     context = vertx.getOrCreateContext();
     account.thread = Thread.currentThread();
     inbox = vertx.eventBus().consumer(Addresses.agentInbox(id), this::arrive);
-    return inbox.completion();
+    nodeInbox = vertx.eventBus().consumer(Addresses.onNode(Addresses.agentInbox(id), nodeId), this::arrive);
+    return Future.all(inbox.completion(), nodeInbox.completion());
   }
 
   /** Closes the inbox; messages still waiting are failed with a code when they expect a reply. */
@@ -96,7 +103,43 @@ public final class AgentContextImpl implements AgentContext {
       }
     }
     updateQueueFigures();
-    return inbox == null ? Future.succeededFuture() : inbox.unregister();
+    return Future.all(inbox == null ? Future.succeededFuture() : inbox.unregister(),
+        nodeInbox == null ? Future.succeededFuture() : nodeInbox.unregister()).mapEmpty();
+  }
+
+  /**
+   * Migration: from now on every message for the agent goes to {@code targetInbox} (the new
+   * node's own inbox address), those waiting in the queue first, in order. Replies are relayed.
+   */
+  public void handOver(String targetInbox) {
+    forwardTo = targetInbox;
+    suspended = true;
+    Message<Object> m;
+    while ((m = queue.poll()) != null) {
+      forward(vertx, targetInbox, m);
+    }
+    updateQueueFigures();
+  }
+
+  /** Sends a message on to another address, relaying the reply (or failure) to its sender. */
+  public static void forward(Vertx vertx, String address, Message<Object> m) {
+    if (m.replyAddress() == null) {
+      vertx.eventBus().send(address, m.body());
+      return;
+    }
+    vertx.eventBus().request(address, m.body()).onComplete(ar -> {
+      if (ar.succeeded()) {
+        m.reply(ar.result().body());
+      } else if (ar.cause() instanceof io.vertx.core.eventbus.ReplyException r) {
+        m.fail(r.failureCode(), r.getMessage());
+      } else {
+        m.fail(ErrorCode.UNAVAILABLE.failureCode(), "agent " + id(m) + " is moving; try again");
+      }
+    });
+  }
+
+  private static String id(Message<Object> m) {
+    return m.address();
   }
 
   /** Runs an action on the agent's context (where its handlers run). */
@@ -119,6 +162,10 @@ public final class AgentContextImpl implements AgentContext {
   // ---- the inbox ----
 
   private void arrive(Message<Object> message) {
+    if (forwardTo != null) {
+      forward(vertx, forwardTo, message);
+      return;
+    }
     account.bytesIn.addAndGet(Sizes.of(message.body()));
     if (queue.isEmpty() && !suspended && handler != null && (gate == null || gate.tryTake(System.nanoTime()))) {
       deliver(message);

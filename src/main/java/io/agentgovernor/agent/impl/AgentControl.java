@@ -68,6 +68,7 @@ final class AgentControl {
       case "snapshot" -> handle.context().onContext(() -> handle.agent().snapshot())
           .map(snapshot -> reply(handle, command, ControlAck.APPLIED).put("snapshot", snapshot));
       case "undeploy" -> undeploy(id, Boolean.TRUE.equals(Json.optBoolean(p, "keepQuota", "params")), "terminated");
+      case "migrate_out" -> migrateOut(handle, Ids.require(Json.string(p, "target", "params"), "params.target"));
       default -> throw GovernorException.invalid("unknown control command '" + command + "'");
     };
   }
@@ -152,6 +153,65 @@ final class AgentControl {
           publish(id, event, AgentState.TERMINATED);
           return handle.toJson(node.nodeId());
         });
+  }
+
+  /**
+   * Moves an agent to another node with nothing lost and nothing handled twice: its delivery is
+   * paused (arrivals queue), its snapshot taken after the handler running now, the agent deployed
+   * on the target from that snapshot (the target's inbox opens and the registry points there),
+   * then everything the source still holds or receives is forwarded to the target's own inbox, in
+   * order, for {@link #FORWARD_GRACE_MS} while every node learns where the agent went. Should the
+   * target fail, the agent resumes here.
+   */
+  private Future<JsonObject> migrateOut(AgentHandle handle, String target) {
+    if (target.equals(node.nodeId())) {
+      throw GovernorException.invalid("an agent cannot migrate to the node it is on");
+    }
+    long start = System.nanoTime();
+    String id = handle.id();
+    handle.state(AgentState.MIGRATING);
+    return handle.context().onContext(() -> {
+      handle.context().suspend();
+      return handle.agent().snapshot();
+    }).compose(snapshot -> deployOn(target, handle, snapshot)
+        .recover(e -> handle.context().onContext(() -> {
+          handle.context().resume();
+          handle.state(handle.derivedState());
+          return null;
+        }).transform(x -> Future.failedFuture(e)))
+        .compose(deployed -> handOver(handle, target))
+        .map(v -> new JsonObject().put("agentId", id).put("command", "migrate_out").put("outcome", "applied")
+            .put("from", node.nodeId()).put("to", target).put("snapshotBytes", snapshot.encode().length())
+            .put("durationMs", (System.nanoTime() - start) / 1e6)));
+  }
+
+  static final long FORWARD_GRACE_MS = 30_000;
+
+  private Future<Object> deployOn(String target, AgentHandle handle, JsonObject snapshot) {
+    JsonObject request = new JsonObject().put("id", handle.id()).put("type", handle.type()).put("group", handle.group())
+        .put("config", handle.config()).put("snapshot", snapshot).put("migrateFrom", node.nodeId())
+        .put("quotaCreated", handle.quotaCreated());
+    return vertx.eventBus().request(Addresses.onNode(Addresses.AGENT_DEPLOY, target), request,
+        new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(30_000)).map(m -> m.body());
+  }
+
+  /** Forwards what the source holds and still receives, then undeploys the agent here. */
+  private Future<Void> handOver(AgentHandle handle, String target) {
+    String targetInbox = Addresses.onNode(Addresses.agentInbox(handle.id()), target);
+    io.vertx.core.eventbus.MessageConsumer<Object> forwarder = vertx.eventBus().consumer(
+        Addresses.agentInbox(handle.id()), m -> AgentContextImpl.forward(vertx, targetInbox, m));
+    return forwarder.completion()
+        .compose(v -> handle.context().onContext(() -> {
+          handle.context().handOver(targetInbox);
+          return null;
+        }))
+        .compose(v -> handle.deploymentId() == null ? Future.succeededFuture() : vertx.undeploy(handle.deploymentId()))
+        .onComplete(ar -> {
+          agents.remove(handle.id());
+          handle.state(AgentState.TERMINATED);
+          publish(handle.id(), "migrated", AgentState.RUNNING);
+          vertx.setTimer(FORWARD_GRACE_MS, t -> forwarder.unregister());
+        }).mapEmpty();
   }
 
   /** Whether this node has heard of a node (its capacity entry is in the local registry of nodes). */

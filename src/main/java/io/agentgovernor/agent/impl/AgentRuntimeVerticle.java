@@ -110,27 +110,33 @@ public final class AgentRuntimeVerticle extends VerticleBase {
     JsonObject quota = orEmpty(Json.optObject(request, "quota", "")).copy().put("group", group);
     Quota.Request.fromJson(quota);
     JsonObject snapshot = Json.optObject(request, "snapshot", "");
+    String migrateFrom = Json.optString(request, "migrateFrom", "");
     GovernedAgent agent = factory.create(config);
     long now = node.clock().millis();
     JsonObject claim = entry(id, factory.type(), group, node.nodeId(), config, now);
-    return vertx.executeBlocking(() -> claimId(claim), false)
+    return vertx.executeBlocking(() -> claimId(claim, migrateFrom), false)
         .compose(v -> ensureQuota(id, quota))
-        .compose(created -> start(id, factory.type(), group, config, agent, snapshot, now, created)
+        .compose(created -> start(id, factory.type(), group, config, agent, snapshot, now,
+            created || (migrateFrom != null && Boolean.TRUE.equals(Json.optBoolean(request, "quotaCreated", ""))))
             .recover(e -> releaseClaim(id, created).transform(x -> Future.failedFuture(e))))
         .recover(e -> e instanceof GovernorException g && g.code() == ErrorCode.ALREADY_EXISTS
             ? Future.failedFuture(e)
             : releaseClaim(id, false).transform(x -> Future.failedFuture(e)));
   }
 
-  /** Claims the id cluster-wide; an entry left by a node that is gone is taken over. */
-  private Void claimId(JsonObject claim) {
+  /**
+   * Claims the id cluster-wide. An entry left by a node that is gone is taken over, and so is the
+   * entry of the node an agent migrates from.
+   */
+  private Void claimId(JsonObject claim, String migrateFrom) {
     String id = claim.getString("id");
     String existing = registry.claim(claim);
     if (existing == null) {
       return null;
     }
     String owner = new JsonObject(existing).getString("node");
-    if (control.isNodeAlive(owner) || !registry.takeOver(existing, claim)) {
+    boolean handOver = owner != null && owner.equals(migrateFrom);
+    if ((!handOver && control.isNodeAlive(owner)) || !registry.takeOver(existing, claim)) {
       throw new GovernorException(ErrorCode.ALREADY_EXISTS, "agent '" + id + "' is live on node '" + owner + "'");
     }
     return null;
@@ -148,7 +154,7 @@ public final class AgentRuntimeVerticle extends VerticleBase {
                                    JsonObject snapshot, long now, boolean quotaCreated) {
     AgentContextImpl context = new AgentContextImpl(vertx, id, type, group, config, node.quotaIndex(), inboxBound);
     AgentHandle handle = new AgentHandle(id, type, group, config, agent, context, now, quotaCreated);
-    agent.bind(context, context::open);
+    agent.bind(context, () -> context.open(node.nodeId()));
     if (snapshot != null) {
       agent.restore(snapshot);
     }

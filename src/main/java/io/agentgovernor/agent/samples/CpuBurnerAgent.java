@@ -8,14 +8,14 @@ import java.util.Map;
 import java.util.function.LongToDoubleFunction;
 
 /**
- * Burns CPU by computing: every 100 ms tick it hashes for {@code percent(now)} % of 100 ms of its
+ * Burns CPU by computing: every 50 ms tick it hashes for {@code percent(now)} % of 50 ms of its
  * thread's CPU time. The plain {@code cpu-burner} keeps a constant percentage; {@code bursty} and
  * {@code periodic} vary it over time. Honours {@code reduce_precision}, {@code use_fallback_algorithm}
  * and {@code batch_operations} by doing less work per tick.
  */
 public class CpuBurnerAgent extends GovernedAgent {
 
-  static final long TICK_MS = 100;
+  static final long TICK_MS = 50;
 
   private final LongToDoubleFunction percentAt;
   private final Degradable degradation = new Degradable(Map.of(

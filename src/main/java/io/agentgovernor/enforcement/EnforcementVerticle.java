@@ -1,0 +1,49 @@
+package io.agentgovernor.enforcement;
+
+import io.agentgovernor.bus.Addresses;
+import io.agentgovernor.bus.AgentRouting;
+import io.agentgovernor.bus.Handlers;
+import io.agentgovernor.enforcement.impl.EnforcementConfig;
+import io.agentgovernor.enforcement.impl.EnforcementEngine;
+import io.agentgovernor.monitor.MonitorVerticle;
+import io.agentgovernor.monitor.SampleBatch;
+import io.agentgovernor.node.NodeContext;
+import io.agentgovernor.quota.QuotaConfig;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import java.util.List;
+
+/**
+ * The enforcement part: every sample batch of this node goes through the escalation policy, and
+ * the decisions are carried out on the agents with their real outcome recorded cluster-wide and
+ * published as {@code enforcement} events. Operators' actions arrive on
+ * {@link Addresses#ENFORCEMENT_ACTION} (routed to the agent's node); the history and the lists of
+ * throttled and suspended agents can be read from any node.
+ */
+public final class EnforcementVerticle extends VerticleBase {
+
+  private final NodeContext node;
+  private EnforcementEngine engine;
+
+  public EnforcementVerticle(NodeContext node) {
+    this.node = node;
+  }
+
+  /** The engine, for tests and benchmarks that read its latency figures. */
+  public EnforcementEngine engine() {
+    return engine;
+  }
+
+  @Override
+  public Future<?> start() {
+    QuotaConfig quota = QuotaConfig.fromJson(node.config().section("quota"));
+    EnforcementConfig config = EnforcementConfig.fromJson(config(), quota.defaultLadder());
+    engine = new EnforcementEngine(vertx, node, config);
+    AgentRouting routing = new AgentRouting(vertx, node.nodeId(), node.registry()::nodeOf);
+    return Future.all(List.of(
+        vertx.eventBus().<SampleBatch>localConsumer(MonitorVerticle.SAMPLES, m -> engine.onBatch(m.body())).completion(),
+        routing.register(Addresses.ENFORCEMENT_ACTION, "agentId", engine::operatorAction),
+        vertx.eventBus().consumer(Addresses.ENFORCEMENT_HISTORY, Handlers.json(engine::history)).completion(),
+        vertx.eventBus().consumer(Addresses.ENFORCEMENT_LIST, Handlers.json(engine::list)).completion()));
+  }
+}
