@@ -28,6 +28,7 @@ public record Option(String flag, String env, String path, Kind kind, String hel
       new Option("--cluster-host", "GOVERNOR_CLUSTER_HOST", "cluster.host", Kind.STRING, "address Hazelcast and the event bus bind to"),
       new Option("--cluster-port", "GOVERNOR_CLUSTER_PORT", "cluster.port", Kind.PORT, "Hazelcast port"),
       new Option("--members", "GOVERNOR_MEMBERS", "cluster.members", Kind.LIST, "peers to join, host:port,host:port (none = a cluster of one)"),
+      new Option("--bridge-port", "GOVERNOR_BRIDGE_PORT", "bridge.port", Kind.PORT, "TCP event-bus bridge port for outside agents (0 = off)"),
       new Option(null, "GOVERNOR_ADMIN_TOKEN", "admin.adminToken", Kind.STRING, "operator bearer token"),
       new Option(null, "GOVERNOR_VIEWER_TOKEN", "admin.viewerToken", Kind.STRING, "read-only bearer token"));
 

@@ -88,6 +88,13 @@ final class Sampler {
     usage[Resource.NETWORK.index()] = (bytes - c.lastBytes) / (elapsed / 1e9);
     c.lastBytes = bytes;
     usage[Resource.MESSAGE_QUEUE.index()] = h.context().queuedMessages();
+    double[] outside = a.external();
+    if (outside != null) {
+      // An agent in another process: its own CPU and memory come from the OS (or its reports),
+      // added to what its proxy in this JVM uses for it.
+      usage[Resource.CPU.index()] += outside[Resource.CPU.index()];
+      usage[Resource.MEMORY.index()] += outside[Resource.MEMORY.index()];
+    }
     return usage;
   }
 

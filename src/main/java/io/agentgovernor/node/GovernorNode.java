@@ -5,6 +5,7 @@ import io.agentgovernor.agent.AgentTypes;
 import io.agentgovernor.agent.LocalAgents;
 import io.agentgovernor.agent.impl.AgentRegistry;
 import io.agentgovernor.agent.impl.AgentRuntimeVerticle;
+import io.agentgovernor.bridge.BridgeVerticle;
 import io.agentgovernor.enforcement.EnforcementVerticle;
 import io.agentgovernor.monitor.MonitorVerticle;
 import io.agentgovernor.monitor.SampleBatch;
@@ -72,6 +73,8 @@ public final class GovernorNode {
         .compose(v -> deploy(vertx, new EnforcementVerticle(context), config.section("enforcement")))
         .compose(v -> vertx.deployVerticle(new MonitorVerticle(context), new DeploymentOptions()
             .setConfig(config.section("monitor")).setThreadingModel(ThreadingModel.WORKER)))
+        .compose(v -> bridgeEnabled(config) ? deploy(vertx, new BridgeVerticle(context), config.section("bridge"))
+            : Future.succeededFuture())
         .compose(v -> deploy(vertx, admin, config.section("admin")))
         .compose(v -> deploy(vertx, new CapacityVerticle(context),
             config.section("capacity").put("httpPort", admin.actualPort())))
@@ -79,6 +82,11 @@ public final class GovernorNode {
           ready.set(true);
           return new GovernorNode(vertx, context, admin, ready, generated);
         });
+  }
+
+  private static boolean bridgeEnabled(NodeConfig config) {
+    JsonObject bridge = config.section("bridge");
+    return bridge.getBoolean("enabled", true) && bridge.getInteger("port", 7001) > 0;
   }
 
   private static Future<String> deploy(Vertx vertx, io.vertx.core.Deployable part, JsonObject config) {

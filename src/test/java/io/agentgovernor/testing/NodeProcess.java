@@ -50,6 +50,9 @@ public final class NodeProcess implements AutoCloseable {
     command.addAll(List.of(jvmFlags));
     command.add("-jar");
     command.add(jar().toString());
+    if (!args.contains("--bridge-port")) {
+      command.addAll(List.of("--bridge-port", "0")); // several nodes on one machine: no fixed port
+    }
     command.addAll(args);
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().keySet().removeIf(k -> k.startsWith("GOVERNOR_"));

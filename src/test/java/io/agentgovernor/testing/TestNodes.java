@@ -41,7 +41,7 @@ public final class TestNodes {
   public static NodeConfig config(String clusterName, int clusterPort, String nodeId, List<String> members,
                                   String... extraFlags) {
     List<String> args = new ArrayList<>(List.of("--http-port", "0", "--cluster-name", clusterName,
-        "--cluster-port", String.valueOf(clusterPort), "--node-id", nodeId));
+        "--cluster-port", String.valueOf(clusterPort), "--node-id", nodeId, "--bridge-port", "0"));
     if (!members.isEmpty()) {
       args.add("--members");
       args.add(String.join(",", members));

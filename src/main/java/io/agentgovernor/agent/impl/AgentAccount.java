@@ -29,6 +29,21 @@ public final class AgentAccount {
   final Map<String, DoubleAdder> customSinceSample = new ConcurrentHashMap<>();
   /** The event-loop thread of the agent's context: CPU of that thread is shared among its agents. */
   volatile Thread thread;
+  /**
+   * For an agent in another process: its cpu and memory as measured from the OS (or, without a
+   * PID, as it reported them), indexed by resource; null for agents running in this JVM.
+   */
+  private volatile double[] external;
+
+  /** Sets the usage measured (or reported) outside the JVM: replaces cpu and memory in samples. */
+  public void external(double[] usage) {
+    this.external = usage.clone();
+  }
+
+  public double[] external() {
+    double[] e = external;
+    return e == null ? null : e.clone();
+  }
 
   void handlerRan(long nanos) {
     handlerNanos.addAndGet(nanos);

@@ -1,0 +1,123 @@
+#!/usr/bin/env python3
+"""An agent in another process (Python, standard library only) governed through the TCP
+event-bus bridge of an Agent Governor node.
+
+It registers itself with its PID (so the node measures its CPU and resident memory from /proc),
+reports a custom resource (LLM tokens), handles messages sent to its inbox, and obeys the
+governor's control messages: throttle (it works less), suspend / resume, terminate.
+
+    python3 governed_agent.py --host 127.0.0.1 --port 7001 --id py-agent-1 --group standard_agent
+
+Frames: a 4-byte big-endian length, then a UTF-8 JSON object, as the Vert.x TCP bridge defines.
+"""
+import argparse
+import json
+import os
+import select
+import socket
+import struct
+import sys
+import time
+
+
+class Bridge:
+    def __init__(self, host, port):
+        self.sock = socket.create_connection((host, port))
+        self.buffer = b""
+
+    def send(self, frame):
+        data = json.dumps(frame).encode("utf-8")
+        self.sock.sendall(struct.pack(">I", len(data)) + data)
+
+    def frames(self, timeout):
+        """Yields the frames that arrive within `timeout` seconds."""
+        deadline = time.monotonic() + timeout
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return
+            ready, _, _ = select.select([self.sock], [], [], left)
+            if not ready:
+                return
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                raise ConnectionError("the governor closed the connection")
+            self.buffer += chunk
+            while len(self.buffer) >= 4:
+                (size,) = struct.unpack(">I", self.buffer[:4])
+                if len(self.buffer) < 4 + size:
+                    break
+                frame = json.loads(self.buffer[4:4 + size].decode("utf-8"))
+                self.buffer = self.buffer[4 + size:]
+                yield frame
+
+    def request(self, address, body, timeout=10.0):
+        reply_to = "py-reply-%d" % time.monotonic_ns()
+        self.send({"type": "send", "address": address, "body": body, "replyAddress": reply_to})
+        for frame in self.frames(timeout):
+            if frame.get("address") == reply_to or frame.get("type") == "err":
+                return frame
+        raise TimeoutError("no reply from " + address)
+
+
+def burn(seconds):
+    """Real work: hashing for `seconds` of wall time."""
+    end = time.monotonic() + seconds
+    x = 1
+    while time.monotonic() < end:
+        for _ in range(2000):
+            x = (x * 6364136223846793005 + 1442695040888963407) & 0xFFFFFFFFFFFFFFFF
+    return x
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=7001)
+    parser.add_argument("--id", required=True)
+    parser.add_argument("--group", default="standard_agent")
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--cpu", type=float, default=0.3, help="share of one core to use")
+    parser.add_argument("--tokens-per-second", type=float, default=500.0)
+    args = parser.parse_args()
+
+    bridge = Bridge(args.host, args.port)
+    reply = bridge.request("governor.bridge.register", {
+        "id": args.id, "group": args.group, "pid": os.getpid(),
+        "quota": {"limits": {"llm_tokens": {"soft": 100000, "hard": 200000, "custom": True}}}})
+    if reply.get("type") == "err" or "failureCode" in reply:
+        print("registration refused:", reply, file=sys.stderr)
+        return 1
+    print("registered", args.id, "on node", reply["body"].get("node"), flush=True)
+    bridge.send({"type": "register", "address": "governor.agent.%s.out" % args.id})
+    bridge.send({"type": "register", "address": "governor.agent.%s.control" % args.id})
+
+    factor, suspended, handled = 1.0, False, 0
+    end = time.monotonic() + args.seconds
+    while time.monotonic() < end:
+        if not suspended:
+            burn(args.cpu * factor * 0.5)
+        for frame in bridge.frames(0.5 - (0 if suspended else args.cpu * factor * 0.5)):
+            address = frame.get("address", "")
+            if address.endswith(".control"):
+                command = frame["body"]["command"]
+                print("control:", command, frame["body"].get("params"), flush=True)
+                if command == "throttle":
+                    factor = frame["body"]["params"]["factor"]
+                elif command == "suspend":
+                    suspended = True
+                elif command == "resume":
+                    suspended = False
+                elif command == "terminate":
+                    return 0
+            elif address.endswith(".out"):
+                handled += 1
+        tokens = 0 if suspended else args.tokens_per_second * 0.5 * factor
+        bridge.send({"type": "send", "address": "governor.bridge.report",
+                     "body": {"id": args.id, "usage": {"llm_tokens": tokens}}})
+    print("done; handled", handled, "messages", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

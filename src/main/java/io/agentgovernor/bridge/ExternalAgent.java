@@ -1,0 +1,115 @@
+package io.agentgovernor.bridge;
+
+import io.agentgovernor.agent.ControlAck;
+import io.agentgovernor.agent.GovernedAgent;
+import io.agentgovernor.quota.Resource;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The in-JVM stand-in of an agent that runs in another process and talks through the TCP
+ * event-bus bridge. It owns the agent's inbox ({@code governor.agent.<id>}), so the governor's
+ * queueing, throttling and suspension apply as to any agent, and passes each message on to
+ * {@code governor.agent.<id>.out}, where the outside process listens. Control requests go to
+ * {@code governor.agent.<id>.control}. With a PID on this host, the process's CPU and resident
+ * memory are measured from {@code /proc} every second; without one, its reports stand.
+ */
+public final class ExternalAgent extends GovernedAgent {
+
+  public static final String TYPE = "external";
+
+  private final long pid;
+  private ProcessMeter meter;
+  private volatile double[] reported = new double[Resource.BUILT_IN_COUNT];
+  private long forwarded;
+  private boolean processGone;
+
+  public ExternalAgent(long pid) {
+    this.pid = pid;
+  }
+
+  public static String out(String id) {
+    return "governor.agent." + id + ".out";
+  }
+
+  public static String control(String id) {
+    return "governor.agent." + id + ".control";
+  }
+
+  @Override
+  protected Future<?> onStart() {
+    agent().onMessage(msg -> {
+      agent().send(out(agent().id()), msg.body());
+      forwarded++;
+    });
+    if (pid > 0) {
+      meter = new ProcessMeter(pid);
+      // The governor's own measurement, not the agent's work: it goes on while the agent is
+      // suspended or throttled (an accounted agent timer would pause).
+      vertx.setPeriodic(1000, id -> measure());
+      measure();
+    }
+    return Future.succeededFuture();
+  }
+
+  private void measure() {
+    double cpu = meter.cpuPercent(System.nanoTime());
+    long rss = meter.residentBytes();
+    processGone = cpu < 0 || rss < 0;
+    double[] usage = new double[Resource.BUILT_IN_COUNT];
+    usage[Resource.CPU.index()] = Math.max(0, cpu);
+    usage[Resource.MEMORY.index()] = Math.max(0, rss);
+    ((io.agentgovernor.agent.impl.AgentContextImpl) agent()).account().external(usage);
+  }
+
+  /** Usage the outside process reported for built-in resources; used where the OS cannot tell (no PID). */
+  void reported(double[] usage) {
+    reported = usage;
+    if (pid <= 0) {
+      ((io.agentgovernor.agent.impl.AgentContextImpl) agent()).account().external(usage);
+    }
+  }
+
+  @Override
+  public JsonObject status() {
+    return new JsonObject().put("pid", pid).put("forwarded", forwarded).put("measuredByOs", pid > 0)
+        .put("processGone", processGone)
+        .put("reportedCpu", reported[Resource.CPU.index()]).put("reportedMemory", reported[Resource.MEMORY.index()]);
+  }
+
+  private void tell(String command, JsonObject params) {
+    agent().send(control(agent().id()), new JsonObject().put("command", command).put("params", params));
+  }
+
+  @Override
+  public void onThrottle(double factor) {
+    tell("throttle", new JsonObject().put("factor", factor));
+  }
+
+  @Override
+  public void onSuspend() {
+    tell("suspend", new JsonObject());
+  }
+
+  @Override
+  public void onResume() {
+    tell("resume", new JsonObject());
+  }
+
+  @Override
+  public void onTerminationNotice(long graceMs) {
+    tell("terminate", new JsonObject().put("graceMs", graceMs));
+  }
+
+  @Override
+  public ControlAck onScaleDown(String resource, double target, long deadline) {
+    tell("scale_down", new JsonObject().put("resource", resource).put("target", target).put("deadline", deadline));
+    return ControlAck.APPLIED;
+  }
+
+  @Override
+  public ControlAck onDegradation(String strategy, JsonObject params, boolean active) {
+    tell("degrade", new JsonObject().put("strategy", strategy).put("params", params).put("active", active));
+    return ControlAck.APPLIED;
+  }
+}
