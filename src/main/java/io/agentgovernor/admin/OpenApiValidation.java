@@ -81,8 +81,15 @@ final class OpenApiValidation {
     if (operation == null) {
       throw new IllegalStateException("openapi.yaml has no operation '" + operationId + "'");
     }
+    boolean bodyless = operation.getRequestBody() == null;
     return ctx -> {
       Buffer body = ctx.body() == null ? null : ctx.body().buffer();
+      if (bodyless && (body == null || body.length() == 0) && ctx.request().query() == null) {
+        // Only path parameters are left to check, and Params.checkPathIds has already checked
+        // them against the same pattern: skip the validator on the hot read path (GET by id).
+        ctx.next();
+        return;
+      }
       RequestUtils.extract(ctx.request(), operation, () -> Future.succeededFuture(body))
           .compose(request -> validator.validate(request, operationId))
           .onSuccess(validated -> ctx.next())
