@@ -2,7 +2,6 @@ package io.agentgovernor.admin;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.Map;
 import java.util.TreeSet;
 
 /**
@@ -19,8 +18,9 @@ final class ReportCsv {
     JsonArray agents = report.getJsonArray("agents", new JsonArray());
     TreeSet<String> stats = new TreeSet<>();
     for (Object a : agents) {
-      usage(a).forEach((resource, s) -> {
-        if (s instanceof JsonObject o) {
+      JsonObject usage = usage(a);
+      usage.fieldNames().forEach(resource -> {
+        if (usage.getValue(resource) instanceof JsonObject o) {
           stats.addAll(o.fieldNames());
         } else {
           stats.add("value");
@@ -32,11 +32,11 @@ final class ReportCsv {
     csv.append(",violations,actions,recommendations\r\n");
     for (Object a : agents) {
       JsonObject agent = a instanceof JsonObject o ? o : new JsonObject();
-      Map<String, Object> usage = usage(agent);
+      JsonObject usage = usage(agent);
       if (usage.isEmpty()) {
         row(csv, report, agent, "", null, stats);
       }
-      new java.util.TreeMap<>(usage).forEach((resource, s) -> row(csv, report, agent, resource, s, stats));
+      new TreeSet<>(usage.fieldNames()).forEach(resource -> row(csv, report, agent, resource, usage.getValue(resource), stats));
     }
     return csv.toString();
   }
@@ -54,8 +54,8 @@ final class ReportCsv {
         .append(',').append(count(agent.getValue("recommendations"))).append("\r\n");
   }
 
-  private static Map<String, Object> usage(Object agent) {
-    return agent instanceof JsonObject o && o.getValue("usage") instanceof JsonObject u ? u.getMap() : Map.of();
+  private static JsonObject usage(Object agent) {
+    return agent instanceof JsonObject o && o.getValue("usage") instanceof JsonObject u ? u : new JsonObject();
   }
 
   /** A count of whatever the report holds there: a number, a list, or a map of counts. */
@@ -67,7 +67,7 @@ final class ReportCsv {
       return String.valueOf(a.size());
     }
     if (value instanceof JsonObject o) {
-      return String.valueOf(o.stream().map(Map.Entry::getValue)
+      return String.valueOf(o.fieldNames().stream().map(o::getValue)
           .mapToLong(v -> v instanceof Number n ? n.longValue() : v instanceof JsonArray a ? a.size() : 1).sum());
     }
     return "";
