@@ -35,7 +35,8 @@ final class ApiErrors {
     if (failure instanceof GovernorException g) {
       send(ctx, g.code(), g.getMessage());
     } else if (failure instanceof ValidatorException v) {
-      send(ctx, validationCode(v), v.getMessage());
+      ErrorCode code = validationCode(v);
+      send(ctx, code, code == ErrorCode.UNSUPPORTED_MEDIA_TYPE ? "the body must be application/json" : v.getMessage());
     } else if (failure instanceof DecodeException) {
       send(ctx, ErrorCode.INVALID_REQUEST, "the body is not valid JSON");
     } else if (failure instanceof ReplyException r) {

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -89,6 +90,11 @@ final class OpenApiValidation {
         // them against the same pattern: skip the validator on the hot read path (GET by id).
         ctx.next();
         return;
+      }
+      if (body != null && body.length() > 0 && ctx.request().getHeader(HttpHeaders.CONTENT_TYPE) == null) {
+        // A body without a content type is taken as JSON (what this API speaks); a body declared
+        // as anything else is refused with 415.
+        ctx.request().headers().set(HttpHeaders.CONTENT_TYPE, "application/json");
       }
       RequestUtils.extract(ctx.request(), operation, () -> Future.succeededFuture(body))
           .compose(request -> validator.validate(request, operationId))

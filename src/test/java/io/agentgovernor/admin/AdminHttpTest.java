@@ -129,7 +129,8 @@ class AdminHttpTest {
       "PUT|/api/v1/quotas/q-1|{\"group\": \"standard_agent\", \"agentId\": \"q-2\"}|invalid_request",
       "PUT|/api/v1/quotas/q-1|{\"group\": \"no_such_group\"}|unknown_group",
       "PUT|/api/v1/quotas/q-1|{\"group\": \"standard_agent\", \"limits\": {\"warp\": {\"soft\": 1, \"hard\": 2}}}|unknown_resource",
-      "PUT|/api/v1/quotas/q-1|{\"group\": \"standard_agent\", \"limits\": {\"cpu\": {\"soft\": -1, \"hard\": 2}}}|invalid_request",
+      "PUT|/api/v1/quotas/q-1|{\"group\": \"standard_agent\", \"limits\": {\"cpu\": {\"soft\": -1, \"hard\": 2}}}|invalid_limit",
+      "PUT|/api/v1/quotas/q-1|{\"group\": \"standard_agent\", \"limits\": {\"cpu\": {\"soft\": \"high\"}}}|invalid_request",
       "PUT|/api/v1/groups/g-1|{\"defaultLimits\": 3}|invalid_request",
       "GET|/api/v1/audit?limit=x||invalid_request",
   })
@@ -142,6 +143,8 @@ class AdminHttpTest {
   void bodyLimits() {
     assertError(http.call("PUT", "/api/v1/quotas/t-1", ADMIN_TOKEN, "group=standard_agent", "text/plain"), 415,
         "unsupported_media_type");
+    assertThat(http.call("PUT", "/api/v1/quotas/t-1", ADMIN_TOKEN, "{\"group\": \"standard_agent\"}", null).statusCode())
+        .as("a body without a content type is taken as JSON").isEqualTo(200);
     String big = "{\"group\": \"standard_agent\", \"pad\": \"" + "x".repeat(1_100_000) + "\"}";
     assertError(http.call("PUT", "/api/v1/quotas/t-1", ADMIN_TOKEN, big), 413, "payload_too_large");
   }

@@ -71,7 +71,7 @@ class AgentEndpointsIT {
     assertError(http.call("POST", "/api/v1/agents", ADMIN_TOKEN,
         "{\"id\": \"ae-x\", \"type\": \"idle\", \"group\": \"no_such_group\"}"), 400, "unknown_group");
     assertError(http.call("POST", "/api/v1/agents", ADMIN_TOKEN, "{\"id\": \"bad id\", \"type\": \"idle\", \"group\": \"standard_agent\"}"),
-        400, "invalid_request");
+        400, "invalid_id");
     assertError(http.call("POST", "/api/v1/agents", ADMIN_TOKEN, "{\"type\": \"idle\"}"), 400, "invalid_request");
   }
 
