@@ -1,39 +1,51 @@
 package io.agentgovernor.admin;
 
-import io.agentgovernor.bus.Addresses;
+import io.agentgovernor.admin.feed.FeedFilter;
+import io.agentgovernor.admin.feed.FeedHub;
+import io.agentgovernor.admin.feed.FeedLimits;
+import io.agentgovernor.admin.metrics.GovernorMetrics;
 import io.agentgovernor.bus.ErrorCode;
-import io.agentgovernor.bus.GovernorException;
-import io.agentgovernor.bus.Ids;
 import io.agentgovernor.node.NodeContext;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import io.vertx.micrometer.backends.BackendRegistries;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The admin part: the HTTP API under {@code /api/v1} (bearer tokens; viewers read, operators
- * write), {@code /health} and {@code /ready}. Each route turns the request into an event-bus
- * request to the part that owns the data and its reply into JSON; failures of every kind end in
- * {@link ApiErrors}.
+ * The admin part: the HTTP API under {@code /api/v1} ({@link ApiRoutes}, behind {@link AdminAuth}),
+ * the live feed at {@code /api/v1/feed} ({@link FeedHub}), the OpenAPI document and its Swagger UI,
+ * the dashboard at {@code /}, {@code /metrics}, {@code /health} and {@code /ready}.
+ *
+ * <p>Its deployment config is the {@code admin} section: {@code jwt} (see {@link JwtRoles}),
+ * {@code feed} ({@link FeedLimits}), {@code metrics.perAgent}, {@code auditCapacity},
+ * {@code authFailuresPerMinute}.
  */
 public final class AdminVerticle extends VerticleBase {
 
-  private static final long REQUEST_TIMEOUT_MS = 10_000;
+  private static final Logger LOG = LoggerFactory.getLogger(AdminVerticle.class);
 
   private final NodeContext node;
-  private final TokenAuth auth;
+  private final TokenAuth tokens;
   private final Supplier<Boolean> ready;
   private HttpServer server;
+  private FeedHub feed;
+  private AdminAuth auth;
 
-  public AdminVerticle(NodeContext node, TokenAuth auth, Supplier<Boolean> ready) {
+  public AdminVerticle(NodeContext node, TokenAuth tokens, Supplier<Boolean> ready) {
     this.node = node;
-    this.auth = auth;
+    this.tokens = tokens;
     this.ready = ready;
   }
 
@@ -44,30 +56,60 @@ public final class AdminVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    JsonObject config = config();
+    AuditLog audit = new AuditLog(config.getInteger("auditCapacity", 1000));
+    auth = new AdminAuth(tokens, JwtRoles.create(vertx, config.getJsonObject("jwt")),
+        new AuthFailureLimiter(config.getInteger("authFailuresPerMinute", 20), 10_000), audit, node.clock());
+    feed = new FeedHub(vertx, node.clock(), FeedLimits.fromJson(config.getJsonObject("feed")));
+    PrometheusMeterRegistry registry = registry();
+    new GovernorMetrics(registry, node.nodeId(), node.hazelcast(), feed,
+        config.getJsonObject("metrics", new JsonObject()).getBoolean("perAgent", false));
+    return Future.all(OpenApiValidation.load(vertx), feed.start())
+        .compose(v -> listen(router(v.resultAt(0), audit, registry)))
+        .onFailure(e -> LOG.error("the admin part failed to start", e));
+  }
+
+  private Router router(OpenApiValidation validation, AuditLog audit, PrometheusMeterRegistry registry) {
     Router router = Router.router(vertx);
-    router.route().handler(BodyHandler.create(false).setBodyLimit(node.config().bodyLimitBytes()));
     router.get("/health").handler(this::health);
     router.get("/ready").handler(this::ready);
-    router.route("/api/v1/*").handler(this::authenticate);
-
-    router.get("/api/v1/groups").handler(ctx -> forward(ctx, Addresses.GROUP_LIST, new JsonObject()));
-    router.get("/api/v1/groups/:name").handler(ctx -> forward(ctx, Addresses.GROUP_GET, name(ctx)));
-    router.put("/api/v1/groups/:name").handler(this::putGroup);
-    router.get("/api/v1/quotas").handler(this::listQuotas);
-    router.get("/api/v1/quotas/:agentId").handler(ctx -> forward(ctx, Addresses.QUOTA_GET, agent(ctx)));
-    router.put("/api/v1/quotas/:agentId").handler(this::putQuota);
-    router.delete("/api/v1/quotas/:agentId").handler(ctx -> forward(ctx, Addresses.QUOTA_DELETE, agent(ctx)));
-    router.get("/api/v1/nodes").handler(ctx -> forward(ctx, Addresses.CAPACITY_NODES, new JsonObject()));
-
+    router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
+    router.get(ApiRoutes.BASE + "/openapi.yaml").handler(ctx -> ctx.response()
+        .putHeader("content-type", "application/yaml").sendFile(OpenApiValidation.RESOURCE));
+    router.get(ApiRoutes.BASE + "/docs").handler(ctx -> ctx.response()
+        .putHeader("content-type", "text/html; charset=utf-8").sendFile("webroot/api-docs.html"));
+    // The feed upgrades before any body handling; it authenticates like every API call.
+    router.get(ApiRoutes.BASE + "/feed").handler(auth::handle).handler(this::openFeed);
+    router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(node.config().bodyLimitBytes()));
+    router.route(ApiRoutes.BASE + "/*").handler(auth::handle);
+    new ApiRoutes(vertx, validation, audit).mount(router);
     router.route("/api/*").handler(ctx -> ApiErrors.send(ctx, ErrorCode.NOT_FOUND, "no such resource"));
+    router.get("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars").setCachingEnabled(true));
+    router.get("/*").handler(StaticHandler.create("webroot").setIndexPage("index.html"));
     router.route().failureHandler(ApiErrors::handle);
     router.errorHandler(404, ctx -> ApiErrors.send(ctx, ErrorCode.NOT_FOUND, "no such resource"));
     router.errorHandler(405, ctx -> ApiErrors.send(ctx, ErrorCode.INVALID_REQUEST, "method not allowed"));
+    return router;
+  }
 
+  private Future<HttpServer> listen(Router router) {
     return vertx.createHttpServer()
         .requestHandler(router)
         .listen(node.config().httpPort(), node.config().httpHost())
         .onSuccess(s -> server = s);
+  }
+
+  /** Vert.x's own registry for this node (see ClusterSetup), or a private one when metrics are off. */
+  private PrometheusMeterRegistry registry() {
+    MeterRegistry shared = BackendRegistries.getNow(node.nodeId());
+    return shared instanceof PrometheusMeterRegistry p ? p : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  }
+
+  private void openFeed(RoutingContext ctx) {
+    FeedFilter filter = FeedFilter.fromQuery(ctx.request().getParam("types"), ctx.request().getParam("agents"));
+    ctx.request().toWebSocket()
+        .onSuccess(socket -> feed.accept(socket, filter))
+        .onFailure(ctx::fail);
   }
 
   private void health(RoutingContext ctx) {
@@ -80,108 +122,7 @@ public final class AdminVerticle extends VerticleBase {
         .put("members", node.hazelcast().getCluster().getMembers().size()));
   }
 
-  private void authenticate(RoutingContext ctx) {
-    String token = TokenAuth.bearer(ctx.request().getHeader("Authorization"));
-    if (token == null) {
-      token = ctx.request().getParam("token");
-    }
-    Role role = auth.authenticate(token);
-    if (role == null) {
-      ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"agent-governor\"");
-      ApiErrors.send(ctx, ErrorCode.UNAUTHORIZED, "a valid bearer token is required");
-      return;
-    }
-    if (ctx.request().method() != HttpMethod.GET && ctx.request().method() != HttpMethod.HEAD && !role.mayWrite()) {
-      ApiErrors.send(ctx, ErrorCode.FORBIDDEN, "this token may only read");
-      return;
-    }
-    ctx.put("role", role);
-    ctx.next();
-  }
-
-  private void putGroup(RoutingContext ctx) {
-    JsonObject body = body(ctx);
-    String name = name(ctx).getString("name");
-    if (body.containsKey("name") && !name.equals(body.getValue("name"))) {
-      throw GovernorException.invalid("the body names group '" + body.getValue("name") + "' but the path '" + name + "'");
-    }
-    forward(ctx, Addresses.GROUP_PUT, body.put("name", name));
-  }
-
-  private void listQuotas(RoutingContext ctx) {
-    JsonObject request = new JsonObject();
-    pageParams(ctx, request);
-    String group = ctx.request().getParam("group");
-    if (group != null) {
-      request.put("group", Ids.require(group, "group"));
-    }
-    forward(ctx, Addresses.QUOTA_LIST, request);
-  }
-
-  private void putQuota(RoutingContext ctx) {
-    JsonObject body = body(ctx);
-    String agentId = agent(ctx).getString("agentId");
-    if (body.containsKey("agentId") && !agentId.equals(body.getValue("agentId"))) {
-      throw GovernorException.invalid("the body names agent '" + body.getValue("agentId") + "' but the path '" + agentId + "'");
-    }
-    String ifMatch = ctx.request().getHeader("If-Match");
-    if (ifMatch != null && !body.containsKey("version")) {
-      body.put("version", parseLong(ifMatch.replace("\"", ""), "If-Match"));
-    }
-    forward(ctx, Addresses.QUOTA_UPDATE, body.put("agentId", agentId).put("upsert", true));
-  }
-
-  static void pageParams(RoutingContext ctx, JsonObject request) {
-    String offset = ctx.request().getParam("offset");
-    String limit = ctx.request().getParam("limit");
-    if (offset != null) {
-      request.put("offset", parseLong(offset, "offset"));
-    }
-    if (limit != null) {
-      request.put("limit", parseLong(limit, "limit"));
-    }
-  }
-
-  private static long parseLong(String text, String what) {
-    try {
-      return Long.parseLong(text.trim());
-    } catch (NumberFormatException e) {
-      throw GovernorException.invalid(what + " must be a whole number");
-    }
-  }
-
-  private static JsonObject body(RoutingContext ctx) {
-    if (ctx.body() == null || ctx.body().isEmpty()) {
-      throw GovernorException.invalid("a JSON object body is required");
-    }
-    Object value;
-    try {
-      value = io.vertx.core.json.Json.decodeValue(ctx.body().buffer());
-    } catch (io.vertx.core.json.DecodeException e) {
-      throw GovernorException.invalid("the body is not valid JSON");
-    }
-    if (!(value instanceof JsonObject json)) {
-      throw GovernorException.invalid("the body must be a JSON object");
-    }
-    return json;
-  }
-
-  private static JsonObject agent(RoutingContext ctx) {
-    return new JsonObject().put("agentId", Ids.require(ctx.pathParam("agentId"), "agent id"));
-  }
-
-  private static JsonObject name(RoutingContext ctx) {
-    return new JsonObject().put("name", Ids.require(ctx.pathParam("name"), "group name"));
-  }
-
-  /** Sends the request to the owning part and answers with its reply (201 for a PUT that created). */
-  private void forward(RoutingContext ctx, String address, JsonObject request) {
-    vertx.eventBus().<JsonObject>request(address, request, new DeliveryOptions().setSendTimeout(REQUEST_TIMEOUT_MS))
-        .onSuccess(reply -> json(ctx, 200, reply.body()))
-        .onFailure(ctx::fail);
-  }
-
-  private static void json(RoutingContext ctx, int status, JsonObject body) {
+  static void json(RoutingContext ctx, int status, JsonObject body) {
     if (!ctx.response().ended()) {
       ctx.response().setStatusCode(status).putHeader("content-type", "application/json").end(body.encode());
     }

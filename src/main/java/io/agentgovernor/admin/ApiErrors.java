@@ -8,6 +8,8 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.openapi.validation.ValidatorErrorType;
+import io.vertx.openapi.validation.ValidatorException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +34,9 @@ final class ApiErrors {
     }
     if (failure instanceof GovernorException g) {
       send(ctx, g.code(), g.getMessage());
+    } else if (failure instanceof ValidatorException v) {
+      ErrorCode code = validationCode(v);
+      send(ctx, code, code == ErrorCode.UNSUPPORTED_MEDIA_TYPE ? "the body must be application/json" : v.getMessage());
     } else if (failure instanceof DecodeException) {
       send(ctx, ErrorCode.INVALID_REQUEST, "the body is not valid JSON");
     } else if (failure instanceof ReplyException r) {
@@ -62,6 +67,13 @@ final class ApiErrors {
     response.setStatusCode(code.httpStatus())
         .putHeader("content-type", "application/json")
         .end(new JsonObject().put("error", code.wireName()).put("message", message).encode());
+  }
+
+  /** A body of a type the operation does not take is 415; every other contract breach is 400. */
+  private static ErrorCode validationCode(ValidatorException v) {
+    String message = String.valueOf(v.getMessage()).toLowerCase(java.util.Locale.ROOT);
+    return v.type() == ValidatorErrorType.UNSUPPORTED_VALUE_FORMAT && message.contains("request body")
+        ? ErrorCode.UNSUPPORTED_MEDIA_TYPE : ErrorCode.INVALID_REQUEST;
   }
 
   private static ErrorCode statusCode(int status) {

@@ -7,6 +7,8 @@ import com.hazelcast.config.NetworkConfig;
 import io.agentgovernor.config.NodeConfig;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.List;
@@ -60,9 +62,18 @@ public final class ClusterSetup {
     return hz;
   }
 
+  /**
+   * Vert.x options: the event bus on the cluster host, and Micrometer metrics in a Prometheus
+   * registry named after the node (so several nodes in one JVM keep their own figures; the admin
+   * part serves it at {@code /metrics}).
+   */
   public static VertxOptions vertxOptions(NodeConfig config) {
     io.vertx.core.json.JsonObject vertx = config.section("vertx");
-    VertxOptions options = new VertxOptions();
+    VertxOptions options = new VertxOptions()
+        .setMetricsOptions(new MicrometerMetricsOptions()
+            .setEnabled(true)
+            .setRegistryName(config.nodeId())
+            .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
     Integer eventLoops = vertx.getInteger("eventLoopPoolSize");
     if (eventLoops != null && eventLoops > 0) {
       options.setEventLoopPoolSize(eventLoops);

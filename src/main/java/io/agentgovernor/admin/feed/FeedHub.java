@@ -1,0 +1,150 @@
+package io.agentgovernor.admin.feed;
+
+import io.agentgovernor.bus.Addresses;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * The live feed of one node: ONE cluster-wide consumer of {@link Addresses#EVENTS} and one of
+ * {@link Addresses#EVENTS_MEASUREMENTS} (not one per socket), each event encoded once and fanned
+ * out to this node's {@link FeedSubscriber}s. Measurement batches are expanded into one
+ * {@code measurement} event per sample. Taps see every raw event and batch (for metrics). Runs on
+ * the event loop of the verticle that started it.
+ */
+public final class FeedHub {
+
+  private final Vertx vertx;
+  private final Clock clock;
+  private final FeedLimits limits;
+  private final Set<FeedSubscriber> subscribers = new LinkedHashSet<>();
+  private final List<Consumer<JsonObject>> eventTaps = new ArrayList<>();
+  private final List<Consumer<JsonObject>> batchTaps = new ArrayList<>();
+  private final AtomicLong dropped = new AtomicLong();
+  private volatile int subscriberCount;
+  private volatile int queued;
+  private volatile int queuedPeak;
+  private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
+
+  public FeedHub(Vertx vertx, Clock clock, FeedLimits limits) {
+    this.vertx = vertx;
+    this.clock = clock;
+    this.limits = limits;
+  }
+
+  /** Registers the two consumers; completes once both registrations have reached the cluster. */
+  public Future<Void> start() {
+    MessageConsumer<Object> events = vertx.eventBus().consumer(Addresses.EVENTS, msg -> onEvent(msg.body()));
+    MessageConsumer<Object> batches = vertx.eventBus().consumer(Addresses.EVENTS_MEASUREMENTS, msg -> onBatch(msg.body()));
+    consumers.add(events);
+    consumers.add(batches);
+    return Future.all(events.completion(), batches.completion()).mapEmpty();
+  }
+
+  public void tapEvents(Consumer<JsonObject> tap) {
+    eventTaps.add(tap);
+  }
+
+  public void tapBatches(Consumer<JsonObject> tap) {
+    batchTaps.add(tap);
+  }
+
+  /** Takes a freshly upgraded WebSocket as a subscriber with this filter. */
+  public void accept(ServerWebSocket socket, FeedFilter filter) {
+    socket.setWriteQueueMaxSize(limits.socketWriteQueueBytes());
+    FeedSubscriber subscriber = new FeedSubscriber(socket, this, filter, limits.maxQueued(), limits.maxSampledAgents(),
+        limits.maxBehindMs());
+    subscribers.add(subscriber);
+    subscriberCount = subscribers.size();
+    socket.writeTextMessage(new JsonObject().put("type", "subscribed").mergeIn(filter.toJson()).encode());
+  }
+
+  void remove(FeedSubscriber subscriber) {
+    subscribers.remove(subscriber);
+    subscriberCount = subscribers.size();
+  }
+
+  void countDropped(long n) {
+    dropped.addAndGet(n);
+  }
+
+  public int subscribers() {
+    return subscriberCount;
+  }
+
+  /** Events dropped or sampled away, over all subscribers, since start. */
+  public long dropped() {
+    return dropped.get();
+  }
+
+  /** Events waiting in subscribers' backlogs now (sum), and the largest one backlog ever seen. */
+  public int queued() {
+    return queued;
+  }
+
+  public int queuedPeak() {
+    return queuedPeak;
+  }
+
+  private void onEvent(Object body) {
+    if (!(body instanceof JsonObject event)) {
+      return;
+    }
+    eventTaps.forEach(t -> t.accept(event));
+    fanOut(FeedEvent.of(event));
+    updateBacklog();
+  }
+
+  private void onBatch(Object body) {
+    if (!(body instanceof JsonObject batch)) {
+      return;
+    }
+    batchTaps.forEach(t -> t.accept(batch));
+    if (subscribers.isEmpty()) {
+      return;
+    }
+    JsonArray samples = batch.getJsonArray("samples", new JsonArray());
+    String node = batch.getString("node");
+    Object time = batch.getValue("time");
+    for (Object s : samples) {
+      if (s instanceof JsonObject sample) {
+        fanOut(FeedEvent.of(new JsonObject().put("type", FeedEvent.MEASUREMENT).put("agentId", sample.getString("agentId"))
+            .put("node", node).put("time", sample.getValue("time", time)).put("usage", sample.getValue("usage"))));
+      }
+    }
+    updateBacklog();
+  }
+
+  private void fanOut(FeedEvent event) {
+    if (subscribers.isEmpty()) {
+      return;
+    }
+    long now = clock.millis();
+    // A subscriber may close (and leave the set) while offered an event: iterate over a copy.
+    for (FeedSubscriber subscriber : subscribers.toArray(new FeedSubscriber[0])) {
+      subscriber.offer(event, now);
+    }
+  }
+
+  private void updateBacklog() {
+    int sum = 0;
+    int peak = queuedPeak;
+    for (FeedSubscriber s : subscribers) {
+      int q = s.queued();
+      sum += q;
+      peak = Math.max(peak, q);
+    }
+    queued = sum;
+    queuedPeak = peak;
+  }
+}

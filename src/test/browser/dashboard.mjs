@@ -1,0 +1,57 @@
+// Opens the dashboard in headless Chromium (Debian's /usr/bin/chromium driven by playwright-core),
+// signs in with a token, waits for the expected agents and for the live feed, prints READY, waits
+// for a live event naming the marker agent to appear, then saves a screenshot.
+// Usage: node dashboard.mjs <baseUrl> <token> <screenshot.png> <markerAgent> <agent,agent,...>
+import { chromium } from 'playwright-core';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const [base, token, screenshot, marker, agentList] = process.argv.slice(2);
+const agents = (agentList || '').split(',').filter(Boolean);
+const profile = mkdtempSync(join(tmpdir(), 'governor-chromium-'));
+const step = (m) => console.log(m);
+
+const context = await chromium.launchPersistentContext(profile, {
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  viewport: { width: 1440, height: 1000 },
+  colorScheme: 'dark',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
+});
+let failed = false;
+try {
+  const page = context.pages()[0] || await context.newPage();
+  const outside = [];
+  page.on('request', (r) => { if (!r.url().startsWith(base) && !r.url().startsWith(base.replace('http', 'ws'))) outside.push(r.url()); });
+  page.on('pageerror', (e) => { console.log('PAGE-ERROR ' + e.message); failed = true; });
+  await page.goto(base + '/', { waitUntil: 'load' });
+  await page.locator('#login').waitFor({ state: 'visible', timeout: 10000 });
+  await page.fill('#token', token);
+  await page.click('#login button[type=submit]');
+  await page.locator('#login').waitFor({ state: 'hidden', timeout: 10000 });
+  for (const a of agents) {
+    await page.locator(`#agents tr[data-agent="${a}"]`).waitFor({ timeout: 15000 });
+  }
+  step('AGENTS-SEEN ' + agents.join(','));
+  await page.locator('#live[data-state="on"]').waitFor({ timeout: 15000 });
+  step('READY');
+  await page.locator('#events li', { hasText: marker }).first().waitFor({ timeout: 20000 });
+  step('EVENT-SEEN ' + marker);
+  // The token must not leak into the page's storage beyond this tab's session.
+  const local = await page.evaluate(() => JSON.stringify(localStorage));
+  if (local.includes(token)) { console.log('TOKEN-IN-LOCALSTORAGE'); failed = true; }
+  await page.waitForTimeout(1500); // let the charts draw a few live points
+  await page.screenshot({ path: screenshot, fullPage: true });
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.screenshot({ path: screenshot.replace(/\.png$/, '-light.png'), fullPage: true });
+  step('SCREENSHOT ' + screenshot);
+  if (outside.length) { console.log('OUTSIDE-REQUESTS ' + outside.join(' ')); failed = true; }
+} catch (e) {
+  console.log('FAILED ' + e.message.split('\n')[0]);
+  failed = true;
+} finally {
+  await context.close();
+  rmSync(profile, { recursive: true, force: true });
+}
+process.exit(failed ? 1 : 0);

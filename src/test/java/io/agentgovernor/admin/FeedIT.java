@@ -1,0 +1,121 @@
+package io.agentgovernor.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.agentgovernor.bus.Addresses;
+import io.agentgovernor.node.GovernorNode;
+import io.agentgovernor.testing.TestNodes;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** The live feed over real WebSockets on a two-member cluster: filters, and events crossing nodes. */
+class FeedIT {
+
+  private static final Duration WAIT = Duration.ofSeconds(10);
+  private static GovernorNode a;
+  private static GovernorNode b;
+  private static Vertx clients;
+
+  @BeforeAll
+  static void start() {
+    String cluster = TestNodes.randomClusterName();
+    int port = TestNodes.randomClusterPort();
+    a = TestNodes.start(TestNodes.config(cluster, port, "feed-a", List.of()));
+    b = TestNodes.start(TestNodes.config(cluster, port + 1, "feed-b", List.of("127.0.0.1:" + a.clusterPort())));
+    clients = Vertx.vertx();
+  }
+
+  @AfterAll
+  static void stop() {
+    clients.close();
+    TestNodes.closeAll(b, a);
+  }
+
+  private static JsonObject event(String type, String agentId, GovernorNode on) {
+    return new JsonObject().put("type", type).put("agentId", agentId).put("node", on.nodeId()).put("time", System.currentTimeMillis());
+  }
+
+  private static JsonObject batch(GovernorNode on, String... agents) {
+    JsonArray samples = new JsonArray();
+    for (String agent : agents) {
+      samples.add(new JsonObject().put("agentId", agent).put("usage", new JsonObject().put("cpu", 12.5).put("memory", 1000)));
+    }
+    return new JsonObject().put("node", on.nodeId()).put("time", 1234L).put("samples", samples);
+  }
+
+  @Test
+  @DisplayName("?types= keeps only those types; the token may come as ?token=")
+  void typeFilter() throws Exception {
+    try (FeedClient feed = FeedClient.connect(clients, a.httpPort(), "types=violation&token=" + TestNodes.VIEWER_TOKEN, null)) {
+      a.vertx().eventBus().publish(Addresses.EVENTS, event("alert", "tf-1", a));
+      a.vertx().eventBus().publish(Addresses.EVENTS, event("violation", "tf-1", a).put("violation", "hard"));
+      JsonObject got = feed.await(m -> "violation".equals(m.getString("type")), WAIT);
+      assertThat(got.getString("agentId")).isEqualTo("tf-1");
+      assertThat(got.getString("violation")).isEqualTo("hard");
+      Thread.sleep(200);
+      assertThat(feed.ofType("alert")).isEmpty();
+    }
+  }
+
+  @Test
+  @DisplayName("?agents= keeps only those agents; a measurement batch becomes one event per sample")
+  void agentFilterAndMeasurements() throws Exception {
+    try (FeedClient feed = FeedClient.connect(clients, a.httpPort(), "agents=af-1", TestNodes.VIEWER_TOKEN)) {
+      a.vertx().eventBus().publish(Addresses.EVENTS_MEASUREMENTS, batch(a, "af-2", "af-1", "af-3"));
+      a.vertx().eventBus().publish(Addresses.EVENTS, event("alert", "af-2", a));
+      JsonObject m = feed.await(e -> "measurement".equals(e.getString("type")), WAIT);
+      assertThat(m).isEqualTo(new JsonObject().put("type", "measurement").put("agentId", "af-1").put("node", "feed-a")
+          .put("time", 1234).put("usage", new JsonObject().put("cpu", 12.5).put("memory", 1000)));
+      Thread.sleep(200);
+      assertThat(feed.received).allMatch(e -> !"af-2".equals(e.getString("agentId")) && !"af-3".equals(e.getString("agentId")));
+    }
+  }
+
+  @Test
+  @DisplayName("a subscribe message replaces the filter; a malformed one is answered with an error")
+  void subscribeMessage() throws Exception {
+    try (FeedClient feed = FeedClient.connect(clients, a.httpPort(), null, TestNodes.VIEWER_TOKEN)) {
+      feed.socket.writeTextMessage("{\"subscribe\": {\"types\": [\"enforcement\"], \"agents\": [\"sm-1\"]}}");
+      feed.await(m -> "subscribed".equals(m.getString("type")) && !m.getJsonArray("types").isEmpty(), WAIT);
+      a.vertx().eventBus().publish(Addresses.EVENTS, event("alert", "sm-1", a));
+      a.vertx().eventBus().publish(Addresses.EVENTS, event("enforcement", "sm-2", a));
+      a.vertx().eventBus().publish(Addresses.EVENTS, event("enforcement", "sm-1", a).put("action", "throttle"));
+      JsonObject got = feed.await(m -> "enforcement".equals(m.getString("type")), WAIT);
+      assertThat(got.getString("agentId")).isEqualTo("sm-1");
+      feed.socket.writeTextMessage("{\"subscribe\": {\"types\": \"not-a-list\"}}");
+      feed.await(m -> "error".equals(m.getString("type")), WAIT);
+      feed.socket.writeTextMessage("nonsense");
+      feed.await(m -> "error".equals(m.getString("type")) && m.getString("message").contains("JSON"), WAIT);
+      Thread.sleep(200);
+      assertThat(feed.ofType("alert")).isEmpty();
+      assertThat(feed.ofType("enforcement")).hasSize(1);
+    }
+  }
+
+  @Test
+  @DisplayName("events published on one node's bus reach a subscriber of another node")
+  void crossNode() throws Exception {
+    try (FeedClient onB = FeedClient.connect(clients, b.httpPort(), "agents=cn-1", TestNodes.VIEWER_TOKEN)) {
+      a.vertx().eventBus().publish(Addresses.EVENTS, event("violation", "cn-1", a));
+      a.vertx().eventBus().publish(Addresses.EVENTS_MEASUREMENTS, batch(a, "cn-1"));
+      JsonObject violation = onB.await(m -> "violation".equals(m.getString("type")), WAIT);
+      assertThat(violation.getString("node")).isEqualTo("feed-a");
+      assertThat(onB.await(m -> "measurement".equals(m.getString("type")), WAIT).getString("node")).isEqualTo("feed-a");
+    }
+  }
+
+  @Test
+  @DisplayName("without a token the upgrade is refused with 401; a bad filter with 400")
+  void refused() {
+    Http http = new Http(a.httpPort());
+    Http.assertError(http.get("/api/v1/feed", null), 401, "unauthorized");
+    Http.assertError(http.get("/api/v1/feed?types=a%20b", TestNodes.VIEWER_TOKEN), 400, "invalid_id");
+  }
+}
