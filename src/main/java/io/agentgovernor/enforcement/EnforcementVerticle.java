@@ -40,10 +40,21 @@ public final class EnforcementVerticle extends VerticleBase {
     EnforcementConfig config = EnforcementConfig.fromJson(config(), quota.defaultLadder());
     engine = new EnforcementEngine(vertx, node, config);
     AgentRouting routing = new AgentRouting(vertx, node.nodeId(), node.registry()::nodeOf);
-    return Future.all(List.of(
+    return vertx.executeBlocking(() -> {
+      engine.start();
+      return null;
+    }).compose(v -> Future.all(List.of(
         vertx.eventBus().<SampleBatch>localConsumer(MonitorVerticle.SAMPLES, m -> engine.onBatch(m.body())).completion(),
         routing.register(Addresses.ENFORCEMENT_ACTION, "agentId", engine::operatorAction),
         vertx.eventBus().consumer(Addresses.ENFORCEMENT_HISTORY, Handlers.json(engine::history)).completion(),
-        vertx.eventBus().consumer(Addresses.ENFORCEMENT_LIST, Handlers.json(engine::list)).completion()));
+        vertx.eventBus().consumer(Addresses.ENFORCEMENT_LIST, Handlers.json(engine::list)).completion())));
+  }
+
+  @Override
+  public Future<?> stop() {
+    return vertx.executeBlocking(() -> {
+      engine.stop();
+      return null;
+    });
   }
 }

@@ -6,6 +6,7 @@ import io.agentgovernor.agent.LocalAgents;
 import io.agentgovernor.agent.impl.AgentRegistry;
 import io.agentgovernor.agent.impl.AgentRuntimeVerticle;
 import io.agentgovernor.bridge.BridgeVerticle;
+import io.agentgovernor.demo.DemoVerticle;
 import io.agentgovernor.enforcement.EnforcementVerticle;
 import io.agentgovernor.monitor.MonitorVerticle;
 import io.agentgovernor.monitor.SampleBatch;
@@ -78,6 +79,8 @@ public final class GovernorNode {
         .compose(v -> deploy(vertx, admin, config.section("admin")))
         .compose(v -> deploy(vertx, new CapacityVerticle(context),
             config.section("capacity").put("httpPort", admin.actualPort())))
+        .compose(v -> config.demo() ? deploy(vertx, new DemoVerticle(context), new JsonObject())
+            : Future.succeededFuture())
         .map(v -> {
           ready.set(true);
           return new GovernorNode(vertx, context, admin, ready, generated);

@@ -83,6 +83,7 @@ class EnforcementIT {
     long throttledAt = System.currentTimeMillis();
     await().atMost(Duration.ofSeconds(12)).pollInterval(Duration.ofMillis(500)).until(() -> recentCpu("thr", 4) <= 22);
     assertThat(System.currentTimeMillis() - throttledAt).isLessThanOrEqualTo(12_000);
+    assertThat(request(node, Addresses.AGENT_GET, new JsonObject().put("id", "thr")).getString("state")).isEqualTo("throttled");
     // and it stays there: every sample of the next 4 s
     long settledAt = System.currentTimeMillis();
     await().pollDelay(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(8)).until(() -> true);
@@ -90,7 +91,6 @@ class EnforcementIT {
         .put("resource", "cpu").put("from", settledAt)).getJsonObject("series").getJsonArray("cpu");
     assertThat(points.size()).isGreaterThanOrEqualTo(5);
     points.forEach(p -> assertThat(((JsonObject) p).getDouble("value")).isLessThanOrEqualTo(22.0));
-    assertThat(request(node, Addresses.AGENT_GET, new JsonObject().put("id", "thr")).getString("state")).isEqualTo("throttled");
 
     request(node, Addresses.QUOTA_UPDATE, new JsonObject().put("agentId", "thr").put("group", "heavy_computation_agent")
         .put("limits", new JsonObject().put("cpu", limit(80, 100, new JsonArray().add(step("throttle", 0, null))))));
@@ -198,6 +198,30 @@ class EnforcementIT {
     await().atMost(Duration.ofSeconds(5)).until(() -> hasEvent("lonely", "suspend", "success"));
     assertThat(request(node, Addresses.AGENT_GET, new JsonObject().put("id", "lonely")).getString("state")).isEqualTo("suspended");
     request(node, Addresses.AGENT_UNDEPLOY, new JsonObject().put("id", "lonely"));
+  }
+
+  @Test
+  @DisplayName("over a group's cluster-wide total, the group ladder acts on its lowest-priority consumer first")
+  void groupTotal() {
+    request(node, Addresses.GROUP_PUT, new JsonObject("""
+        {"name": "tight", "overcommit": 10, "priority": 5,
+         "defaultLimits": {"cpu": {"soft": 80, "hard": 90}},
+         "totalLimits": {"cpu": 35},
+         "ladder": [{"action": "throttle", "afterMs": 0}]}"""));
+    await().atMost(Duration.ofSeconds(2)).until(() -> node.context().quotaIndex().group("tight") != null);
+    for (String[] a : new String[][] {{"grp-low", "1"}, {"grp-high", "9"}}) {
+      request(node, Addresses.AGENT_DEPLOY, new JsonObject().put("id", a[0]).put("type", "cpu-burner").put("group", "tight")
+          .put("config", new JsonObject().put("cpuPercent", 30))
+          .put("quota", new JsonObject().put("priority", Integer.parseInt(a[1]))));
+    }
+    await().atMost(Duration.ofSeconds(20)).until(() -> history("grp-low").stream().map(o -> (JsonObject) o)
+        .anyMatch(e -> "throttle".equals(e.getString("action")) && "group".equals(e.getString("violation"))
+            && "success".equals(e.getString("outcome"))));
+    assertThat(history("grp-high").stream().map(o -> (JsonObject) o)
+        .noneMatch(e -> "throttle".equals(e.getString("action")) && "apply".equals(e.getString("kind")))).isTrue();
+    assertThat(request(node, Addresses.AGENT_GET, new JsonObject().put("id", "grp-low")).getString("state")).isEqualTo("throttled");
+    request(node, Addresses.AGENT_UNDEPLOY, new JsonObject().put("id", "grp-low"));
+    request(node, Addresses.AGENT_UNDEPLOY, new JsonObject().put("id", "grp-high"));
   }
 
   @Test

@@ -52,6 +52,9 @@ public final class EnforcementEngine {
   private final EnforcementHistory history;
   private final Map<String, AgentEnforcement> agents = new HashMap<>();
   private final LatencyRecorder latency = new LatencyRecorder(100_000);
+  private final GroupTotals groupTotals;
+  /** Per group and resource: the escalation of the group's total and the agents it acted on. */
+  private final Map<String, GroupEscalation> groups = new HashMap<>();
 
   public EnforcementEngine(Vertx vertx, NodeContext node, EnforcementConfig config) {
     this.vertx = vertx;
@@ -60,6 +63,17 @@ public final class EnforcementEngine {
     this.policy = new EscalationPolicy(config.escalation());
     this.applier = new ActionApplier(vertx, config, new Migrator(vertx, node.nodeId()));
     this.history = new EnforcementHistory(node.hazelcast());
+    this.groupTotals = new GroupTotals(node.hazelcast());
+  }
+
+  /** Blocking: starts mirroring every node's group usage. */
+  public void start() {
+    groupTotals.start();
+  }
+
+  /** Blocking. */
+  public void stop() {
+    groupTotals.stop();
   }
 
   /** Breach-to-action latencies of applied ladder actions (ns), for benchmarks. */
@@ -86,6 +100,95 @@ public final class EnforcementEngine {
       evaluate(ae, quota, sample, batch);
     }
     agents.keySet().removeIf(id -> node.localAgents().get(id) == null);
+    JsonObject sums = GroupTotals.localSums(batch.samples());
+    vertx.executeBlocking(() -> {
+      groupTotals.publish(node.nodeId(), sums);
+      return null;
+    }, false).onComplete(ar -> evaluateGroups(batch));
+  }
+
+  // ---- group totals ----
+
+  /** The escalation of one group's cluster-wide total for one resource. */
+  private static final class GroupEscalation {
+    final EscalationState state;
+    final java.util.Set<String> affected = new java.util.HashSet<>();
+
+    GroupEscalation(String group, Resource resource) {
+      this.state = new EscalationState("group." + group, resource);
+    }
+  }
+
+  /**
+   * Over a group's total anywhere in the cluster, the group's ladder acts on its largest consumers
+   * on each node, lowest priority first, enough of them to cover this node's share of the excess
+   * (its share of the group's usage); the group's return under its total lifts what was applied.
+   */
+  private void evaluateGroups(SampleBatch batch) {
+    for (QuotaGroup group : node.quotaIndex().groups()) {
+      for (Map.Entry<String, Double> total : group.totalLimits().entrySet()) {
+        Resource resource = Resource.builtIn(total.getKey());
+        if (resource == null) {
+          continue;
+        }
+        double cluster = groupTotals.clusterUsage(group.name(), resource.name());
+        String key = group.name() + "/" + resource.name();
+        GroupEscalation ge = groups.get(key);
+        if (ge == null && cluster <= total.getValue()) {
+          continue;
+        }
+        if (ge == null) {
+          ge = new GroupEscalation(group.name(), resource);
+          groups.put(key, ge);
+        }
+        Measurement m = Measurement.of(batch.time(), cluster, Limit.of(total.getValue(), total.getValue()))
+            .withLadder(group.ladder()).withDryRun(group.dryRun());
+        for (Decision d : policy.evaluate(ge.state, m)) {
+          actOnGroup(ge, group, resource, d, cluster, total.getValue(), batch);
+        }
+      }
+    }
+  }
+
+  private void actOnGroup(GroupEscalation ge, QuotaGroup group, Resource resource, Decision d, double cluster,
+                          double total, SampleBatch batch) {
+    String key = "group:" + resource.name();
+    String reason = "group " + group.name() + " uses " + Math.round(cluster) + " of its total " + Math.round(total)
+        + " " + resource.unit() + " of " + resource.name() + " cluster-wide; " + d.reason();
+    if (d.kind() == Decision.Kind.LIFT) {
+      for (String agentId : ge.affected) {
+        AgentEnforcement ae = agents.computeIfAbsent(agentId, AgentEnforcement::new);
+        submit(ae, new Action(ae.sequence.next(), agentId, key, Decision.Kind.LIFT, null, 0, total, d.action(), -1,
+            reason, d.dryRun(), null, 0), null);
+      }
+      if (d.action() == ActionType.THROTTLE || ge.state.liftable().isEmpty()) {
+        ge.affected.clear();
+      }
+      return;
+    }
+    if (d.kind() != Decision.Kind.APPLY) {
+      return;
+    }
+    List<AgentSample> members = batch.samples().stream().filter(s -> s.group().equals(group.name()))
+        .sorted(java.util.Comparator.comparingInt(AgentSample::priority)
+            .thenComparing(java.util.Comparator.comparingDouble((AgentSample s) -> s.get(resource)).reversed()))
+        .toList();
+    double local = members.stream().mapToDouble(s -> s.get(resource)).sum();
+    double localShare = cluster <= 0 ? 0 : (cluster - total) * local / cluster;
+    double covered = 0;
+    for (AgentSample s : members) {
+      if (covered >= localShare && covered > 0) {
+        break;
+      }
+      double used = s.get(resource);
+      covered += used;
+      double target = used * total / cluster;
+      AgentEnforcement ae = agents.computeIfAbsent(s.agentId(), AgentEnforcement::new);
+      ge.affected.add(s.agentId());
+      submit(ae, new Action(ae.sequence.next(), s.agentId(), key, Decision.Kind.APPLY, "group", used, target,
+          d.action(), d.stepIndex(), reason, d.dryRun(), stepParams(ge.state, d), batch.takenNanos()),
+          Limit.of(target, target));
+    }
   }
 
   private void evaluate(AgentEnforcement ae, CompiledQuota quota, AgentSample sample, SampleBatch batch) {
@@ -164,7 +267,7 @@ public final class EnforcementEngine {
       if (next.isEmpty()) {
         record(new Action(ae.sequence.next(), ae.agentId, resource.name(), Decision.Kind.APPLY, null, m.current(),
             m.limit().hard(), ActionType.SCALE_DOWN, -1, "scale-down target missed; no further step", false, null, 0),
-            "failure", "target " + request.target() + " not met by the deadline", 0);
+            "failure", "target " + request.target() + " not met by the deadline", System.nanoTime());
       }
       next.forEach(d -> submit(ae, Action.of(d, stepParams(state, d), batch.takenNanos()), m.limit()));
     }
@@ -231,7 +334,7 @@ public final class EnforcementEngine {
   private Future<JsonObject> afterApply(AgentEnforcement ae, Action a, Limit limit, JsonObject event) {
     boolean ok = "success".equals(event.getString("outcome"));
     boolean declined = "failure".equals(event.getString("outcome")) && event.getString("errorCode") == null;
-    if ((ok || declined) && a.action() == ActionType.SCALE_DOWN && limit != null) {
+    if ((ok || declined) && a.action() == ActionType.SCALE_DOWN && limit != null && !a.resource().startsWith("group:")) {
       // An agent that declines still gets its deadline: if usage is not down by then, the ladder goes on.
       ae.scaleDowns.put(a.resource(), ScaleDownRequest.of(ae.agentId, Resource.resolve(a.resource(), limit.custom()),
           limit.hard(), node.clock().millis(), applier.scaleDownWithin(a)));
@@ -253,33 +356,42 @@ public final class EnforcementEngine {
     return applied.transform(ar -> {
       if (ar.succeeded()) {
         String agentOutcome = ar.result() == null ? null : ar.result().getString("outcome");
-        JsonObject event = "unsupported".equals(agentOutcome)
-            ? record(a, "failure", "the agent does not support " + a.action().wireName(), started)
-            : record(a, "success", null, started);
         if (a.breachNanos() > 0) {
           latency.record(System.nanoTime() - a.breachNanos());
         }
-        return Future.succeededFuture(event.put("detail", ar.result()));
+        JsonObject extra = new JsonObject().put("detail", ar.result());
+        return Future.succeededFuture("unsupported".equals(agentOutcome)
+            ? record(a, "failure", "the agent does not support " + a.action().wireName(), started, extra)
+            : record(a, "success", null, started, extra));
       }
-      JsonObject event = record(a, "failure", ar.cause().getMessage(), started);
+      JsonObject extra = new JsonObject();
       if (ar.cause() instanceof GovernorException g) {
-        event.put("errorCode", g.code().wireName());
+        extra.put("errorCode", g.code().wireName());
       } else if (ar.cause() instanceof ReplyException r && ErrorCode.ofFailureCode(r.failureCode()) != null) {
-        event.put("errorCode", ErrorCode.ofFailureCode(r.failureCode()).wireName());
+        extra.put("errorCode", ErrorCode.ofFailureCode(r.failureCode()).wireName());
       }
-      return Future.succeededFuture(event);
+      return Future.succeededFuture(record(a, "failure", ar.cause().getMessage(), started, extra));
     });
   }
 
   private JsonObject record(Action a, String outcome, String error, long started) {
+    return record(a, outcome, error, started, null);
+  }
+
+  /** Publishes and stores the event of an action, complete: it is not changed afterwards. */
+  private JsonObject record(Action a, String outcome, String error, long started, JsonObject extra) {
     double durationMs = (System.nanoTime() - (a.breachNanos() > 0 ? a.breachNanos() : started)) / 1e6;
     JsonObject event = a.event(outcome, error, node.clock().millis(), node.nodeId(), durationMs);
+    if (extra != null) {
+      event.mergeIn(extra);
+    }
     vertx.eventBus().publish(Addresses.EVENTS, event);
+    String encoded = event.encode();
     vertx.executeBlocking(() -> {
-      history.append(a.agentId(), event);
+      history.append(a.agentId(), encoded);
       return null;
     }, false).onFailure(e -> LOG.warn("enforcement history of {} not stored: {}", a.agentId(), e.toString()));
-    return event;
+    return event.copy();
   }
 
   // ---- operators ----

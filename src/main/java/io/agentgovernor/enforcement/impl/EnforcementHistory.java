@@ -24,8 +24,9 @@ public final class EnforcementHistory {
     this.map = hazelcast.getMap(MAP);
   }
 
-  public void append(String agentId, JsonObject event) {
-    map.executeOnKey(agentId, new Append(event.encode(), PER_AGENT));
+  /** Appends an encoded event. */
+  public void append(String agentId, String event) {
+    map.executeOnKey(agentId, new Append(event, PER_AGENT));
   }
 
   /** Newest first. */
