@@ -54,8 +54,8 @@ public final class DemoVerticle extends VerticleBase {
         agent("demo-idle-1", "idle", "lightweight_agent", new JsonObject(), null),
         agent("demo-idle-2", "idle", "lightweight_agent", new JsonObject(), null),
         agent("demo-counter", "stateful-counter", "standard_agent", new JsonObject(), null),
-        // 45 % of a core against a hard limit of 30: warned at once, throttled after 10 s, held near 27 %.
-        agent("demo-burner", "cpu-burner", "standard_agent", new JsonObject().put("cpuPercent", 45),
+        // 60 % of a core against a hard limit of 30: warned at once, throttled after 10 s, held near 27 %.
+        agent("demo-burner", "cpu-burner", "standard_agent", new JsonObject().put("cpuPercent", 60),
             limits("cpu", 20, 30, ladder(step("warn", 0), step("throttle", 10_000)))),
         // 400 KB/s against 200: suspended after 10 s, resumed once quiet for the hysteresis, again and again.
         agent("demo-chatty", "chatty", "standard_agent", new JsonObject().put("bytesPerSecond", 400_000),

@@ -12,12 +12,22 @@ import org.openjdk.jol.info.GraphLayout;
  *
  * <p>A walk costs time in proportion to the number of objects, so it is repeated only when the
  * agent has run handlers since the last walk, and no more often than every {@code 100 ×} the
- * duration of the previous walk (a graph that takes 5 ms to walk is walked at most every 0.5 s):
- * the meter's cost stays under 1 % of a core whatever the agents hold.
+ * duration of the previous walk (a graph that takes 5 ms to walk is walked at most every 0.5 s),
+ * yet at least every 5 s while the agent runs: the meter's cost stays around 1 % of a core
+ * whatever the agents hold.
  */
 final class MemoryMeter {
 
   private static final long MIN_SPACING_FACTOR = 100;
+  /** However long a walk took, the next may come this soon (the first walk pays JOL's start-up). */
+  private static final long MAX_SPACING_NANOS = 5_000_000_000L;
+
+  static {
+    // JOL would try to attach an agent to this JVM for Instrumentation and print a warning when
+    // it cannot; its Unsafe-based sizes need neither.
+    System.setProperty("jol.skipInstallAttach", "true");
+    System.setProperty("jol.skipDynamicAttach", "true");
+  }
 
   private long bytes;
   private long lastHandled = -1;
@@ -33,7 +43,7 @@ final class MemoryMeter {
     bytes = roots.isEmpty() ? 0 : walk(roots);
     long took = System.nanoTime() - start;
     lastHandled = handled;
-    nextWalkNanos = nowNanos + took * MIN_SPACING_FACTOR;
+    nextWalkNanos = nowNanos + Math.min(MAX_SPACING_NANOS, took * MIN_SPACING_FACTOR);
     return bytes;
   }
 
