@@ -274,11 +274,9 @@ public final class EnforcementEngine {
   private JsonObject record(Action a, String outcome, String error, long started) {
     double durationMs = (System.nanoTime() - (a.breachNanos() > 0 ? a.breachNanos() : started)) / 1e6;
     JsonObject event = a.event(outcome, error, node.clock().millis(), node.nodeId(), durationMs);
-    // copies: the caller goes on adding to the event while consumers copy it and the worker encodes it
-    vertx.eventBus().publish(Addresses.EVENTS, event.copy());
-    JsonObject stored = event.copy();
+    vertx.eventBus().publish(Addresses.EVENTS, event);
     vertx.executeBlocking(() -> {
-      history.append(a.agentId(), stored);
+      history.append(a.agentId(), event);
       return null;
     }, false).onFailure(e -> LOG.warn("enforcement history of {} not stored: {}", a.agentId(), e.toString()));
     return event;
