@@ -1,6 +1,7 @@
 package io.agentgovernor.node;
 
 import io.agentgovernor.admin.AdminVerticle;
+import io.agentgovernor.analytics.AnalyticsVerticle;
 import io.agentgovernor.agent.AgentTypes;
 import io.agentgovernor.agent.LocalAgents;
 import io.agentgovernor.agent.impl.AgentRegistry;
@@ -72,6 +73,7 @@ public final class GovernorNode {
     return deploy(vertx, new QuotaVerticle(context), config.section("quota"))
         .compose(v -> deploy(vertx, new AgentRuntimeVerticle(context), config.section("agents")))
         .compose(v -> deploy(vertx, new EnforcementVerticle(context), config.section("enforcement")))
+        .compose(v -> deploy(vertx, new AnalyticsVerticle(context), config.section("analytics")))
         .compose(v -> vertx.deployVerticle(new MonitorVerticle(context), new DeploymentOptions()
             .setConfig(config.section("monitor")).setThreadingModel(ThreadingModel.WORKER)))
         .compose(v -> bridgeEnabled(config) ? deploy(vertx, new BridgeVerticle(context), config.section("bridge"))

@@ -1,0 +1,136 @@
+package io.agentgovernor.analytics.impl;
+
+import io.agentgovernor.monitor.AgentSample;
+import io.agentgovernor.quota.Resource;
+import io.agentgovernor.quota.Violation;
+import io.agentgovernor.quota.ViolationKind;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What the analysis needs of one agent's recent past: a {@link SlotRing} per resource it was seen
+ * using (allocated on the first non-zero sample, so an idle resource costs nothing), the episodes
+ * of hard or burst violation seen in its samples, and the enforcement actions taken on it. All
+ * bounded: at most {@value #MAX_CUSTOM} custom resources, {@value #MAX_EPISODES} episodes and
+ * {@value #MAX_ACTIONS} actions are remembered.
+ *
+ * <p>Single-threaded: owned by the analytics verticle's event loop.
+ */
+final class AgentWindow {
+
+  static final int MAX_CUSTOM = 8;
+  static final int MAX_EPISODES = 32;
+  static final int MAX_ACTIONS = 32;
+
+  /** A run of consecutive samples over a resource's hard (or burst) limit, from its first sample. */
+  record Episode(String resource, String kind, long start) {
+  }
+
+  /** An enforcement action carried out on the agent, as its event told it. */
+  record ActionSeen(String action, String resource, String outcome, long time) {
+  }
+
+  private final String agentId;
+  private final long resolutionMs;
+  private final SlotRing[] builtIn = new SlotRing[Resource.BUILT_IN_COUNT];
+  private final Map<String, SlotRing> custom = new HashMap<>(2);
+  private final Set<String> violating = new HashSet<>(2);
+  private final ArrayDeque<Episode> episodes = new ArrayDeque<>(2);
+  private final ArrayDeque<ActionSeen> actions = new ArrayDeque<>(2);
+  private String group;
+  private long lastSeen;
+
+  AgentWindow(String agentId, long resolutionMs) {
+    this.agentId = agentId;
+    this.resolutionMs = resolutionMs;
+  }
+
+  String agentId() {
+    return agentId;
+  }
+
+  String group() {
+    return group;
+  }
+
+  long lastSeen() {
+    return lastSeen;
+  }
+
+  void add(AgentSample sample) {
+    group = sample.group();
+    lastSeen = Math.max(lastSeen, sample.time());
+    double[] usage = sample.usage();
+    for (int i = 0; i < builtIn.length && i < usage.length; i++) {
+      if (builtIn[i] == null && usage[i] != 0) {
+        builtIn[i] = new SlotRing(resolutionMs);
+      }
+      if (builtIn[i] != null) {
+        builtIn[i].add(sample.time(), usage[i]);
+      }
+    }
+    sample.custom().forEach((name, v) -> {
+      SlotRing ring = custom.get(name);
+      if (ring == null && v != 0 && custom.size() < MAX_CUSTOM) {
+        ring = new SlotRing(resolutionMs);
+        custom.put(name, ring);
+      }
+      if (ring != null) {
+        ring.add(sample.time(), v);
+      }
+    });
+    trackEpisodes(sample);
+  }
+
+  void addAction(ActionSeen action) {
+    lastSeen = Math.max(lastSeen, action.time());
+    push(actions, action, MAX_ACTIONS);
+  }
+
+  /** The rings by resource name, built-in first. */
+  Map<String, SlotRing> rings() {
+    Map<String, SlotRing> out = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < builtIn.length; i++) {
+      if (builtIn[i] != null) {
+        out.put(Resource.ofIndex(i).name(), builtIn[i]);
+      }
+    }
+    out.putAll(custom);
+    return out;
+  }
+
+  Iterable<Episode> episodes() {
+    return episodes;
+  }
+
+  Iterable<ActionSeen> actions() {
+    return actions;
+  }
+
+  /** A soft violation is only a warning, so only hard and burst ones start an episode. */
+  private void trackEpisodes(AgentSample sample) {
+    Set<String> now = new HashSet<>(2);
+    for (Violation v : sample.violations()) {
+      if (v.kind() == ViolationKind.HARD || v.kind() == ViolationKind.BURST) {
+        String resource = v.resource().name();
+        now.add(resource);
+        if (!violating.contains(resource)) {
+          push(episodes, new Episode(resource, v.kind().wireName(), sample.time()),
+              MAX_EPISODES);
+        }
+      }
+    }
+    violating.clear();
+    violating.addAll(now);
+  }
+
+  private static <T> void push(ArrayDeque<T> deque, T item, int bound) {
+    deque.addLast(item);
+    while (deque.size() > bound) {
+      deque.removeFirst();
+    }
+  }
+}
