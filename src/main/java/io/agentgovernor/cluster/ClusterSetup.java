@@ -5,6 +5,10 @@ import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.NetworkConfig;
 import io.agentgovernor.config.NodeConfig;
+import io.agentgovernor.store.Database;
+import io.agentgovernor.store.JdbcMapStore;
+import java.util.Map;
+import com.hazelcast.config.MapStoreConfig;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.micrometer.MicrometerMetricsOptions;
@@ -28,12 +32,20 @@ public final class ClusterSetup {
   private ClusterSetup() {
   }
 
-  public static HazelcastClusterManager clusterManager(NodeConfig config) {
-    return new HazelcastClusterManager(hazelcastConfig(config));
+  public static HazelcastClusterManager clusterManager(NodeConfig config, Database store) {
+    return new HazelcastClusterManager(hazelcastConfig(config, store));
   }
 
   /** Starts from {@link ConfigUtil#loadConfig()} so Vert.x's own {@code __vertx.*} maps keep their definitions. */
   public static Config hazelcastConfig(NodeConfig config) {
+    return hazelcastConfig(config, null);
+  }
+
+  /**
+   * With a store, quotas, groups, registrations and snapshots are written through to it (a put
+   * returns only once the row is stored) and loaded eagerly at start.
+   */
+  public static Config hazelcastConfig(NodeConfig config, Database store) {
     Config hz = ConfigUtil.loadConfig();
     hz.setClusterName(config.clusterName());
     hz.setProperty("hazelcast.logging.type", "slf4j");
@@ -56,8 +68,18 @@ public final class ClusterSetup {
         .setConnectionTimeoutSeconds(1)
         .setMembers(config.members().isEmpty() ? List.of(config.clusterHost() + ":" + config.clusterPort()) : config.members());
 
-    for (String name : List.of(Maps.QUOTAS, Maps.GROUPS, Maps.AGENTS, Maps.NODES)) {
-      hz.addMapConfig(new MapConfig(name).setBackupCount(config.backupCount()).setReadBackupData(false));
+    Map<String, String> persisted = Map.of(Maps.QUOTAS, "gov_quotas", Maps.GROUPS, "gov_groups",
+        Maps.AGENTS, "gov_agents", Maps.SNAPSHOTS, "gov_snapshots");
+    for (String name : List.of(Maps.QUOTAS, Maps.GROUPS, Maps.AGENTS, Maps.SNAPSHOTS, Maps.NODES)) {
+      MapConfig map = new MapConfig(name).setBackupCount(config.backupCount()).setReadBackupData(false);
+      if (store != null && persisted.containsKey(name)) {
+        map.setMapStoreConfig(new MapStoreConfig()
+            .setEnabled(true)
+            .setImplementation(new JdbcMapStore(store, persisted.get(name)))
+            .setWriteDelaySeconds(0)
+            .setInitialLoadMode(MapStoreConfig.InitialLoadMode.EAGER));
+      }
+      hz.addMapConfig(map);
     }
     return hz;
   }

@@ -14,4 +14,6 @@ public final class Maps {
   public static final String NODES = "governor.nodes";
   /** agentId → registration JSON. */
   public static final String AGENTS = "governor.agents";
+  /** agentId → {@code {"time", "snapshot"}}: the agent's last state, for failover. */
+  public static final String SNAPSHOTS = "governor.snapshots";
 }

@@ -50,6 +50,7 @@ public record NodeConfig(String nodeId, String httpHost, int httpPort, String da
           intIn(admin, "bodyLimitBytes", "admin", 1 << 20, 1024, 64 << 20),
           json);
       QuotaConfig.fromJson(config.section("quota"));
+      io.agentgovernor.store.StoreConfig.of(config);
       return config;
     } catch (GovernorException e) {
       throw new ConfigException("configuration: " + e.getMessage());

@@ -29,6 +29,10 @@ public record Option(String flag, String env, String path, Kind kind, String hel
       new Option("--cluster-port", "GOVERNOR_CLUSTER_PORT", "cluster.port", Kind.PORT, "Hazelcast port"),
       new Option("--members", "GOVERNOR_MEMBERS", "cluster.members", Kind.LIST, "peers to join, host:port,host:port (none = a cluster of one)"),
       new Option("--bridge-port", "GOVERNOR_BRIDGE_PORT", "bridge.port", Kind.PORT, "TCP event-bus bridge port for outside agents (0 = off)"),
+      new Option(null, "GOVERNOR_STORE_KIND", "store.kind", Kind.STRING, "auto, h2, postgres or none"),
+      new Option(null, "GOVERNOR_STORE_URL", "store.url", Kind.STRING, "JDBC URL of the PostgreSQL store"),
+      new Option(null, "GOVERNOR_STORE_USER", "store.user", Kind.STRING, "database user"),
+      new Option(null, "GOVERNOR_STORE_PASSWORD", "store.password", Kind.STRING, "database password"),
       new Option(null, "GOVERNOR_ADMIN_TOKEN", "admin.adminToken", Kind.STRING, "operator bearer token"),
       new Option(null, "GOVERNOR_VIEWER_TOKEN", "admin.viewerToken", Kind.STRING, "read-only bearer token"));
 

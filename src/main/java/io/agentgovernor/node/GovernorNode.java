@@ -17,6 +17,8 @@ import io.agentgovernor.capacity.CapacityVerticle;
 import io.agentgovernor.cluster.ClusterSetup;
 import io.agentgovernor.config.NodeConfig;
 import io.agentgovernor.quota.QuotaIndex;
+import io.agentgovernor.store.Database;
+import io.agentgovernor.store.StoreConfig;
 import io.agentgovernor.quota.impl.QuotaVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -41,6 +43,7 @@ public final class GovernorNode {
   private final AdminVerticle admin;
   private final AtomicBoolean ready;
   private final String generatedToken;
+  private Database store;
 
   private GovernorNode(Vertx vertx, NodeContext context, AdminVerticle admin, AtomicBoolean ready,
                        String generatedToken) {
@@ -53,13 +56,40 @@ public final class GovernorNode {
 
   /** Starts a node: joins the cluster, deploys every part, then listens for HTTP. */
   public static Future<GovernorNode> start(NodeConfig config) {
-    HazelcastClusterManager clusterManager = ClusterSetup.clusterManager(config);
+    Database store;
+    try {
+      store = openStore(config);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    HazelcastClusterManager clusterManager = ClusterSetup.clusterManager(config, store);
     return Vertx.builder()
         .with(ClusterSetup.vertxOptions(config))
         .withClusterManager(clusterManager)
         .buildClustered()
         .compose(vertx -> deployParts(vertx, config, clusterManager)
-            .recover(failure -> vertx.close().transform(v -> Future.failedFuture(failure))));
+            .map(node -> node.withStore(store))
+            .recover(failure -> vertx.close().transform(v -> Future.failedFuture(failure))))
+        .onFailure(e -> {
+          if (store != null) {
+            store.close();
+          }
+        });
+  }
+
+  /** The store of the configuration, opened and migrated; null when it is memory only. Blocking. */
+  private static Database openStore(NodeConfig config) {
+    StoreConfig storeConfig = StoreConfig.of(config);
+    if (storeConfig.kind() == StoreConfig.Kind.NONE) {
+      LOG.warn("store: memory only; quotas and registrations survive a member's loss, not a full stop");
+      return null;
+    }
+    return Database.open(storeConfig);
+  }
+
+  private GovernorNode withStore(Database store) {
+    this.store = store;
+    return this;
   }
 
   private static Future<GovernorNode> deployParts(Vertx vertx, NodeConfig config, HazelcastClusterManager manager) {
@@ -133,6 +163,11 @@ public final class GovernorNode {
   public Future<Void> close() {
     ready.set(false);
     LOG.info("node {} stopping", nodeId());
-    return vertx.close();
+    return vertx.close().eventually(() -> {
+      if (store != null) {
+        store.close();
+      }
+      return Future.succeededFuture();
+    });
   }
 }

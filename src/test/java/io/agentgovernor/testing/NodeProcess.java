@@ -53,6 +53,10 @@ public final class NodeProcess implements AutoCloseable {
     if (!args.contains("--bridge-port")) {
       command.addAll(List.of("--bridge-port", "0")); // several nodes on one machine: no fixed port
     }
+    if (!args.contains("--data-dir")) {
+      // a fresh data directory: an embedded store must not carry data from one test to the next
+      command.addAll(List.of("--data-dir", Files.createTempDirectory("governor-node-").toString()));
+    }
     command.addAll(args);
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().keySet().removeIf(k -> k.startsWith("GOVERNOR_"));

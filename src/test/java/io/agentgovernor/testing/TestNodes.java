@@ -47,7 +47,9 @@ public final class TestNodes {
       args.add(String.join(",", members));
     }
     args.addAll(List.of(extraFlags));
-    return ConfigLoader.load(args, Map.of("GOVERNOR_ADMIN_TOKEN", ADMIN_TOKEN, "GOVERNOR_VIEWER_TOKEN", VIEWER_TOKEN));
+    // Memory only unless a test asks for a store: nodes of different tests must not share data.
+    return ConfigLoader.load(args, Map.of("GOVERNOR_ADMIN_TOKEN", ADMIN_TOKEN, "GOVERNOR_VIEWER_TOKEN", VIEWER_TOKEN,
+        "GOVERNOR_STORE_KIND", "none"));
   }
 
   public static GovernorNode start(NodeConfig config) {

@@ -1,0 +1,110 @@
+package io.agentgovernor.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's connection pool (HikariCP) and the schema, migrated at start by plain versioned SQL:
+ * a {@code gov_schema_version} table records the last step applied, and each step runs once, in
+ * a transaction, in order. Several nodes starting at once on one PostgreSQL are safe: a step that
+ * another node applied first fails on its own DDL and is skipped after re-reading the version.
+ */
+public final class Database implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
+  /** The key-value tables, one per persisted Hazelcast map. */
+  public static final List<String> TABLES = List.of("gov_quotas", "gov_groups", "gov_agents", "gov_snapshots");
+
+  private final HikariDataSource pool;
+  private final StoreConfig config;
+
+  private Database(StoreConfig config) {
+    this.config = config;
+    HikariConfig hikari = new HikariConfig();
+    hikari.setJdbcUrl(config.url());
+    hikari.setUsername(config.user());
+    hikari.setPassword(config.password());
+    hikari.setMaximumPoolSize(config.poolSize());
+    hikari.setPoolName("governor-store");
+    hikari.setConnectionTimeout(10_000);
+    this.pool = new HikariDataSource(hikari);
+  }
+
+  /** Opens the pool and migrates the schema; fails with the database's own message. */
+  public static Database open(StoreConfig config) {
+    Database db = new Database(config);
+    try {
+      db.migrate();
+      return db;
+    } catch (SQLException | RuntimeException e) {
+      db.close();
+      throw new IllegalStateException("store " + config.kind() + " at " + config.url() + ": " + e.getMessage(), e);
+    }
+  }
+
+  public DataSource dataSource() {
+    return pool;
+  }
+
+  public StoreConfig config() {
+    return config;
+  }
+
+  boolean isPostgres() {
+    return config.kind() == StoreConfig.Kind.POSTGRES;
+  }
+
+  private List<String> migrations() {
+    String text = isPostgres() ? "TEXT" : "CHARACTER LARGE OBJECT";
+    return TABLES.stream().map(t -> "CREATE TABLE IF NOT EXISTS " + t
+        + " (k VARCHAR(256) PRIMARY KEY, v " + text + " NOT NULL, updated_at TIMESTAMP NOT NULL)").toList();
+  }
+
+  private void migrate() throws SQLException {
+    try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE IF NOT EXISTS gov_schema_version (version INT NOT NULL)");
+      try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM gov_schema_version")) {
+        if (rs.next() && rs.getInt(1) == 0) {
+          s.executeUpdate("INSERT INTO gov_schema_version (version) VALUES (0)");
+        }
+      }
+      List<String> steps = migrations();
+      for (int i = version(s); i < steps.size(); i++) {
+        c.setAutoCommit(false);
+        try {
+          s.execute(steps.get(i));
+          s.executeUpdate("UPDATE gov_schema_version SET version = " + (i + 1) + " WHERE version = " + i);
+          c.commit();
+        } catch (SQLException e) {
+          c.rollback();
+          if (version(s) <= i) {
+            throw e; // not a step another node applied meanwhile: a real failure
+          }
+        } finally {
+          c.setAutoCommit(true);
+        }
+      }
+      LOG.info("store {} ready at schema version {}", config.kind(), version(s));
+    }
+  }
+
+  private static int version(Statement s) throws SQLException {
+    try (ResultSet rs = s.executeQuery("SELECT MAX(version) FROM gov_schema_version")) {
+      return rs.next() ? rs.getInt(1) : 0;
+    }
+  }
+
+  @Override
+  public void close() {
+    pool.close();
+  }
+}

@@ -1,0 +1,116 @@
+package io.agentgovernor.store;
+
+import com.hazelcast.map.MapStore;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A Hazelcast map's entries (key → JSON text) in one table. Configured write-through (no write
+ * delay), so a put is acknowledged only once the row is stored; loaded eagerly when the map is
+ * first used. Hazelcast calls it from its partition threads; every call takes a pooled connection.
+ */
+public final class JdbcMapStore implements MapStore<String, String> {
+
+  private final Database db;
+  private final String table;
+  private final String upsert;
+
+  public JdbcMapStore(Database db, String table) {
+    if (!Database.TABLES.contains(table)) {
+      throw new IllegalArgumentException("unknown table " + table);
+    }
+    this.db = db;
+    this.table = table;
+    this.upsert = db.isPostgres()
+        ? "INSERT INTO " + table + " (k, v, updated_at) VALUES (?, ?, ?) ON CONFLICT (k) DO UPDATE SET v = EXCLUDED.v, updated_at = EXCLUDED.updated_at"
+        : "MERGE INTO " + table + " (k, v, updated_at) KEY (k) VALUES (?, ?, ?)";
+  }
+
+  @Override
+  public void store(String key, String value) {
+    storeAll(Map.of(key, value));
+  }
+
+  @Override
+  public void storeAll(Map<String, String> entries) {
+    try (Connection c = db.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(upsert)) {
+      Timestamp now = new Timestamp(System.currentTimeMillis());
+      for (Map.Entry<String, String> e : entries.entrySet()) {
+        ps.setString(1, e.getKey());
+        ps.setString(2, e.getValue());
+        ps.setTimestamp(3, now);
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    } catch (SQLException e) {
+      throw new IllegalStateException("storing into " + table + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void delete(String key) {
+    deleteAll(List.of(key));
+  }
+
+  @Override
+  public void deleteAll(Collection<String> keys) {
+    try (Connection c = db.dataSource().getConnection();
+         PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE k = ?")) {
+      for (String k : keys) {
+        ps.setString(1, k);
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    } catch (SQLException e) {
+      throw new IllegalStateException("deleting from " + table + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public String load(String key) {
+    Map<String, String> one = loadAll(List.of(key));
+    return one.get(key);
+  }
+
+  @Override
+  public Map<String, String> loadAll(Collection<String> keys) {
+    Map<String, String> out = new HashMap<>();
+    try (Connection c = db.dataSource().getConnection();
+         PreparedStatement ps = c.prepareStatement("SELECT v FROM " + table + " WHERE k = ?")) {
+      for (String k : keys) {
+        ps.setString(1, k);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (rs.next()) {
+            out.put(k, rs.getString(1));
+          }
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("loading from " + table + " failed: " + e.getMessage(), e);
+    }
+    return out;
+  }
+
+  @Override
+  public Iterable<String> loadAllKeys() {
+    List<String> keys = new ArrayList<>();
+    try (Connection c = db.dataSource().getConnection();
+         PreparedStatement ps = c.prepareStatement("SELECT k FROM " + table);
+         ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        keys.add(rs.getString(1));
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("listing " + table + " failed: " + e.getMessage(), e);
+    }
+    return keys;
+  }
+}
