@@ -11,7 +11,9 @@ public enum AgentState {
   DEGRADED,
   MIGRATING,
   TERMINATING,
-  TERMINATED;
+  TERMINATED,
+  /** Its node is gone and no live node has room for it yet (restart policy {@code on-node-loss}). */
+  PENDING;
 
   public String wireName() {
     return name().toLowerCase(Locale.ROOT);

@@ -17,6 +17,7 @@ import io.agentgovernor.capacity.CapacityVerticle;
 import io.agentgovernor.cluster.ClusterSetup;
 import io.agentgovernor.config.NodeConfig;
 import io.agentgovernor.quota.QuotaIndex;
+import io.agentgovernor.reliability.FailoverVerticle;
 import io.agentgovernor.store.Database;
 import io.agentgovernor.store.StoreConfig;
 import io.agentgovernor.quota.impl.QuotaVerticle;
@@ -106,6 +107,7 @@ public final class GovernorNode {
         .compose(v -> deploy(vertx, new AnalyticsVerticle(context), config.section("analytics")))
         .compose(v -> vertx.deployVerticle(new MonitorVerticle(context), new DeploymentOptions()
             .setConfig(config.section("monitor")).setThreadingModel(ThreadingModel.WORKER)))
+        .compose(v -> deploy(vertx, new FailoverVerticle(context), config.section("failover")))
         .compose(v -> bridgeEnabled(config) ? deploy(vertx, new BridgeVerticle(context), config.section("bridge"))
             : Future.succeededFuture())
         .compose(v -> deploy(vertx, admin, config.section("admin")))

@@ -69,6 +69,7 @@ final class AgentControl {
           .map(snapshot -> reply(handle, command, ControlAck.APPLIED).put("snapshot", snapshot));
       case "undeploy" -> undeploy(id, Boolean.TRUE.equals(Json.optBoolean(p, "keepQuota", "params")), "terminated");
       case "migrate_out" -> migrateOut(handle, Ids.require(Json.string(p, "target", "params"), "params.target"));
+      case "fence" -> fence(handle);
       default -> throw GovernorException.invalid("unknown control command '" + command + "'");
     };
   }
@@ -142,6 +143,7 @@ final class AgentControl {
           handle.state(AgentState.TERMINATED);
           return vertx.executeBlocking(() -> {
             registry.remove(id);
+            node.hazelcast().getMap(Maps.SNAPSHOTS).delete(id);
             return null;
           }, false);
         })
@@ -187,10 +189,28 @@ final class AgentControl {
 
   static final long FORWARD_GRACE_MS = 30_000;
 
+  /**
+   * Stops this node's copy of an agent that the registry says lives elsewhere now (this node was
+   * cut off, declared dead, and the agent was restarted on a survivor): nothing in the registry,
+   * the quota or the snapshots is touched, they belong to the live copy.
+   */
+  private Future<JsonObject> fence(AgentHandle handle) {
+    handle.terminating();
+    return handle.context().onContext(() -> handle.context().close()).compose(f -> f)
+        .compose(v -> handle.deploymentId() == null ? Future.succeededFuture() : vertx.undeploy(handle.deploymentId()))
+        .eventually(() -> {
+          agents.remove(handle.id());
+          handle.state(AgentState.TERMINATED);
+          publish(handle.id(), "fenced", AgentState.TERMINATED);
+          return Future.succeededFuture();
+        })
+        .map(v -> reply(handle, "fence", ControlAck.APPLIED));
+  }
+
   private Future<Object> deployOn(String target, AgentHandle handle, JsonObject snapshot) {
     JsonObject request = new JsonObject().put("id", handle.id()).put("type", handle.type()).put("group", handle.group())
         .put("config", handle.config()).put("snapshot", snapshot).put("migrateFrom", node.nodeId())
-        .put("quotaCreated", handle.quotaCreated());
+        .put("quotaCreated", handle.quotaCreated()).put("restartPolicy", handle.restartPolicy());
     return vertx.eventBus().request(Addresses.onNode(Addresses.AGENT_DEPLOY, target), request,
         new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(30_000)).map(m -> m.body());
   }

@@ -15,13 +15,14 @@ public final class AgentHandle {
   private final AgentContextImpl context;
   private final long deployedAt;
   private final boolean quotaCreated;
+  private final String restartPolicy;
   private final java.util.Set<String> activeStrategies = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private volatile String deploymentId;
   private volatile AgentState state = AgentState.DEPLOYING;
   private volatile boolean terminating;
 
   AgentHandle(String id, String type, String group, JsonObject config, GovernedAgent agent,
-              AgentContextImpl context, long deployedAt, boolean quotaCreated) {
+              AgentContextImpl context, long deployedAt, boolean quotaCreated, String restartPolicy) {
     this.id = id;
     this.type = type;
     this.group = group;
@@ -30,6 +31,12 @@ public final class AgentHandle {
     this.context = context;
     this.deployedAt = deployedAt;
     this.quotaCreated = quotaCreated;
+    this.restartPolicy = restartPolicy;
+  }
+
+  /** {@code never} or {@code on-node-loss}. */
+  public String restartPolicy() {
+    return restartPolicy;
   }
 
   public String id() {
@@ -127,6 +134,7 @@ public final class AgentHandle {
         .put("config", config.copy())
         .put("throttleFactor", context.throttleFactor())
         .put("strategies", new io.vertx.core.json.JsonArray(java.util.List.copyOf(activeStrategies)))
-        .put("quotaCreated", quotaCreated);
+        .put("quotaCreated", quotaCreated)
+        .put("restartPolicy", restartPolicy);
   }
 }

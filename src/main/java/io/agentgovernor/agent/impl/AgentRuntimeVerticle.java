@@ -111,13 +111,14 @@ public final class AgentRuntimeVerticle extends VerticleBase {
     Quota.Request.fromJson(quota);
     JsonObject snapshot = Json.optObject(request, "snapshot", "");
     String migrateFrom = Json.optString(request, "migrateFrom", "");
+    String restartPolicy = restartPolicy(Json.optString(request, "restartPolicy", ""));
     GovernedAgent agent = factory.create(config);
     long now = node.clock().millis();
     JsonObject claim = entry(id, factory.type(), group, node.nodeId(), config, now);
     return vertx.executeBlocking(() -> claimId(claim, migrateFrom), false)
         .compose(v -> ensureQuota(id, quota))
         .compose(created -> start(id, factory.type(), group, config, agent, snapshot, now,
-            created || (migrateFrom != null && Boolean.TRUE.equals(Json.optBoolean(request, "quotaCreated", ""))))
+            created || Boolean.TRUE.equals(Json.optBoolean(request, "quotaCreated", "")), restartPolicy)
             .recover(e -> releaseClaim(id, created).transform(x -> Future.failedFuture(e))))
         .recover(e -> e instanceof GovernorException g && g.code() == ErrorCode.ALREADY_EXISTS
             ? Future.failedFuture(e)
@@ -135,7 +136,11 @@ public final class AgentRuntimeVerticle extends VerticleBase {
       return null;
     }
     String owner = new JsonObject(existing).getString("node");
-    boolean handOver = owner != null && owner.equals(migrateFrom);
+    // taken over: from the node it migrates from, or from this very node after a restart (the
+    // registration survived in the store, the agent did not)
+    boolean handOver = owner != null && (owner.equals(migrateFrom)
+        || (owner.equals(node.nodeId()) && agents.get(id) == null
+            && !AgentState.DEPLOYING.wireName().equals(new JsonObject(existing).getString("state"))));
     if ((!handOver && control.isNodeAlive(owner)) || !registry.takeOver(existing, claim)) {
       throw new GovernorException(ErrorCode.ALREADY_EXISTS, "agent '" + id + "' is live on node '" + owner + "'");
     }
@@ -150,10 +155,21 @@ public final class AgentRuntimeVerticle extends VerticleBase {
             ? Future.succeededFuture(false) : Future.failedFuture(e));
   }
 
+  /** {@code never} (default) or {@code on-node-loss}: whether survivors re-deploy the agent when its node dies. */
+  static String restartPolicy(String text) {
+    if (text == null || text.equals("never")) {
+      return "never";
+    }
+    if (text.equals("on-node-loss")) {
+      return text;
+    }
+    throw GovernorException.invalid("restartPolicy must be never or on-node-loss, got '" + text + "'");
+  }
+
   private Future<JsonObject> start(String id, String type, String group, JsonObject config, GovernedAgent agent,
-                                   JsonObject snapshot, long now, boolean quotaCreated) {
+                                   JsonObject snapshot, long now, boolean quotaCreated, String restartPolicy) {
     AgentContextImpl context = new AgentContextImpl(vertx, id, type, group, config, node.quotaIndex(), inboxBound);
-    AgentHandle handle = new AgentHandle(id, type, group, config, agent, context, now, quotaCreated);
+    AgentHandle handle = new AgentHandle(id, type, group, config, agent, context, now, quotaCreated, restartPolicy);
     agent.bind(context, () -> context.open(node.nodeId()));
     if (snapshot != null) {
       agent.restore(snapshot);

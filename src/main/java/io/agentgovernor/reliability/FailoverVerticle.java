@@ -1,0 +1,274 @@
+package io.agentgovernor.reliability;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.core.LifecycleEvent;
+import com.hazelcast.map.IMap;
+import io.agentgovernor.agent.AgentState;
+import io.agentgovernor.agent.impl.AgentHandle;
+import io.agentgovernor.bus.Addresses;
+import io.agentgovernor.bus.ErrorCode;
+import io.agentgovernor.bus.Json;
+import io.agentgovernor.cluster.Maps;
+import io.agentgovernor.node.NodeContext;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Agents outlive their node. Three duties, on every node:
+ * <ul>
+ *   <li>snapshots: every {@code failover.snapshotIntervalMs} (default 5 s) the state of each local
+ *       agent with restart policy {@code on-node-loss} goes to the cluster-wide
+ *       {@link Maps#SNAPSHOTS} map (persisted with the store);</li>
+ *   <li>the sweep, by the oldest member only (one decider, so one restart): registry entries whose
+ *       node is no longer alive are restarted — {@code on-node-loss} agents on the live node with
+ *       the most spare memory, from their last snapshot; the registry's compare-and-set claim
+ *       makes each restart happen once even if two sweeps overlap. Agents with no room are marked
+ *       {@code pending} and placed when capacity appears; {@code never} agents are marked
+ *       {@code terminated}. It runs at once when a member leaves and every
+ *       {@code failover.sweepIntervalMs} (default 2 s);</li>
+ *   <li>fencing: a node that was cut off (paused, partitioned) and comes back stops its own copies
+ *       of agents the registry now places elsewhere, so no agent runs twice.</li>
+ * </ul>
+ */
+public final class FailoverVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(FailoverVerticle.class);
+  private static final long DEPLOYING_GRACE_MS = 30_000;
+
+  private final NodeContext node;
+  private final AtomicBoolean sweeping = new AtomicBoolean();
+  private IMap<String, String> snapshots;
+  private IMap<String, String> registryMap;
+  private IMap<String, String> nodes;
+  private UUID membershipRegistration;
+  private UUID lifecycleRegistration;
+
+  public FailoverVerticle(NodeContext node) {
+    this.node = node;
+  }
+
+  @Override
+  public Future<?> start() {
+    long snapshotEvery = orDefault(Json.optLong(config(), "snapshotIntervalMs", "failover", 100, 3_600_000), 5_000);
+    long sweepEvery = orDefault(Json.optLong(config(), "sweepIntervalMs", "failover", 100, 600_000), 2_000);
+    snapshots = node.hazelcast().getMap(Maps.SNAPSHOTS);
+    registryMap = node.hazelcast().getMap(Maps.AGENTS);
+    nodes = node.hazelcast().getMap(Maps.NODES);
+    return vertx.executeBlocking(this::listenToCluster).onSuccess(v -> {
+      vertx.setTimer(500, t -> adoptOwn());
+      vertx.setPeriodic(snapshotEvery, id -> snapshotAll());
+      vertx.setPeriodic(sweepEvery, id -> sweep());
+      vertx.setPeriodic(Math.max(sweepEvery, 5_000), id -> fence());
+    });
+  }
+
+  @Override
+  public Future<?> stop() {
+    return vertx.executeBlocking(() -> {
+      node.hazelcast().getCluster().removeMembershipListener(membershipRegistration);
+      node.hazelcast().getLifecycleService().removeLifecycleListener(lifecycleRegistration);
+      return null;
+    });
+  }
+
+  private Void listenToCluster() {
+    membershipRegistration = node.hazelcast().getCluster().addMembershipListener(new MembershipListener() {
+      @Override
+      public void memberAdded(MembershipEvent event) {
+      }
+
+      @Override
+      public void memberRemoved(MembershipEvent event) {
+        // the capacity part drops the dead node's entry on the same event; sweep right after
+        vertx.setTimer(200, t -> sweep());
+      }
+    });
+    lifecycleRegistration = node.hazelcast().getLifecycleService().addLifecycleListener(event -> {
+      if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
+        vertx.runOnContext(v -> fence());
+      }
+    });
+    return null;
+  }
+
+  // ---- snapshots ----
+
+  private void snapshotAll() {
+    for (AgentHandle h : node.localAgents().all()) {
+      if (!"on-node-loss".equals(h.restartPolicy()) || h.state() == AgentState.DEPLOYING
+          || h.state() == AgentState.MIGRATING || h.state() == AgentState.TERMINATING) {
+        continue;
+      }
+      h.context().onContext(() -> h.agent().snapshot())
+          .compose(snapshot -> {
+            String value = new JsonObject().put("time", node.clock().millis()).put("node", node.nodeId())
+                .put("snapshot", snapshot).encode();
+            return vertx.executeBlocking(() -> {
+              snapshots.set(h.id(), value);
+              return null;
+            }, false);
+          })
+          .onFailure(e -> LOG.debug("snapshot of {} skipped: {}", h.id(), e.getMessage()));
+    }
+  }
+
+  // ---- the sweep ----
+
+  private boolean oldestMember() {
+    Set<Member> members = node.hazelcast().getCluster().getMembers();
+    return !members.isEmpty() && members.iterator().next().localMember();
+  }
+
+  private void sweep() {
+    if (!oldestMember() || !sweeping.compareAndSet(false, true)) {
+      return;
+    }
+    vertx.executeBlocking(this::findOrphans, false)
+        .compose(orphans -> Future.join(orphans.stream().map(this::restart).toList()))
+        .onComplete(ar -> sweeping.set(false));
+  }
+
+  /** Blocking: the registry entries whose node is gone; {@code never} agents are marked terminated here. */
+  private List<JsonObject> findOrphans() {
+    Set<String> live = new HashSet<>(nodes.keySet());
+    long now = node.clock().millis();
+    List<JsonObject> orphans = new ArrayList<>();
+    for (Map.Entry<String, String> e : registryMap.entrySet()) {
+      JsonObject entry = new JsonObject(e.getValue());
+      String owner = entry.getString("node");
+      String state = entry.getString("state");
+      if (owner == null || live.contains(owner) || AgentState.TERMINATED.wireName().equals(state)
+          || (AgentState.DEPLOYING.wireName().equals(state) && now - entry.getLong("since", 0L) < DEPLOYING_GRACE_MS)) {
+        continue;
+      }
+      if ("on-node-loss".equals(entry.getString("restartPolicy"))) {
+        orphans.add(entry.put("stored", e.getValue()));
+      } else {
+        JsonObject lost = entry.copy().put("state", AgentState.TERMINATED.wireName()).put("since", now)
+            .put("reason", "node " + owner + " left the cluster");
+        registryMap.replace(e.getKey(), e.getValue(), lost.encode());
+      }
+    }
+    return orphans;
+  }
+
+  /** Restarts one orphan on the live node with the most spare memory, from its last snapshot. */
+  private Future<Object> restart(JsonObject orphan) {
+    String id = orphan.getString("id");
+    String from = orphan.getString("node");
+    return vertx.eventBus().<JsonObject>request(Addresses.CAPACITY_TARGET,
+            new JsonObject().put("resource", "memory").put("amount", 0))
+        .compose(target -> vertx.executeBlocking(() -> snapshots.get(id), false)
+            .compose(stored -> deployOn(target.body().getString("nodeId"), orphan, stored)))
+        .onSuccess(agent -> publish(id, "failover", new JsonObject().put("from", from)
+            .put("to", ((JsonObject) agent).getString("node"))))
+        .recover(e -> {
+          if (e instanceof ReplyException r && r.failureCode() == ErrorCode.ALREADY_EXISTS.failureCode()) {
+            return Future.succeededFuture(); // restarted by an overlapping sweep: once is enough
+          }
+          LOG.warn("agent {} of lost node {} is pending: {}", id, from, e.getMessage());
+          return markPending(orphan).map(v -> null);
+        });
+  }
+
+  private Future<Object> deployOn(String target, JsonObject orphan, String stored) {
+    JsonObject request = new JsonObject().put("id", orphan.getString("id")).put("type", orphan.getString("type"))
+        .put("group", orphan.getString("group")).put("config", orphan.getJsonObject("config", new JsonObject()))
+        .put("restartPolicy", "on-node-loss").put("quotaCreated", orphan.getBoolean("quotaCreated", false));
+    if (stored != null) {
+      request.put("snapshot", new JsonObject(stored).getJsonObject("snapshot"));
+    }
+    return vertx.eventBus().request(Addresses.onNode(Addresses.AGENT_DEPLOY, target), request,
+        new DeliveryOptions().setSendTimeout(30_000)).map(m -> m.body());
+  }
+
+  private Future<Void> markPending(JsonObject orphan) {
+    if (AgentState.PENDING.wireName().equals(orphan.getString("state"))) {
+      return Future.succeededFuture();
+    }
+    String stored = orphan.getString("stored");
+    JsonObject pending = orphan.copy();
+    pending.remove("stored");
+    pending.put("state", AgentState.PENDING.wireName()).put("since", node.clock().millis());
+    return vertx.executeBlocking(() -> {
+      registryMap.replace(orphan.getString("id"), stored, pending.encode());
+      return null;
+    }, false);
+  }
+
+  /**
+   * After a restart with the same node id, the store still holds this node's registrations while
+   * none of its agents runs: restart its {@code on-node-loss} agents here from their snapshots and
+   * mark the others terminated.
+   */
+  private void adoptOwn() {
+    vertx.executeBlocking(() -> {
+      List<JsonObject> own = new ArrayList<>();
+      long now = node.clock().millis();
+      for (Map.Entry<String, String> e : registryMap.entrySet()) {
+        JsonObject entry = new JsonObject(e.getValue());
+        if (!node.nodeId().equals(entry.getString("node")) || node.localAgents().get(e.getKey()) != null
+            || AgentState.TERMINATED.wireName().equals(entry.getString("state"))
+            || AgentState.DEPLOYING.wireName().equals(entry.getString("state"))) {
+          continue;
+        }
+        if ("on-node-loss".equals(entry.getString("restartPolicy"))) {
+          own.add(entry.put("stored", e.getValue()));
+        } else {
+          registryMap.replace(e.getKey(), e.getValue(), entry.copy().put("state", AgentState.TERMINATED.wireName())
+              .put("since", now).put("reason", "node " + node.nodeId() + " restarted").encode());
+        }
+      }
+      return own;
+    }, false).onSuccess(own -> own.forEach(entry -> vertx.executeBlocking(() -> snapshots.get(entry.getString("id")), false)
+        .compose(stored -> deployOn(node.nodeId(), entry, stored))
+        .onSuccess(agent -> publish(entry.getString("id"), "restored", new JsonObject()))
+        .onFailure(e -> LOG.warn("agent {} not restored: {}", entry.getString("id"), e.getMessage()))));
+  }
+
+  // ---- fencing ----
+
+  private void fence() {
+    Set<String> local = new HashSet<>();
+    node.localAgents().all().forEach(h -> {
+      if (h.state() != AgentState.DEPLOYING && h.state() != AgentState.MIGRATING) {
+        local.add(h.id());
+      }
+    });
+    if (local.isEmpty()) {
+      return;
+    }
+    vertx.executeBlocking(() -> registryMap.getAll(local), false).onSuccess(entries -> local.forEach(id -> {
+      String stored = entries.get(id);
+      String owner = stored == null ? null : new JsonObject(stored).getString("node");
+      if (owner != null && !owner.equals(node.nodeId())) {
+        LOG.warn("agent {} now lives on {}: stopping this node's copy", id, owner);
+        vertx.eventBus().request(Addresses.onNode(Addresses.RUNTIME_CONTROL, node.nodeId()),
+            new JsonObject().put("agentId", id).put("command", "fence"));
+      }
+    }));
+  }
+
+  private void publish(String id, String event, JsonObject fields) {
+    vertx.eventBus().publish(Addresses.EVENTS, new JsonObject().put("type", "agent").put("agentId", id)
+        .put("node", node.nodeId()).put("time", node.clock().millis()).put("event", event).mergeIn(fields));
+  }
+
+  private static long orDefault(Long v, long d) {
+    return v == null ? d : v;
+  }
+}
