@@ -77,6 +77,9 @@ public final class CapacityVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    // tell the peers this is a graceful leave, not a failure their quorum should count
+    vertx.eventBus().publish(Addresses.EVENTS, new JsonObject().put("type", "node").put("node", node.nodeId())
+        .put("event", "leaving").put("time", node.clock().millis()));
     return vertx.executeBlocking(() -> {
       mirror.stop();
       node.hazelcast().getCluster().removeMembershipListener(membershipRegistration);

@@ -43,6 +43,13 @@ import org.slf4j.LoggerFactory;
  *   <li>fencing: a node that was cut off (paused, partitioned) and comes back stops its own copies
  *       of agents the registry now places elsewhere, so no agent runs twice.</li>
  * </ul>
+ *
+ * <p>Quorum: a dead peer and a partition look the same from inside. Only a side that still holds
+ * a majority of the largest cluster seen (members that left gracefully are forgotten) restarts
+ * agents; a minority suspends its own agents and neither sweeps nor resumes them until it is back
+ * in the majority, where fencing decides which copies live on. {@code failover.quorum} sets the
+ * number of members needed explicitly (1 = always act: availability over consistency, e.g. for a
+ * two-node cluster).
  */
 public final class FailoverVerticle extends VerticleBase {
 
@@ -51,6 +58,10 @@ public final class FailoverVerticle extends VerticleBase {
 
   private final NodeContext node;
   private final AtomicBoolean sweeping = new AtomicBoolean();
+  private final Set<String> isolationSuspended = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private volatile int largestSeen = 1;
+  private volatile boolean isolated;
+  private int configuredQuorum;
   private IMap<String, String> snapshots;
   private IMap<String, String> registryMap;
   private IMap<String, String> nodes;
@@ -65,6 +76,7 @@ public final class FailoverVerticle extends VerticleBase {
   public Future<?> start() {
     long snapshotEvery = orDefault(Json.optLong(config(), "snapshotIntervalMs", "failover", 100, 3_600_000), 5_000);
     long sweepEvery = orDefault(Json.optLong(config(), "sweepIntervalMs", "failover", 100, 600_000), 2_000);
+    configuredQuorum = (int) orDefault(Json.optLong(config(), "quorum", "failover", 0, 1000), 0);
     snapshots = node.hazelcast().getMap(Maps.SNAPSHOTS);
     registryMap = node.hazelcast().getMap(Maps.AGENTS);
     nodes = node.hazelcast().getMap(Maps.NODES);
@@ -89,17 +101,33 @@ public final class FailoverVerticle extends VerticleBase {
     membershipRegistration = node.hazelcast().getCluster().addMembershipListener(new MembershipListener() {
       @Override
       public void memberAdded(MembershipEvent event) {
+        largestSeen = Math.max(largestSeen, event.getMembers().size());
+        vertx.runOnContext(v -> checkQuorum());
       }
 
       @Override
       public void memberRemoved(MembershipEvent event) {
         // the capacity part drops the dead node's entry on the same event; sweep right after
-        vertx.setTimer(200, t -> sweep());
+        vertx.runOnContext(v -> {
+          checkQuorum();
+          vertx.setTimer(200, t -> sweep());
+        });
+      }
+    });
+    largestSeen = Math.max(largestSeen, node.hazelcast().getCluster().getMembers().size());
+    vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS, m -> {
+      JsonObject e = m.body();
+      if ("node".equals(e.getString("type")) && "leaving".equals(e.getString("event"))
+          && !node.nodeId().equals(e.getString("node"))) {
+        largestSeen = Math.max(1, largestSeen - 1); // a graceful leave is no failure to outvote
       }
     });
     lifecycleRegistration = node.hazelcast().getLifecycleService().addLifecycleListener(event -> {
       if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
-        vertx.runOnContext(v -> fence());
+        vertx.runOnContext(v -> {
+          checkQuorum();
+          fence();
+        });
       }
     });
     return null;
@@ -128,13 +156,44 @@ public final class FailoverVerticle extends VerticleBase {
 
   // ---- the sweep ----
 
+  /** Members needed to act: the configured quorum, or a majority of the largest cluster seen. */
+  private int quorum() {
+    return configuredQuorum > 0 ? configuredQuorum : largestSeen / 2 + 1;
+  }
+
+  private void checkQuorum() {
+    boolean minority = node.hazelcast().getCluster().getMembers().size() < quorum();
+    if (minority && !isolated) {
+      isolated = true;
+      LOG.warn("node {} is in a minority ({} of {} members seen): suspending its agents until it rejoins",
+          node.nodeId(), node.hazelcast().getCluster().getMembers().size(), largestSeen);
+      node.localAgents().all().forEach(h -> control(h.id(), "suspend").onSuccess(r -> isolationSuspended.add(h.id())));
+    } else if (!minority && isolated) {
+      isolated = false;
+      LOG.info("node {} is back in the majority", node.nodeId());
+      fence().onComplete(ar -> {
+        isolationSuspended.forEach(id -> {
+          if (node.localAgents().get(id) != null) {
+            control(id, "resume");
+          }
+        });
+        isolationSuspended.clear();
+      });
+    }
+  }
+
+  private Future<JsonObject> control(String agentId, String command) {
+    return vertx.eventBus().<JsonObject>request(Addresses.onNode(Addresses.RUNTIME_CONTROL, node.nodeId()),
+        new JsonObject().put("agentId", agentId).put("command", command)).map(m -> m.body());
+  }
+
   private boolean oldestMember() {
     Set<Member> members = node.hazelcast().getCluster().getMembers();
     return !members.isEmpty() && members.iterator().next().localMember();
   }
 
   private void sweep() {
-    if (!oldestMember() || !sweeping.compareAndSet(false, true)) {
+    if (isolated || !oldestMember() || !sweeping.compareAndSet(false, true)) {
       return;
     }
     vertx.executeBlocking(this::findOrphans, false)
@@ -242,25 +301,29 @@ public final class FailoverVerticle extends VerticleBase {
 
   // ---- fencing ----
 
-  private void fence() {
+  private Future<Void> fence() {
     Set<String> local = new HashSet<>();
     node.localAgents().all().forEach(h -> {
       if (h.state() != AgentState.DEPLOYING && h.state() != AgentState.MIGRATING) {
         local.add(h.id());
       }
     });
-    if (local.isEmpty()) {
-      return;
+    if (local.isEmpty() || isolated) {
+      return Future.succeededFuture();
     }
-    vertx.executeBlocking(() -> registryMap.getAll(local), false).onSuccess(entries -> local.forEach(id -> {
-      String stored = entries.get(id);
-      String owner = stored == null ? null : new JsonObject(stored).getString("node");
-      if (owner != null && !owner.equals(node.nodeId())) {
-        LOG.warn("agent {} now lives on {}: stopping this node's copy", id, owner);
-        vertx.eventBus().request(Addresses.onNode(Addresses.RUNTIME_CONTROL, node.nodeId()),
-            new JsonObject().put("agentId", id).put("command", "fence"));
+    return vertx.executeBlocking(() -> registryMap.getAll(local), false).compose(entries -> {
+      List<Future<?>> fenced = new ArrayList<>();
+      for (String id : local) {
+        String stored = entries.get(id);
+        String owner = stored == null ? null : new JsonObject(stored).getString("node");
+        if (owner != null && !owner.equals(node.nodeId())) {
+          LOG.warn("agent {} now lives on {}: stopping this node's copy", id, owner);
+          isolationSuspended.remove(id);
+          fenced.add(control(id, "fence"));
+        }
       }
-    }));
+      return Future.join(fenced).mapEmpty();
+    });
   }
 
   private void publish(String id, String event, JsonObject fields) {
