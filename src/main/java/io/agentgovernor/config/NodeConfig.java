@@ -3,6 +3,7 @@ package io.agentgovernor.config;
 import io.agentgovernor.bus.GovernorException;
 import io.agentgovernor.bus.Ids;
 import io.agentgovernor.bus.Json;
+import io.agentgovernor.degradation.DegradationSettings;
 import io.agentgovernor.quota.QuotaConfig;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -50,6 +51,7 @@ public record NodeConfig(String nodeId, String httpHost, int httpPort, String da
           intIn(admin, "bodyLimitBytes", "admin", 1 << 20, 1024, 64 << 20),
           json);
       QuotaConfig.fromJson(config.section("quota"));
+      DegradationSettings.fromJson(config.section("degradation"));
       return config;
     } catch (GovernorException e) {
       throw new ConfigException("configuration: " + e.getMessage());
