@@ -5,6 +5,7 @@ import io.agentgovernor.agent.AgentTypes;
 import io.agentgovernor.agent.LocalAgents;
 import io.agentgovernor.agent.impl.AgentRegistry;
 import io.agentgovernor.agent.impl.AgentRuntimeVerticle;
+import io.agentgovernor.degradation.DegradationVerticle;
 import io.agentgovernor.enforcement.EnforcementVerticle;
 import io.agentgovernor.monitor.MonitorVerticle;
 import io.agentgovernor.monitor.SampleBatch;
@@ -70,6 +71,7 @@ public final class GovernorNode {
     return deploy(vertx, new QuotaVerticle(context), config.section("quota"))
         .compose(v -> deploy(vertx, new AgentRuntimeVerticle(context), config.section("agents")))
         .compose(v -> deploy(vertx, new EnforcementVerticle(context), config.section("enforcement")))
+        .compose(v -> deploy(vertx, new DegradationVerticle(context), config.section("degradation")))
         .compose(v -> vertx.deployVerticle(new MonitorVerticle(context), new DeploymentOptions()
             .setConfig(config.section("monitor")).setThreadingModel(ThreadingModel.WORKER)))
         .compose(v -> deploy(vertx, admin, config.section("admin")))
