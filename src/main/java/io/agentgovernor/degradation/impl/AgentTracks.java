@@ -66,7 +66,7 @@ final class AgentTracks {
       if (t.get().isUp()) {
         effects.addAll(p.track().degrade(t.get().to(), usage, nowMs));
       } else if (t.get().to() == PressureLevel.NONE) {
-        effects.addAll(p.track().startRecovery(limit.hard(), nowMs));
+        effects.addAll(p.track().startRecovery(limit.hard(), usage, nowMs));
       }
     }
     effects.addAll(p.track().feedback(usage, nowMs));

@@ -72,13 +72,14 @@ final class NodeShedding {
     t.ifPresent(x -> effects.add(new Effect.Event("degradation", new JsonObject().put("event", "node_level")
         .put("from", x.from().wireName()).put("level", x.to().wireName()).put("pressure", pressure)
         .put("dimensions", np.toJson()).put("reason", x.reason()))));
+    Map<String, AgentSample> byId = new LinkedHashMap<>();
+    samples.forEach(s -> byId.put(s.agentId(), s));
     if (t.isPresent() && t.get().to() == PressureLevel.NONE) {
-      tracks.values().forEach(tr -> effects.addAll(tr.startRecovery(threshold, nowMs)));
+      tracks.values().forEach(tr -> effects.addAll(tr.startRecovery(threshold,
+          byId.containsKey(tr.agentId()) ? byId.get(tr.agentId()).get(tr.resource()) : 0, nowMs)));
     }
     Resource resource = dominant(np) == Dimension.HEAP ? Resource.MEMORY : Resource.CPU;
     if (machine.level() != PressureLevel.NONE) {
-      Map<String, AgentSample> byId = new LinkedHashMap<>();
-      samples.forEach(s -> byId.put(s.agentId(), s));
       for (ResourceTrack tr : tracks.values()) {
         AgentSample s = byId.get(tr.agentId());
         if (s != null) {

@@ -146,9 +146,19 @@ final class ResourceTrack {
     }
   }
 
-  /** Pressure is gone: lift what the agent applied, last first, one stage at a time. */
-  List<Effect> startRecovery(double limit, long nowMs) {
+  /**
+   * Pressure is gone: lift what the agent applied, last first, one stage at a time. A plan not yet
+   * judged is judged now: the pressure ended before its timeline, so it worked.
+   */
+  List<Effect> startRecovery(double limit, double usage, long nowMs) {
     List<Effect> effects = new ArrayList<>();
+    if (plan != null && recovery == null && !settled && !handedOver) {
+      settled = true;
+      double reduction = plan.baselineUsage() <= 0 ? 0 : (plan.baselineUsage() - usage) / plan.baselineUsage();
+      effects.add(degradationEvent("effective", new JsonObject().put("verdict", "effective")
+          .put("nextLevel", plan.level().wireName()).put("reduction", reduction)
+          .put("reason", "pressure ended before the timeline")));
+    }
     if (handedOver) {
       handedOver = false;
       effects.add(new Effect.HandOver(this, true, "pressure on " + resource.name() + " is gone"));
