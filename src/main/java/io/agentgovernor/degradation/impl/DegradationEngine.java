@@ -3,6 +3,7 @@ package io.agentgovernor.degradation.impl;
 import io.agentgovernor.bus.Addresses;
 import io.agentgovernor.bus.Json;
 import io.agentgovernor.degradation.DegradationSettings;
+import io.agentgovernor.degradation.policy.NodePressure;
 import io.agentgovernor.monitor.AgentSample;
 import io.agentgovernor.monitor.SampleBatch;
 import io.agentgovernor.node.NodeContext;
@@ -41,6 +42,7 @@ public final class DegradationEngine {
   private final AgentCommands commands;
   private final DegradationStore store;
   private final Set<String> published = new HashSet<>();
+  private NodePressure lastRead;
 
   public DegradationEngine(Vertx vertx, NodeContext node, DegradationSettings settings) {
     this.vertx = vertx;
@@ -77,7 +79,8 @@ public final class DegradationEngine {
       }
     }
     if (settings.node().enabled()) {
-      effects.addAll(shedding.onPressure(probe.read(), batch.samples(), now));
+      lastRead = probe.read();
+      effects.addAll(shedding.onPressure(lastRead, batch.samples(), now));
     }
     agents.retain(id -> node.localAgents().get(id) != null);
     shedding.retain(id -> node.localAgents().get(id) != null);
@@ -153,7 +156,12 @@ public final class DegradationEngine {
 
   private void publishStatus(long ttlMs) {
     Map<String, JsonObject> live = new LinkedHashMap<>();
-    live.put("node:" + node.nodeId(), shedding.toJson().put("kind", "node"));
+    JsonObject nodeEntry = shedding.toJson().put("kind", "node");
+    if (lastRead != null) {
+      nodeEntry.put("dimensions", lastRead.toJson()).put("heapAfterGcBytes", lastRead.heapUsedAfterGcBytes())
+          .put("heapMaxBytes", lastRead.heapMaxBytes()).put("peakHeapAfterGcBytes", probe.peakHeapAfterGc());
+    }
+    live.put("node:" + node.nodeId(), nodeEntry);
     for (AgentTracks.Pressed p : agents.all()) {
       live.put(key(p.track()), status(p.track(), p.machine().level().wireName()));
     }

@@ -28,7 +28,8 @@ import java.util.Optional;
  * Agent usage is put in pressure units (a share of max heap, of all cores, of the event-loop
  * delay by CPU share) so it is comparable with the node's pressure. When the node's level falls to
  * none, every agent it degraded recovers in stages, judged on the node's pressure against its
- * minimal threshold.
+ * minimal threshold. When every agent is degraded and the node is still pressed, a round deepens
+ * one agent's plan instead, lowest priority first.
  */
 final class NodeShedding {
 
@@ -111,7 +112,7 @@ final class NodeShedding {
         settings.plans().targetReduction().get(level));
     List<Effect> effects = new ArrayList<>();
     if (plan.selected().isEmpty()) {
-      return effects;
+      return deepenOne(samples, level, nowMs);
     }
     effects.add(new Effect.Event("degradation", new JsonObject().put("event", "shedding").put("level", level.wireName())
         .put("resource", resource.name()).put("shedding", plan.toJson())));
@@ -122,6 +123,26 @@ final class NodeShedding {
       effects.addAll(tr.degrade(level, s.get(tr.resource()), nowMs));
     }
     return effects;
+  }
+
+  /**
+   * Every agent is degraded and the node is still pressed: deepen the plan of one of them, the
+   * lowest priority first, so relief keeps coming one agent per round and never all at once.
+   */
+  private List<Effect> deepenOne(List<AgentSample> samples, PressureLevel level, long nowMs) {
+    List<AgentSample> byPriority = new ArrayList<>(samples);
+    byPriority.sort(java.util.Comparator.comparingInt(AgentSample::priority).thenComparing(AgentSample::agentId));
+    for (AgentSample s : byPriority) {
+      ResourceTrack tr = tracks.get(s.agentId());
+      if (tr != null && tr.plan() != null && tr.recovery() == null && !tr.plan().level().isDeepest()) {
+        List<Effect> effects = new ArrayList<>(List.of(new Effect.Event("degradation", new JsonObject()
+            .put("event", "shedding").put("level", level.wireName()).put("resource", tr.resource().name())
+            .put("shedding", new JsonObject().put("deepen", s.agentId())))));
+        effects.addAll(tr.degrade(tr.plan().level().deeper(), s.get(tr.resource()), nowMs));
+        return effects;
+      }
+    }
+    return List.of();
   }
 
   private double inPressureUnits(NodePressure np, AgentSample s, double totalCpu) {
