@@ -59,8 +59,9 @@ final class AgentCommands {
         .recover(e -> Future.succeededFuture("failed: " + e.getMessage())));
   }
 
-  void forget(String agentId) {
-    tails.remove(agentId);
+  /** Forgets the command queues of agents that are gone. */
+  void retain(java.util.function.Predicate<String> alive) {
+    tails.keySet().removeIf(id -> !alive.test(id));
   }
 
   private Future<String> degrade(String agentId, StrategyStep step, boolean active) {

@@ -84,6 +84,7 @@ public final class DegradationEngine {
     }
     agents.retain(id -> node.localAgents().get(id) != null);
     shedding.retain(id -> node.localAgents().get(id) != null);
+    commands.retain(id -> node.localAgents().get(id) != null);
     effects.forEach(e -> execute(e, now));
     publishStatus(Math.max(10_000, batch.intervalMs() * 10));
   }
