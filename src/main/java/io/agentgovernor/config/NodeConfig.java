@@ -3,6 +3,7 @@ package io.agentgovernor.config;
 import io.agentgovernor.bus.GovernorException;
 import io.agentgovernor.bus.Ids;
 import io.agentgovernor.bus.Json;
+import io.agentgovernor.degradation.DegradationSettings;
 import io.agentgovernor.quota.QuotaConfig;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -51,6 +52,7 @@ public record NodeConfig(String nodeId, String httpHost, int httpPort, String da
           json);
       QuotaConfig.fromJson(config.section("quota"));
       io.agentgovernor.store.StoreConfig.of(config);
+      DegradationSettings.fromJson(config.section("degradation"));
       return config;
     } catch (GovernorException e) {
       throw new ConfigException("configuration: " + e.getMessage());

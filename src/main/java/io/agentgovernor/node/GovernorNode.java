@@ -8,6 +8,7 @@ import io.agentgovernor.agent.impl.AgentRegistry;
 import io.agentgovernor.agent.impl.AgentRuntimeVerticle;
 import io.agentgovernor.bridge.BridgeVerticle;
 import io.agentgovernor.demo.DemoVerticle;
+import io.agentgovernor.degradation.DegradationVerticle;
 import io.agentgovernor.enforcement.EnforcementVerticle;
 import io.agentgovernor.monitor.MonitorVerticle;
 import io.agentgovernor.monitor.SampleBatch;
@@ -105,6 +106,7 @@ public final class GovernorNode {
         .compose(v -> deploy(vertx, new AgentRuntimeVerticle(context), config.section("agents")))
         .compose(v -> deploy(vertx, new EnforcementVerticle(context), config.section("enforcement")))
         .compose(v -> deploy(vertx, new AnalyticsVerticle(context), config.section("analytics")))
+        .compose(v -> deploy(vertx, new DegradationVerticle(context), config.section("degradation")))
         .compose(v -> vertx.deployVerticle(new MonitorVerticle(context), new DeploymentOptions()
             .setConfig(config.section("monitor")).setThreadingModel(ThreadingModel.WORKER)))
         .compose(v -> deploy(vertx, new FailoverVerticle(context), config.section("failover")))

@@ -29,6 +29,8 @@ class EnforcementIT {
   @BeforeAll
   static void startNode() {
     node = TestNodes.start(TestNodes.config(TestNodes.randomClusterName(), TestNodes.randomClusterPort(), "enf", List.of())
+        // Enforcement on its own: degradation would otherwise act on these agents first.
+        .with("degradation.enabled", false)
         .with("monitor.intervalMs", 1000).with("enforcement.hysteresis", new JsonObject().put("fraction", 0.9).put("holdMs", 2000)));
     node.context().agentTypes().register(RecorderAgent.FACTORY);
   }

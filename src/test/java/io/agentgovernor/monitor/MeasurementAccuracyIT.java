@@ -30,7 +30,9 @@ class MeasurementAccuracyIT {
   @BeforeAll
   static void startNode() {
     node = TestNodes.start(TestNodes.config(TestNodes.randomClusterName(), TestNodes.randomClusterPort(), "acc", List.of())
-        .with("monitor.intervalMs", 500).with("vertx.eventLoopPoolSize", 1));
+        .with("monitor.intervalMs", 500).with("vertx.eventLoopPoolSize", 1)
+        // Measurement on its own: degradation strategies would change what the agents use.
+        .with("degradation.enabled", false));
   }
 
   @AfterAll

@@ -1,0 +1,89 @@
+package io.agentgovernor.degradation.impl;
+
+import io.agentgovernor.degradation.DegradationSettings;
+import io.agentgovernor.degradation.policy.DegradationPlanner;
+import io.agentgovernor.degradation.policy.LevelTransition;
+import io.agentgovernor.degradation.policy.PressureLevel;
+import io.agentgovernor.degradation.policy.PressureStateMachine;
+import io.agentgovernor.degradation.policy.RecoveryPlanner;
+import io.agentgovernor.quota.Limit;
+import io.agentgovernor.quota.Resource;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/**
+ * Every agent's own pressure on this node: per agent and limited resource a
+ * {@link PressureStateMachine} on usage over the hard limit, and the {@link ResourceTrack} it
+ * drives. Entering a deeper level plans it; the level falling to none starts the recovery.
+ */
+final class AgentTracks {
+
+  /** A machine and its track, for one agent's resource. */
+  record Pressed(PressureStateMachine machine, ResourceTrack track) {
+  }
+
+  private final DegradationSettings settings;
+  private final DegradationPlanner planner;
+  private final RecoveryPlanner recoveryPlanner;
+  private final Map<String, Pressed> byKey = new LinkedHashMap<>();
+
+  AgentTracks(DegradationSettings settings) {
+    this.settings = settings;
+    this.planner = new DegradationPlanner(settings.plans());
+    this.recoveryPlanner = new RecoveryPlanner(settings.recovery());
+  }
+
+  Collection<Pressed> all() {
+    return byKey.values();
+  }
+
+  /**
+   * One sample of one resource. Recovery first, so a returning violation rolls back before the
+   * machine sees it; then the level; then the feedback on the plan in force.
+   */
+  List<Effect> onSample(String agentId, Resource resource, double usage, Limit limit, long nowMs) {
+    String key = agentId + "/" + resource.name();
+    Pressed p = byKey.get(key);
+    double pressure = limit.hard() <= 0 ? 0 : usage / limit.hard();
+    if (p == null) {
+      if (pressure <= settings.agentPressure().thresholds().minimal()) {
+        return List.of(); // nothing pressed and nothing to remember
+      }
+      p = new Pressed(PressureStateMachine.forAgent(agentId, resource.name(), settings.agentPressure()),
+          new ResourceTrack(agentId, resource, "agent", planner, recoveryPlanner));
+      byKey.put(key, p);
+    }
+    List<Effect> effects = new ArrayList<>(p.track().recover(usage, nowMs));
+    Optional<LevelTransition> t = p.machine().update(nowMs, pressure);
+    if (t.isPresent()) {
+      effects.add(levelEvent(agentId, resource, t.get()));
+      if (t.get().isUp()) {
+        effects.addAll(p.track().degrade(t.get().to(), usage, nowMs));
+      } else if (t.get().to() == PressureLevel.NONE) {
+        effects.addAll(p.track().startRecovery(limit.hard(), usage, nowMs));
+      }
+    }
+    effects.addAll(p.track().feedback(usage, nowMs));
+    if (p.machine().level() == PressureLevel.NONE && p.track().idle()) {
+      byKey.remove(key);
+    }
+    return effects;
+  }
+
+  /** Forgets agents that are gone from this node. */
+  void retain(Predicate<String> alive) {
+    byKey.values().removeIf(p -> !alive.test(p.track().agentId()));
+  }
+
+  static Effect levelEvent(String agentId, Resource resource, LevelTransition t) {
+    return new Effect.Event("degradation", new JsonObject().put("event", "level").put("agentId", agentId)
+        .put("resource", resource.name()).put("source", "agent").put("from", t.from().wireName())
+        .put("level", t.to().wireName()).put("pressure", t.pressure()).put("reason", t.reason()));
+  }
+}

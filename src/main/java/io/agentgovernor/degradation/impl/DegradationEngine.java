@@ -1,0 +1,218 @@
+package io.agentgovernor.degradation.impl;
+
+import io.agentgovernor.bus.Addresses;
+import io.agentgovernor.bus.Json;
+import io.agentgovernor.degradation.DegradationSettings;
+import io.agentgovernor.degradation.policy.NodePressure;
+import io.agentgovernor.monitor.AgentSample;
+import io.agentgovernor.monitor.SampleBatch;
+import io.agentgovernor.node.NodeContext;
+import io.agentgovernor.quota.CompiledQuota;
+import io.agentgovernor.quota.Limit;
+import io.agentgovernor.quota.Resource;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Adapts the degradation policy to this node: every sample batch goes through the agents' own
+ * pressure ({@link AgentTracks}) and the node's ({@link NodeShedding}); the {@link Effect}s they
+ * return are carried out by {@link AgentCommands}, published as feed events and kept in the
+ * {@link DegradationStore}. Runs on the degradation verticle's event loop only.
+ */
+public final class DegradationEngine {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DegradationEngine.class);
+
+  private final Vertx vertx;
+  private final NodeContext node;
+  private final DegradationSettings settings;
+  private final AgentTracks agents;
+  private final NodeShedding shedding;
+  private final NodeProbe probe;
+  private final AgentCommands commands;
+  private final DegradationStore store;
+  private final Set<String> published = new HashSet<>();
+  private NodePressure lastRead;
+
+  public DegradationEngine(Vertx vertx, NodeContext node, DegradationSettings settings) {
+    this.vertx = vertx;
+    this.node = node;
+    this.settings = settings;
+    this.agents = new AgentTracks(settings);
+    this.shedding = new NodeShedding(node.nodeId(), settings);
+    this.probe = new NodeProbe(settings.node());
+    this.commands = new AgentCommands(vertx);
+    this.store = new DegradationStore(node.hazelcast(), settings.historyPerAgent());
+  }
+
+  /** For the event-loop lateness timer. */
+  public void tick() {
+    probe.tick(System.nanoTime());
+  }
+
+  /** The highest heap in use after a collection seen so far (bytes), for measurements. */
+  public long peakHeapAfterGc() {
+    return probe.peakHeapAfterGc();
+  }
+
+  public void onBatch(SampleBatch batch) {
+    long now = batch.time();
+    List<Effect> effects = new ArrayList<>();
+    for (AgentSample sample : batch.samples()) {
+      CompiledQuota quota = node.quotaIndex().get(sample.agentId());
+      if (quota == null) {
+        continue;
+      }
+      for (Map.Entry<String, Limit> e : quota.quota().limits().entrySet()) {
+        Resource r = Resource.resolve(e.getKey(), e.getValue().custom());
+        effects.addAll(agents.onSample(sample.agentId(), r, sample.get(r), e.getValue(), now));
+      }
+    }
+    if (settings.node().enabled()) {
+      lastRead = probe.read();
+      effects.addAll(shedding.onPressure(lastRead, batch.samples(), now));
+    }
+    agents.retain(id -> node.localAgents().get(id) != null);
+    shedding.retain(id -> node.localAgents().get(id) != null);
+    commands.retain(id -> node.localAgents().get(id) != null);
+    effects.forEach(e -> execute(e, now));
+    publishStatus(Math.max(10_000, batch.intervalMs() * 10));
+  }
+
+  private void execute(Effect effect, long now) {
+    if (effect instanceof Effect.Event e) {
+      event(e.type(), e.body(), now);
+    } else if (effect instanceof Effect.Apply a) {
+      commands.apply(a.track().agentId(), a.plan().strategies())
+          .onSuccess(outcomes -> {
+            long at = node.clock().millis();
+            a.track().acknowledged(a.plan(), outcomes, at).forEach(x -> execute(x, at));
+            // An unsupported answer is judged at once, not at the next sample.
+            a.track().feedback(a.plan().baselineUsage(), at).forEach(x -> execute(x, at));
+          });
+    } else if (effect instanceof Effect.Lift l) {
+      if (!heldElsewhere(l.track(), l.step().strategy().wireName())) {
+        commands.set(l.track().agentId(), l.step(), false).onSuccess(o -> logIfNot(o, l.track(), "lift"));
+      }
+    } else if (effect instanceof Effect.Reapply r) {
+      commands.set(r.track().agentId(), r.step(), true).onSuccess(o -> logIfNot(o, r.track(), "re-apply"));
+    } else if (effect instanceof Effect.HandOver h) {
+      handOver(h, now);
+    }
+  }
+
+  private void handOver(Effect.HandOver h, long now) {
+    boolean throttle = settings.handOverAction().equals("throttle");
+    String action = !h.undo() ? settings.handOverAction() : throttle ? "throttle" : "resume";
+    JsonObject params = throttle ? new JsonObject().put("factor", h.undo() ? 1.0 : settings.handOverFactor()) : null;
+    ResourceTrack t = h.track();
+    commands.enforce(t.agentId(), action, params, "degradation: " + h.reason())
+        .onSuccess(outcome -> event(h.undo() ? "recovery" : "degradation", new JsonObject()
+            .put("event", h.undo() ? "enforcement_lifted" : "enforcement").put("agentId", t.agentId())
+            .put("resource", t.resource().name()).put("source", t.source()).put("action", action)
+            .put("params", params).put("outcome", outcome).put("reason", h.reason()), node.clock().millis()));
+  }
+
+  /** Another track of the same agent still needs the strategy: lifting it would undo that one's relief. */
+  private boolean heldElsewhere(ResourceTrack track, String strategy) {
+    for (AgentTracks.Pressed p : agents.all()) {
+      if (p.track() != track && p.track().agentId().equals(track.agentId()) && p.track().holds(strategy)) {
+        return true;
+      }
+    }
+    return shedding.tracks().stream().anyMatch(t -> t != track && t.agentId().equals(track.agentId())
+        && t.holds(strategy));
+  }
+
+  private void logIfNot(String outcome, ResourceTrack track, String what) {
+    if (!"applied".equals(outcome)) {
+      LOG.debug("{} of a strategy on {}: {}", what, track.agentId(), outcome);
+    }
+  }
+
+  private void event(String type, JsonObject body, long now) {
+    JsonObject event = new JsonObject().put("type", type);
+    String agentId = body.getString("agentId");
+    if (agentId != null) {
+      event.put("agentId", agentId);
+    }
+    event.put("node", node.nodeId()).put("time", now).mergeIn(body);
+    vertx.eventBus().publish(Addresses.EVENTS, event);
+    String key = agentId != null ? agentId : "node:" + node.nodeId();
+    vertx.executeBlocking(() -> {
+      store.append(key, event);
+      return null;
+    }, false).onFailure(e -> LOG.warn("degradation history of {} not stored: {}", key, e.toString()));
+  }
+
+  private void publishStatus(long ttlMs) {
+    Map<String, JsonObject> live = new LinkedHashMap<>();
+    JsonObject nodeEntry = shedding.toJson().put("kind", "node");
+    if (lastRead != null) {
+      nodeEntry.put("dimensions", lastRead.toJson()).put("heapAfterGcBytes", lastRead.heapUsedAfterGcBytes())
+          .put("heapMaxBytes", lastRead.heapMaxBytes()).put("peakHeapAfterGcBytes", probe.peakHeapAfterGc());
+    }
+    live.put("node:" + node.nodeId(), nodeEntry);
+    for (AgentTracks.Pressed p : agents.all()) {
+      live.put(key(p.track()), status(p.track(), p.machine().level().wireName()));
+    }
+    for (ResourceTrack t : shedding.tracks()) {
+      live.put(key(t), status(t, t.plan() == null ? "none" : t.plan().level().wireName()));
+    }
+    List<String> ended = published.stream().filter(k -> !live.containsKey(k)).toList();
+    published.clear();
+    published.addAll(live.keySet());
+    vertx.executeBlocking(() -> {
+      store.publish(live, ended, ttlMs);
+      return null;
+    }, false).onFailure(e -> LOG.debug("degradation status not stored: {}", e.toString()));
+  }
+
+  private static String key(ResourceTrack t) {
+    return "agent:" + t.agentId() + "/" + t.resource().name() + "/" + t.source();
+  }
+
+  private JsonObject status(ResourceTrack t, String level) {
+    return t.toJson().put("kind", "agent").put("level", level).put("node", node.nodeId());
+  }
+
+  // ---- queries, answered from the cluster-wide store ----
+
+  /** {@code {"nodes": [{"node", "level", "pressure"}], "agents": [{"agentId", "resource", "level", "plan", ...}]}}. */
+  public Future<JsonObject> status(JsonObject request) {
+    return vertx.executeBlocking(store::status, false).map(entries -> {
+      JsonArray nodes = new JsonArray();
+      JsonArray agentsOut = new JsonArray();
+      entries.stream().sorted(java.util.Comparator.comparing(JsonObject::encode)).forEach(e -> {
+        String kind = (String) e.remove("kind");
+        (("node".equals(kind)) ? nodes : agentsOut).add(e);
+      });
+      return new JsonObject().put("nodes", nodes).put("agents", agentsOut);
+    });
+  }
+
+  /** {@code {"plans": [RecoveryPlan], "history": [event]}}; {@code agentId} narrows both to one agent. */
+  public Future<JsonObject> recoveryStatus(JsonObject request) {
+    String agentId = Json.optString(request, "agentId", "");
+    return vertx.executeBlocking(() -> new Object[] {store.status(), store.history(agentId)}, false).map(r -> {
+      JsonArray plans = new JsonArray();
+      @SuppressWarnings("unchecked") List<JsonObject> entries = (List<JsonObject>) r[0];
+      entries.stream().filter(e -> e.getJsonObject("recovery") != null)
+          .filter(e -> agentId == null || agentId.equals(e.getString("agentId")))
+          .forEach(e -> plans.add(e.getJsonObject("recovery").put("source", e.getString("source"))
+              .put("node", e.getString("node"))));
+      @SuppressWarnings("unchecked") List<JsonObject> history = (List<JsonObject>) r[1];
+      return new JsonObject().put("plans", plans).put("history", new JsonArray(new ArrayList<>(history)));
+    });
+  }
+}

@@ -1,0 +1,87 @@
+package io.agentgovernor.degradation.impl;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.EntryProcessor;
+import com.hazelcast.map.IMap;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Degradation state, cluster-wide, so any node answers the status queries without asking its
+ * peers. {@value #STATUS}: what is degraded now, {@code node:<id>} and
+ * {@code agent:<id>/<resource>/<source>} → JSON, rewritten by the owning node with every sample
+ * batch under a time-to-live, so the entries of a node that dies expire. {@value #HISTORY}: per
+ * agent (and per node) the newest {@code perKey} degradation and recovery events, appended in place
+ * by an entry processor. Blocking: call from a worker.
+ */
+final class DegradationStore {
+
+  static final String STATUS = "governor.degradation.status";
+  static final String HISTORY = "governor.degradation.history";
+
+  private final IMap<String, String> status;
+  private final IMap<String, String> history;
+  private final int perKey;
+
+  DegradationStore(HazelcastInstance hazelcast, int perKey) {
+    this.status = hazelcast.getMap(STATUS);
+    this.history = hazelcast.getMap(HISTORY);
+    this.perKey = perKey;
+  }
+
+  /** Writes this node's live entries with a time-to-live and removes the ones that ended. */
+  void publish(Map<String, JsonObject> live, List<String> ended, long ttlMs) {
+    live.forEach((k, v) -> status.set(k, v.encode(), ttlMs, TimeUnit.MILLISECONDS));
+    ended.forEach(status::delete);
+  }
+
+  void append(String key, JsonObject event) {
+    history.executeOnKey(key, new Append(event.encode(), perKey));
+  }
+
+  List<JsonObject> status() {
+    List<JsonObject> out = new ArrayList<>();
+    status.values().forEach(v -> out.add(new JsonObject(v)));
+    return out;
+  }
+
+  /** Oldest first, across every key (or one key). */
+  List<JsonObject> history(String key) {
+    List<JsonObject> out = new ArrayList<>();
+    (key == null ? history.values() : java.util.Collections.singletonList(history.get(key))).forEach(v -> {
+      if (v != null) {
+        new JsonArray(v).forEach(e -> out.add((JsonObject) e));
+      }
+    });
+    out.sort(Comparator.comparingLong(e -> e.getLong("time", 0L)));
+    return out;
+  }
+
+  /** Appends one event and trims to the bound; runs on the partition that owns the key. */
+  static final class Append implements EntryProcessor<String, String, Object> {
+    private static final long serialVersionUID = 1L;
+    private final String event;
+    private final int bound;
+
+    Append(String event, int bound) {
+      this.event = event;
+      this.bound = bound;
+    }
+
+    @Override
+    public Object process(Map.Entry<String, String> entry) {
+      JsonArray events = entry.getValue() == null ? new JsonArray() : new JsonArray(entry.getValue());
+      events.add(new JsonObject(event));
+      while (events.size() > bound) {
+        events.remove(0);
+      }
+      entry.setValue(events.encode());
+      return null;
+    }
+  }
+}
