@@ -233,8 +233,10 @@ public final class FailoverVerticle extends VerticleBase {
             new JsonObject().put("resource", "memory").put("amount", 0))
         .compose(target -> vertx.executeBlocking(() -> snapshots.get(id), false)
             .compose(stored -> deployOn(target.body().getString("nodeId"), orphan, stored)))
-        .onSuccess(agent -> publish(id, "failover", new JsonObject().put("from", from)
-            .put("to", ((JsonObject) agent).getString("node"))))
+        .onSuccess(agent -> {
+          LOG.info("agent {} of lost node {} restarted on {}", id, from, ((JsonObject) agent).getString("node"));
+          publish(id, "failover", new JsonObject().put("from", from).put("to", ((JsonObject) agent).getString("node")));
+        })
         .recover(e -> {
           if (e instanceof ReplyException r && r.failureCode() == ErrorCode.ALREADY_EXISTS.failureCode()) {
             return Future.succeededFuture(); // restarted by an overlapping sweep: once is enough
