@@ -129,6 +129,20 @@ class DeploymentFilesTest {
     });
   }
 
+  @Test
+  @DisplayName("every ${VARIABLE} the compose file needs is in .env.example, which the docs say to copy")
+  void composeVariablesAreInTheEnvExample() throws IOException {
+    Set<String> needed = new TreeSet<>();
+    Matcher m = COMPOSE_VARIABLE.matcher(Files.readString(DOCKER.resolve("docker-compose.yml")));
+    while (m.find()) {
+      needed.add(m.group(1));
+    }
+    Set<String> defined = Files.readAllLines(DOCKER.resolve(".env.example")).stream()
+        .filter(l -> !l.isBlank() && !l.startsWith("#") && l.contains("="))
+        .map(l -> l.substring(0, l.indexOf('=')).strip()).collect(Collectors.toSet());
+    assertThat(defined).containsAll(needed);
+  }
+
   // ---- environment variables and the node's configuration -------------------------------------
 
   @Test
