@@ -93,7 +93,13 @@ public final class AdminVerticle extends VerticleBase {
   }
 
   private Future<HttpServer> listen(Router router) {
-    return vertx.createHttpServer()
+    io.agentgovernor.cluster.TlsConfig tls = io.agentgovernor.cluster.TlsConfig.fromJson(
+        config().getJsonObject("tls"), "admin.tls");
+    io.vertx.core.http.HttpServerOptions options = new io.vertx.core.http.HttpServerOptions();
+    if (tls.enabled()) {
+      options.setSsl(true).setKeyCertOptions(tls.keyCert());
+    }
+    return vertx.createHttpServer(options)
         .requestHandler(router)
         .listen(node.config().httpPort(), node.config().httpHost())
         .onSuccess(s -> server = s);

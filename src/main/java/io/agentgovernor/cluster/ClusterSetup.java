@@ -104,10 +104,17 @@ public final class ClusterSetup {
     if (eventLoops != null && eventLoops > 0) {
       options.setEventLoopPoolSize(eventLoops);
     }
-    return options
-        .setEventBusOptions(new EventBusOptions()
-            .setHost(config.clusterHost())
-            .setPort(0)
-            .setClusterPublicHost(config.clusterHost()));
+    EventBusOptions eventBus = new EventBusOptions()
+        .setHost(config.clusterHost())
+        .setPort(0)
+        .setClusterPublicHost(config.clusterHost());
+    TlsConfig tls = TlsConfig.fromJson(config.section("cluster").getJsonObject("tls"), "cluster.tls");
+    if (tls.enabled()) {
+      // node-to-node event-bus traffic (every request between parts on different nodes) over TLS,
+      // each side checking the other against the shared certificate
+      eventBus.setSsl(true).setKeyCertOptions(tls.keyCert()).setTrustOptions(tls.trust())
+          .setClientAuth(io.vertx.core.http.ClientAuth.REQUIRED);
+    }
+    return options.setEventBusOptions(eventBus);
   }
 }

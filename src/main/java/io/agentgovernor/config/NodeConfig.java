@@ -52,6 +52,8 @@ public record NodeConfig(String nodeId, String httpHost, int httpPort, String da
           json);
       QuotaConfig.fromJson(config.section("quota"));
       io.agentgovernor.store.StoreConfig.of(config);
+      io.agentgovernor.cluster.TlsConfig.fromJson(config.section("cluster").getJsonObject("tls"), "cluster.tls");
+      io.agentgovernor.cluster.TlsConfig.fromJson(config.section("admin").getJsonObject("tls"), "admin.tls");
       DegradationSettings.fromJson(config.section("degradation"));
       return config;
     } catch (GovernorException e) {
