@@ -50,11 +50,8 @@ final class RawHttp {
         // The server may answer (413) and close before taking the whole body: read what it said.
         writeError = e.getMessage();
       }
-      try {
-        socket.shutdownOutput();
-      } catch (IOException ignored) {
-        // already closed by the server
-      }
+      // No half-close (shutdownOutput) here: a server may take the client's FIN as the end of
+      // the connection and drop the answer it was about to send.
       byte[] raw = readAll(socket.getInputStream());
       if (raw.length == 0) {
         return new Response(-1, Map.of(), raw, "no answer" + (writeError == null ? "" : " (" + writeError + ")"));
