@@ -152,12 +152,12 @@ public final class AdminVerticle extends VerticleBase {
   }
 
   private void openFeed(RoutingContext ctx) {
+    FeedFilter filter = FeedFilter.fromQuery(ctx.request().getParam("types"), ctx.request().getParam("agents"));
     String upgrade = ctx.request().getHeader(HttpHeaders.UPGRADE);
     if (upgrade == null || !upgrade.equalsIgnoreCase("websocket")) {
       ApiErrors.send(ctx, ErrorCode.INVALID_REQUEST, "the feed is a WebSocket: send an upgrade request");
       return;
     }
-    FeedFilter filter = FeedFilter.fromQuery(ctx.request().getParam("types"), ctx.request().getParam("agents"));
     ctx.request().toWebSocket()
         .onSuccess(socket -> feed.accept(socket, filter))
         .onFailure(e -> ApiErrors.send(ctx, ErrorCode.INVALID_REQUEST, "WebSocket handshake refused"));
