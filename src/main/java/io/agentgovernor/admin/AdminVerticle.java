@@ -11,7 +11,11 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -80,6 +84,7 @@ public final class AdminVerticle extends VerticleBase {
         .putHeader("content-type", "text/html; charset=utf-8").sendFile("webroot/api-docs.html"));
     // The feed upgrades before any body handling; it authenticates like every API call.
     router.get(ApiRoutes.BASE + "/feed").handler(auth::handle).handler(this::openFeed);
+    router.route("/api/*").handler(AdminVerticle::refuseForms);
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(node.config().bodyLimitBytes()));
     router.route(ApiRoutes.BASE + "/*").handler(auth::handle);
     new ApiRoutes(vertx, validation, audit).mount(router);
@@ -87,6 +92,7 @@ public final class AdminVerticle extends VerticleBase {
     router.get("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars").setCachingEnabled(true));
     router.get("/*").handler(StaticHandler.create("webroot").setIndexPage("index.html"));
     router.route().failureHandler(ApiErrors::handle);
+    router.errorHandler(400, ctx -> ApiErrors.send(ctx, ErrorCode.INVALID_REQUEST, "bad request"));
     router.errorHandler(404, ctx -> ApiErrors.send(ctx, ErrorCode.NOT_FOUND, "no such resource"));
     router.errorHandler(405, ctx -> ApiErrors.send(ctx, ErrorCode.INVALID_REQUEST, "method not allowed"));
     return router;
@@ -100,7 +106,16 @@ public final class AdminVerticle extends VerticleBase {
       options.setSsl(true).setKeyCertOptions(tls.keyCert());
     }
     return vertx.createHttpServer(options)
-        .requestHandler(router)
+        .invalidRequestHandler(AdminVerticle::invalidRequest)
+        .requestHandler(request -> {
+          // The router normalises the path while matching routes and throws on a malformed
+          // percent-escape (%zz, a lone %), which would end as a 500: refuse it here as a 400.
+          if (ApiErrors.hasBadEscape(request.path())) {
+            ApiErrors.sendPlain(request.response(), 400, ErrorCode.INVALID_REQUEST, "the path has a malformed %-escape");
+          } else {
+            router.handle(request);
+          }
+        })
         .listen(node.config().httpPort(), node.config().httpHost())
         .onSuccess(s -> server = s);
   }
@@ -111,11 +126,47 @@ public final class AdminVerticle extends VerticleBase {
     return shared instanceof PrometheusMeterRegistry p ? p : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   }
 
+  /**
+   * What the HTTP decoder could not parse (a request line or header past the limits, an invalid
+   * header): answered in the API's JSON error shape instead of Vert.x's bare status, keeping the
+   * status that says what was wrong (414, 431, 400).
+   */
+  private static void invalidRequest(HttpServerRequest request) {
+    Throwable cause = request.decoderResult().cause();
+    int status = cause instanceof TooLongHttpLineException ? 414 : cause instanceof TooLongHttpHeaderException ? 431 : 400;
+    String message = switch (status) {
+      case 414 -> "the request line is too long";
+      case 431 -> "the request headers are too large";
+      default -> "the request is not valid HTTP";
+    };
+    ApiErrors.sendPlain(request.response(), status, ErrorCode.INVALID_REQUEST, message);
+  }
+
+  /**
+   * The API speaks JSON only. A form or multipart content type would make the BodyHandler decode
+   * the body as a form, which fails with an IllegalStateException on GET and with an oversized
+   * field on long ones (both 500s): refuse those types up front with 415.
+   */
+  private static void refuseForms(RoutingContext ctx) {
+    String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+    String lower = type == null ? "" : type.trim().toLowerCase(java.util.Locale.ROOT);
+    if (lower.startsWith("multipart/") || lower.startsWith("application/x-www-form-urlencoded")) {
+      ApiErrors.send(ctx, ErrorCode.UNSUPPORTED_MEDIA_TYPE, "the body must be application/json");
+      return;
+    }
+    ctx.next();
+  }
+
   private void openFeed(RoutingContext ctx) {
     FeedFilter filter = FeedFilter.fromQuery(ctx.request().getParam("types"), ctx.request().getParam("agents"));
+    String upgrade = ctx.request().getHeader(HttpHeaders.UPGRADE);
+    if (upgrade == null || !upgrade.equalsIgnoreCase("websocket")) {
+      ApiErrors.send(ctx, ErrorCode.INVALID_REQUEST, "the feed is a WebSocket: send an upgrade request");
+      return;
+    }
     ctx.request().toWebSocket()
         .onSuccess(socket -> feed.accept(socket, filter))
-        .onFailure(ctx::fail);
+        .onFailure(e -> ApiErrors.send(ctx, ErrorCode.INVALID_REQUEST, "WebSocket handshake refused"));
   }
 
   private void health(RoutingContext ctx) {

@@ -69,6 +69,29 @@ final class ApiErrors {
         .end(new JsonObject().put("error", code.wireName()).put("message", message).encode());
   }
 
+  /** The same JSON error on a bare response, for failures met before the router (status given). */
+  static void sendPlain(HttpServerResponse response, int status, ErrorCode code, String message) {
+    if (response.ended() || response.closed()) {
+      return;
+    }
+    response.setStatusCode(status).putHeader("content-type", "application/json")
+        .putHeader("connection", "close")
+        .end(new JsonObject().put("error", code.wireName()).put("message", message).encode());
+  }
+
+  /** Whether a raw path has a {@code %} not followed by two hex digits. */
+  static boolean hasBadEscape(String path) {
+    if (path == null) {
+      return false;
+    }
+    for (int i = path.indexOf('%'); i >= 0; i = path.indexOf('%', i + 1)) {
+      if (i + 2 >= path.length() || Character.digit(path.charAt(i + 1), 16) < 0 || Character.digit(path.charAt(i + 2), 16) < 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** A body of a type the operation does not take is 415; every other contract breach is 400. */
   private static ErrorCode validationCode(ValidatorException v) {
     String message = String.valueOf(v.getMessage()).toLowerCase(java.util.Locale.ROOT);

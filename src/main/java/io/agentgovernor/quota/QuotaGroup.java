@@ -70,11 +70,18 @@ public record QuotaGroup(String name, String description, int priority, Map<Stri
         .put("dryRun", dryRun);
   }
 
+  /** The longest description a group may have. */
+  public static final int MAX_DESCRIPTION = 1024;
+
   /** Reads a group from untrusted JSON; every error names the field at fault. */
   public static QuotaGroup fromJson(JsonObject json) {
     String name = Json.string(json, "name", "");
     Ids.require(name, "group name");
     String description = Json.optString(json, "description", "");
+    if (description != null && description.length() > MAX_DESCRIPTION) {
+      // Groups live in a replicated Hazelcast map and in every node's mirror: no megabyte prose.
+      throw new GovernorException(ErrorCode.INVALID_GROUP, "description must be at most " + MAX_DESCRIPTION + " characters");
+    }
     Long priority = Json.optLong(json, "priority", "", MIN_PRIORITY, MAX_PRIORITY);
     Double overcommit = Json.optNumber(json, "overcommit", "");
     Boolean dryRun = Json.optBoolean(json, "dryRun", "");

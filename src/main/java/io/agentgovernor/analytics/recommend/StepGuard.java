@@ -21,6 +21,11 @@ public final class StepGuard {
       throw new IllegalArgumentException("maxChange must be > 0, got " + maxChange);
     }
     double hard = bound(current.hard(), suggested.hard(), maxChange);
+    if (current.burst() > 0) {
+      // A hard of 0 has no scale and would pass unbounded, then drag burst (>= hard) past its own
+      // bound: hard may not outgrow the most burst may become.
+      hard = Math.min(hard, current.burst() * (1 + maxChange));
+    }
     double soft = Math.min(hard, bound(current.soft(), suggested.soft(), maxChange));
     double burst = Math.max(hard, bound(current.burst(), suggested.burst(), maxChange));
     return new Limit(soft, hard, burst, suggested.burstWindowMs(), suggested.ladder(), suggested.custom());
