@@ -45,10 +45,12 @@ public final class GovernorNode {
   private final AdminVerticle admin;
   private final AtomicBoolean ready;
   private final String generatedToken;
+  private final Parts parts;
   private Database store;
 
   private GovernorNode(Vertx vertx, NodeContext context, AdminVerticle admin, AtomicBoolean ready,
-                       String generatedToken) {
+                       String generatedToken, Parts parts) {
+    this.parts = parts;
     this.vertx = vertx;
     this.context = context;
     this.admin = admin;
@@ -102,24 +104,25 @@ public final class GovernorNode {
     AtomicBoolean ready = new AtomicBoolean();
     AdminVerticle admin = new AdminVerticle(context, auth, ready::get);
     vertx.eventBus().registerCodec(new SampleBatch.LocalCodec());
-    return deploy(vertx, new QuotaVerticle(context), config.section("quota"))
-        .compose(v -> deploy(vertx, new AgentRuntimeVerticle(context), config.section("agents")))
-        .compose(v -> deploy(vertx, new EnforcementVerticle(context), config.section("enforcement")))
-        .compose(v -> deploy(vertx, new AnalyticsVerticle(context), config.section("analytics")))
-        .compose(v -> deploy(vertx, new DegradationVerticle(context), config.section("degradation")))
-        .compose(v -> vertx.deployVerticle(new MonitorVerticle(context), new DeploymentOptions()
+    Parts parts = new Parts(vertx);
+    return parts.deploy(new QuotaVerticle(context), config.section("quota"))
+        .compose(v -> parts.deploy(new AgentRuntimeVerticle(context), config.section("agents")))
+        .compose(v -> parts.deploy(new EnforcementVerticle(context), config.section("enforcement")))
+        .compose(v -> parts.deploy(new AnalyticsVerticle(context), config.section("analytics")))
+        .compose(v -> parts.deploy(new DegradationVerticle(context), config.section("degradation")))
+        .compose(v -> parts.deploy(new MonitorVerticle(context), new DeploymentOptions()
             .setConfig(config.section("monitor")).setThreadingModel(ThreadingModel.WORKER)))
-        .compose(v -> deploy(vertx, new FailoverVerticle(context), config.section("failover")))
-        .compose(v -> bridgeEnabled(config) ? deploy(vertx, new BridgeVerticle(context), config.section("bridge"))
+        .compose(v -> parts.deploy(new FailoverVerticle(context), config.section("failover")))
+        .compose(v -> bridgeEnabled(config) ? parts.deploy(new BridgeVerticle(context), config.section("bridge"))
             : Future.succeededFuture())
-        .compose(v -> deploy(vertx, admin, config.section("admin")))
-        .compose(v -> deploy(vertx, new CapacityVerticle(context),
+        .compose(v -> parts.deploy(admin, config.section("admin")))
+        .compose(v -> parts.deploy(new CapacityVerticle(context),
             config.section("capacity").put("httpPort", admin.actualPort())))
-        .compose(v -> config.demo() ? deploy(vertx, new DemoVerticle(context), new JsonObject())
+        .compose(v -> config.demo() ? parts.deploy(new DemoVerticle(context), new JsonObject())
             : Future.succeededFuture())
         .map(v -> {
           ready.set(true);
-          return new GovernorNode(vertx, context, admin, ready, generated);
+          return new GovernorNode(vertx, context, admin, ready, generated, parts);
         });
   }
 
@@ -128,8 +131,31 @@ public final class GovernorNode {
     return bridge.getBoolean("enabled", true) && bridge.getInteger("port", 7001) > 0;
   }
 
-  private static Future<String> deploy(Vertx vertx, io.vertx.core.Deployable part, JsonObject config) {
-    return vertx.deployVerticle(part, new DeploymentOptions().setConfig(config));
+  /** Deploys the parts in order and remembers each one's deployment, by the part's class name. */
+  private static final class Parts {
+    private final Vertx vertx;
+    private final java.util.Map<String, String> deployments = new java.util.concurrent.ConcurrentHashMap<>();
+
+    Parts(Vertx vertx) {
+      this.vertx = vertx;
+    }
+
+    Future<String> deploy(io.vertx.core.Deployable part, JsonObject config) {
+      return deploy(part, new DeploymentOptions().setConfig(config));
+    }
+
+    Future<String> deploy(io.vertx.core.Deployable part, DeploymentOptions options) {
+      return vertx.deployVerticle(part, options).onSuccess(id -> deployments.put(part.getClass().getSimpleName(), id));
+    }
+  }
+
+  /**
+   * Stops one part (e.g. {@code "DegradationVerticle"}) while the node goes on: its requests then
+   * fail as unavailable. For tests of that path, and for an operator isolating a misbehaving part.
+   */
+  public Future<Void> stopPart(String partClassName) {
+    String id = parts.deployments.remove(partClassName);
+    return id == null ? Future.failedFuture("no running part " + partClassName) : vertx.undeploy(id);
   }
 
   public Vertx vertx() {

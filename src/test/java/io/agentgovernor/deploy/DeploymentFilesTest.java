@@ -434,6 +434,7 @@ class DeploymentFilesTest {
       bus.publish(Addresses.EVENTS, new JsonObject().put("type", "violation").put("node", "deploy-1").put("violation", "hard"));
       bus.publish(Addresses.EVENTS, new JsonObject().put("type", "enforcement").put("node", "deploy-1")
           .put("action", "throttle").put("outcome", "success"));
+      bus.request(Addresses.GROUP_LIST, new JsonObject()).await(); // a point-to-point send and its reply
       HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
       get(client, node.httpPort(), "/health");
       Map<String, Set<String>> series = new HashMap<>();
@@ -441,7 +442,7 @@ class DeploymentFilesTest {
         series.clear();
         series.putAll(parseExposition(get(client, node.httpPort(), "/metrics")));
         assertThat(series).containsKeys("governor_violations_total", "governor_enforcement_actions_total",
-            "vertx_http_server_requests_total");
+            "vertx_http_server_requests_total", "vertx_eventbus_sent_total");
       });
       return series;
     } finally {
