@@ -10,8 +10,7 @@ import io.agentgovernor.bus.Handlers;
 import io.agentgovernor.bus.Ids;
 import io.agentgovernor.bus.Json;
 import io.agentgovernor.node.NodeContext;
-import io.agentgovernor.quota.CompiledQuota;
-import io.agentgovernor.quota.Resource;
+import io.agentgovernor.quota.UsageReport;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
@@ -149,31 +148,10 @@ public final class BridgeVerticle extends VerticleBase {
     if (handle == null || !(handle.agent() instanceof ExternalAgent agent)) {
       throw GovernorException.notFound("outside agent", id);
     }
-    JsonObject usage = Json.optObject(request, "usage", "");
-    if (usage == null) {
-      throw GovernorException.invalid("usage is required: {resource: amount}");
-    }
-    CompiledQuota quota = node.quotaIndex().get(id);
-    double[] builtIn = new double[Resource.BUILT_IN_COUNT];
-    Map<String, Double> custom = new java.util.HashMap<>();
-    for (String name : usage.fieldNames()) {
-      double amount = Json.number(usage, name, "usage");
-      if (amount < 0) {
-        throw GovernorException.invalid("usage." + name + " must be >= 0");
-      }
-      Resource r = Resource.builtIn(name);
-      if (r != null) {
-        builtIn[r.index()] = amount;
-      } else if (quota != null && quota.quota().limit(name) != null && quota.quota().limit(name).custom()) {
-        custom.put(name, amount);
-      } else {
-        throw new GovernorException(ErrorCode.UNKNOWN_RESOURCE, "usage." + name
-            + ": not a built-in resource nor a custom resource of agent " + id + "'s quota");
-      }
-    }
+    UsageReport usage = UsageReport.parse(Json.optObject(request, "usage", ""), node.quotaIndex().get(id));
     return handle.context().onContext(() -> {
-      agent.reported(builtIn);
-      custom.forEach((name, amount) -> handle.context().report(name, amount));
+      agent.reported(usage.builtIn());
+      usage.custom().forEach((name, amount) -> handle.context().report(name, amount));
       return new JsonObject().put("id", id).put("accepted", true);
     });
   }

@@ -89,27 +89,7 @@ public final class CapacityVerticle extends VerticleBase {
   }
 
   private Void mirrorPeersAndPublish() {
-    mirror = new MapMirror(nodes, new MapMirror.Target() {
-      @Override
-      public void upsert(String key, String value) {
-        peers.put(key, new JsonObject(value));
-      }
-
-      @Override
-      public void upsertIfAbsent(String key, String value) {
-        peers.putIfAbsent(key, new JsonObject(value));
-      }
-
-      @Override
-      public void remove(String key) {
-        peers.remove(key);
-      }
-
-      @Override
-      public void clear() {
-        peers.clear();
-      }
-    }).start();
+    mirror = new MapMirror(nodes, MapMirror.Target.json(peers)).start();
     membershipRegistration = node.hazelcast().getCluster().addMembershipListener(new MembershipListener() {
       @Override
       public void memberAdded(MembershipEvent event) {

@@ -43,6 +43,31 @@ public final class MapMirror implements EntryAddedListener<String, String>, Entr
     void remove(String key);
 
     void clear();
+
+    /** A target that keeps the entries as JSON objects in {@code local}. */
+    static Target json(Map<String, io.vertx.core.json.JsonObject> local) {
+      return new Target() {
+        @Override
+        public void upsert(String key, String value) {
+          local.put(key, new io.vertx.core.json.JsonObject(value));
+        }
+
+        @Override
+        public void upsertIfAbsent(String key, String value) {
+          local.putIfAbsent(key, new io.vertx.core.json.JsonObject(value));
+        }
+
+        @Override
+        public void remove(String key) {
+          local.remove(key);
+        }
+
+        @Override
+        public void clear() {
+          local.clear();
+        }
+      };
+    }
   }
 
   private final IMap<String, String> map;

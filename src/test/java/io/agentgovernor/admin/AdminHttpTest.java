@@ -153,7 +153,9 @@ class AdminHttpTest {
   @DisplayName("unknown API paths are 404 JSON; a route whose part is not running is 503 unavailable")
   void unknownAndUnavailable() {
     assertError(http.get("/api/v1/no-such-thing", VIEWER_TOKEN), 404, "not_found");
-    assertThat(json(http.get("/api/v1/degradation", VIEWER_TOKEN), 200).getJsonArray("nodes")).isNotEmpty();
+    // the node's first pressure reading comes with its first sample
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() ->
+        !json(http.get("/api/v1/degradation", VIEWER_TOKEN), 200).getJsonArray("nodes").isEmpty());
     // a part that is not running answers 503: undeploy the one behind /recovery and ask again
     node.stopPart("DegradationVerticle").await();
     assertError(http.get("/api/v1/recovery", VIEWER_TOKEN), 503, "unavailable");

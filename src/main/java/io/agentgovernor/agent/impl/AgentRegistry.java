@@ -23,27 +23,7 @@ public final class AgentRegistry {
 
   public AgentRegistry(HazelcastInstance hazelcast) {
     this.map = hazelcast.getMap(Maps.AGENTS);
-    this.mirror = new MapMirror(map, new MapMirror.Target() {
-      @Override
-      public void upsert(String key, String value) {
-        local.put(key, new JsonObject(value));
-      }
-
-      @Override
-      public void upsertIfAbsent(String key, String value) {
-        local.putIfAbsent(key, new JsonObject(value));
-      }
-
-      @Override
-      public void remove(String key) {
-        local.remove(key);
-      }
-
-      @Override
-      public void clear() {
-        local.clear();
-      }
-    });
+    this.mirror = new MapMirror(map, MapMirror.Target.json(local));
   }
 
   /** Blocking. */

@@ -1,7 +1,6 @@
 package io.agentgovernor.degradation.impl;
 
 import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.IMap;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -41,7 +40,7 @@ final class DegradationStore {
   }
 
   void append(String key, JsonObject event) {
-    history.executeOnKey(key, new Append(event.encode(), perKey));
+    history.executeOnKey(key, new io.agentgovernor.cluster.BoundedAppend(event.encode(), perKey));
   }
 
   List<JsonObject> status() {
@@ -60,28 +59,5 @@ final class DegradationStore {
     });
     out.sort(Comparator.comparingLong(e -> e.getLong("time", 0L)));
     return out;
-  }
-
-  /** Appends one event and trims to the bound; runs on the partition that owns the key. */
-  static final class Append implements EntryProcessor<String, String, Object> {
-    private static final long serialVersionUID = 1L;
-    private final String event;
-    private final int bound;
-
-    Append(String event, int bound) {
-      this.event = event;
-      this.bound = bound;
-    }
-
-    @Override
-    public Object process(Map.Entry<String, String> entry) {
-      JsonArray events = entry.getValue() == null ? new JsonArray() : new JsonArray(entry.getValue());
-      events.add(new JsonObject(event));
-      while (events.size() > bound) {
-        events.remove(0);
-      }
-      entry.setValue(events.encode());
-      return null;
-    }
   }
 }

@@ -1,7 +1,6 @@
 package io.agentgovernor.enforcement.impl;
 
 import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.IMap;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -26,7 +25,7 @@ public final class EnforcementHistory {
 
   /** Appends an encoded event. */
   public void append(String agentId, String event) {
-    map.executeOnKey(agentId, new Append(event, PER_AGENT));
+    map.executeOnKey(agentId, new io.agentgovernor.cluster.BoundedAppend(event, PER_AGENT));
   }
 
   /** Newest first. */
@@ -38,28 +37,5 @@ public final class EnforcementHistory {
       newestFirst.add(oldestFirst.getValue(i));
     }
     return newestFirst;
-  }
-
-  /** Appends one event and trims to the bound; runs on the partition that owns the key. */
-  static final class Append implements EntryProcessor<String, String, Object> {
-    private static final long serialVersionUID = 1L;
-    private final String event;
-    private final int bound;
-
-    Append(String event, int bound) {
-      this.event = event;
-      this.bound = bound;
-    }
-
-    @Override
-    public Object process(Map.Entry<String, String> entry) {
-      JsonArray events = entry.getValue() == null ? new JsonArray() : new JsonArray(entry.getValue());
-      events.add(new JsonObject(event));
-      while (events.size() > bound) {
-        events.remove(0);
-      }
-      entry.setValue(events.encode());
-      return null;
-    }
   }
 }

@@ -29,27 +29,7 @@ final class GroupTotals {
 
   GroupTotals(HazelcastInstance hazelcast) {
     this.map = hazelcast.getMap(MAP);
-    this.mirror = new MapMirror(map, new MapMirror.Target() {
-      @Override
-      public void upsert(String key, String value) {
-        byNode.put(key, new JsonObject(value));
-      }
-
-      @Override
-      public void upsertIfAbsent(String key, String value) {
-        byNode.putIfAbsent(key, new JsonObject(value));
-      }
-
-      @Override
-      public void remove(String key) {
-        byNode.remove(key);
-      }
-
-      @Override
-      public void clear() {
-        byNode.clear();
-      }
-    });
+    this.mirror = new MapMirror(map, MapMirror.Target.json(byNode));
   }
 
   /** Blocking. */

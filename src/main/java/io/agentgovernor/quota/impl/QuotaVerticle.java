@@ -13,7 +13,7 @@ import io.agentgovernor.quota.Quota;
 import io.agentgovernor.quota.QuotaConfig;
 import io.agentgovernor.quota.QuotaGroup;
 import io.agentgovernor.quota.QuotaIndex;
-import io.agentgovernor.quota.Resource;
+import io.agentgovernor.quota.UsageReport;
 import io.agentgovernor.quota.Violation;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -196,32 +196,16 @@ public final class QuotaVerticle extends VerticleBase {
 
   private Future<JsonObject> compliance(JsonObject request) {
     String agentId = Ids.require(Json.optString(request, "agentId", ""), "agentId");
-    JsonObject usage = Json.optObject(request, "usage", "");
-    if (usage == null) {
+    JsonObject usageJson = Json.optObject(request, "usage", "");
+    if (usageJson == null) {
       throw GovernorException.invalid("usage is required: {resource: amount}");
     }
     CompiledQuota quota = index.get(agentId);
     if (quota == null) {
       throw GovernorException.notFound("quota of agent", agentId);
     }
-    double[] builtIn = new double[Resource.BUILT_IN_COUNT];
-    Map<String, Double> custom = new java.util.HashMap<>();
-    for (String name : usage.fieldNames()) {
-      double amount = Json.number(usage, name, "usage");
-      if (amount < 0) {
-        throw GovernorException.invalid("usage." + name + " must be >= 0");
-      }
-      Resource r = Resource.builtIn(name);
-      if (r != null) {
-        builtIn[r.index()] = amount;
-      } else if (quota.quota().limit(name) != null) {
-        custom.put(name, amount);
-      } else {
-        throw new GovernorException(ErrorCode.UNKNOWN_RESOURCE, "usage." + name
-            + ": not a built-in resource nor a custom resource of this quota");
-      }
-    }
-    List<Violation> violations = quota.check(builtIn, custom);
+    UsageReport usage = UsageReport.parse(usageJson, quota);
+    List<Violation> violations = quota.check(usage.builtIn(), usage.custom());
     JsonArray list = new JsonArray();
     violations.forEach(v -> list.add(v.toJson()));
     return Future.succeededFuture(new JsonObject().put("agentId", agentId)

@@ -1,0 +1,34 @@
+package io.agentgovernor.cluster;
+
+import com.hazelcast.map.EntryProcessor;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+
+/**
+ * Appends one JSON event to the bounded JSON array stored under a key, dropping the oldest beyond
+ * the bound. Runs on the member that owns the key's partition, so concurrent appends from several
+ * nodes never lose an event (no read-modify-write over the network).
+ */
+public final class BoundedAppend implements EntryProcessor<String, String, Object> {
+
+  private static final long serialVersionUID = 1L;
+  private final String event;
+  private final int bound;
+
+  public BoundedAppend(String event, int bound) {
+    this.event = event;
+    this.bound = bound;
+  }
+
+  @Override
+  public Object process(Map.Entry<String, String> entry) {
+    JsonArray events = entry.getValue() == null ? new JsonArray() : new JsonArray(entry.getValue());
+    events.add(new JsonObject(event));
+    while (events.size() > bound) {
+      events.remove(0);
+    }
+    entry.setValue(events.encode());
+    return null;
+  }
+}
