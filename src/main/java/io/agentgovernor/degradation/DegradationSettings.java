@@ -92,7 +92,7 @@ public record DegradationSettings(boolean enabled, PressureConfig agentPressure,
     Long interval = Json.optLong(json, "eventLoopProbeMs", path, 10, 60_000);
     Long budget = Json.optLong(json, "eventLoopBudgetMs", path, 1, 60_000);
     var dims = Json.optArray(json, "dimensions", path);
-    Set<String> dimensions = dims == null ? NODE_DIMENSIONS : Set.copyOf(dims.stream().map(Object::toString).toList());
+    Set<String> dimensions = dims == null ? Set.of("heap") : Set.copyOf(dims.stream().map(Object::toString).toList());
     if (!NODE_DIMENSIONS.containsAll(dimensions)) {
       throw GovernorException.invalid(path + ".dimensions: expected some of " + NODE_DIMENSIONS.stream().sorted().toList()
           + ", got " + dims);

@@ -32,6 +32,8 @@ class AnalyticsIT {
   static void startNode() {
     node = TestNodes.start(TestNodes.config(TestNodes.randomClusterName(), TestNodes.randomClusterPort(), "ana", List.of())
         .with("monitor.intervalMs", 200)
+        // degradation would make the over-limit burner compute less and change what is analysed
+        .with("degradation.enabled", false)
         .with("analytics.intervalMs", 2000)
         .with("analytics.resolutionMs", 1000)
         .with("analytics.autoApply", new JsonObject().put("lightweight_agent",

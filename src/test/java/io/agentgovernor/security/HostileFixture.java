@@ -40,7 +40,9 @@ final class HostileFixture {
       throw new IllegalStateException(e);
     }
     GovernorNode node = TestNodes.start(TestNodes.config(TestNodes.randomClusterName(), TestNodes.randomClusterPort(),
-        nodeId, List.of(), "--config", conf.toString()));
+        nodeId, List.of(), "--config", conf.toString())
+        // input handling is under test, not degradation: its strategies would change agents' states
+        .with("degradation.enabled", false));
     for (String id : AGENTS) {
       TestNodes.request(node, Addresses.AGENT_DEPLOY, new JsonObject().put("id", id)
           .put("type", id.contains("counter") ? "stateful-counter" : "idle").put("group", "standard_agent"));
