@@ -54,15 +54,17 @@ public final class DemoVerticle extends VerticleBase {
         agent("demo-idle-1", "idle", "lightweight_agent", new JsonObject(), null),
         agent("demo-idle-2", "idle", "lightweight_agent", new JsonObject(), null),
         agent("demo-counter", "stateful-counter", "standard_agent", new JsonObject(), null),
-        // 60 % of a core against a hard limit of 30: warned at once, throttled after 10 s, held near 27 %.
-        agent("demo-burner", "cpu-burner", "standard_agent", new JsonObject().put("cpuPercent", 60),
+        // 60 % of a core against a hard limit of 30, ignoring degradation: warned at once, throttled,
+        // held near 27 % by the throttle loop.
+        agent("demo-burner", "cpu-burner", "standard_agent", new JsonObject().put("cpuPercent", 60).put("cooperative", false),
             limits("cpu", 20, 30, ladder(step("warn", 0), step("throttle", 10_000)))),
-        // 400 KB/s against 200: suspended after 10 s, resumed once quiet for the hysteresis, again and again.
-        agent("demo-chatty", "chatty", "standard_agent", new JsonObject().put("bytesPerSecond", 400_000),
+        // 800 KB/s against 200 (still 280 KB/s when degraded): suspended after 10 s, resumed once
+        // quiet for the hysteresis, again and again.
+        agent("demo-chatty", "chatty", "standard_agent", new JsonObject().put("bytesPerSecond", 800_000),
             limits("network", 150_000, 200_000, ladder(step("warn", 0), step("suspend", 10_000)))),
-        // 25 % against a hard limit of 10: terminated after 40 s, with a 5 s notice.
-        agent("demo-doomed", "cpu-burner", "lightweight_agent", new JsonObject().put("cpuPercent", 25),
-            limits("cpu", 5, 10, ladder(step("warn", 0),
+        // 8 children against a hard limit of 5, no way to shed them: terminated after 40 s, 5 s notice.
+        agent("demo-doomed", "spawner", "lightweight_agent", new JsonObject().put("children", 8),
+            limits("processes", 3, 5, ladder(step("warn", 0),
                 new JsonObject().put("action", "terminate").put("afterMs", 40_000)
                     .put("params", new JsonObject().put("graceMs", 5_000))))),
         // grows 1 MB/s from 20 MB towards its 64 MB limit: degraded from ~58 MB, recovered in stages.
@@ -70,7 +72,7 @@ public final class DemoVerticle extends VerticleBase {
                 .put("growBytesPerSecond", 1_000_000),
             limits("memory", 48_000_000, 64_000_000, ladder(step("warn", 0), step("suspend", 600_000)))),
         // over its limit: migrates after 20 s to the peer with the most cpu to spare, or is suspended.
-        agent("demo-nomad", "cpu-burner", "standard_agent", new JsonObject().put("cpuPercent", 15),
+        agent("demo-nomad", "cpu-burner", "standard_agent", new JsonObject().put("cpuPercent", 15).put("cooperative", false),
             limits("cpu", 5, 10, ladder(step("warn", 0), step("migrate", 20_000)))),
         agent("demo-periodic", "periodic", "standard_agent",
             new JsonObject().put("periodMs", 60_000).put("amplitude", 30), null),

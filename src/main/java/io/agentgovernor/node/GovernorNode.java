@@ -108,7 +108,7 @@ public final class GovernorNode {
     return parts.deploy(new QuotaVerticle(context), config.section("quota"))
         .compose(v -> parts.deploy(new AgentRuntimeVerticle(context), config.section("agents")))
         .compose(v -> parts.deploy(new EnforcementVerticle(context), config.section("enforcement")))
-        .compose(v -> parts.deploy(new AnalyticsVerticle(context), config.section("analytics")))
+        .compose(v -> parts.deploy(new AnalyticsVerticle(context), analyticsSection(config)))
         .compose(v -> parts.deploy(new DegradationVerticle(context), config.section("degradation")))
         .compose(v -> parts.deploy(new MonitorVerticle(context), new DeploymentOptions()
             .setConfig(config.section("monitor")).setThreadingModel(ThreadingModel.WORKER)))
@@ -124,6 +124,15 @@ public final class GovernorNode {
           ready.set(true);
           return new GovernorNode(vertx, context, admin, ready, generated, parts);
         });
+  }
+
+  /** With {@code --demo} the analysis runs every 30 s (not 5 min), so recommendations show up quickly. */
+  private static JsonObject analyticsSection(NodeConfig config) {
+    JsonObject analytics = config.section("analytics");
+    if (config.demo() && analytics.getLong("intervalMs", 300_000L) == 300_000L) {
+      analytics.put("intervalMs", 30_000);
+    }
+    return analytics;
   }
 
   private static boolean bridgeEnabled(NodeConfig config) {

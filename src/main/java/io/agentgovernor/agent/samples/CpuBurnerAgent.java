@@ -18,14 +18,20 @@ public class CpuBurnerAgent extends GovernedAgent {
   static final long TICK_MS = 50;
 
   private final LongToDoubleFunction percentAt;
+  private final boolean cooperative;
   private final Degradable degradation = new Degradable(Map.of(
       "reduce_precision", 0.5, "use_fallback_algorithm", 0.6, "batch_operations", 0.2));
   private long ticks;
   private long startedAt;
 
-  /** @param percentAt the CPU percent of one core to burn, given milliseconds since start */
-  public CpuBurnerAgent(LongToDoubleFunction percentAt) {
+  /**
+   * @param percentAt the CPU percent of one core to burn, given milliseconds since start
+   * @param cooperative whether it honours degradation strategies (an uncooperative one answers
+   *     unsupported, and the governor has to enforce)
+   */
+  public CpuBurnerAgent(LongToDoubleFunction percentAt, boolean cooperative) {
     this.percentAt = percentAt;
+    this.cooperative = cooperative;
   }
 
   @Override
@@ -53,6 +59,6 @@ public class CpuBurnerAgent extends GovernedAgent {
 
   @Override
   public ControlAck onDegradation(String strategy, JsonObject params, boolean active) {
-    return degradation.apply(strategy, params, active);
+    return cooperative ? degradation.apply(strategy, params, active) : ControlAck.UNSUPPORTED;
   }
 }

@@ -15,10 +15,11 @@ public final class SampleAgents {
   public static List<AgentFactory> all() {
     return List.of(
         factory("idle", "does nothing but answer its inbox", List.of(), c -> new IdleAgent()),
-        factory("cpu-burner", "computes for cpuPercent % of one core", List.of("cpuPercent"), c -> {
-          double pct = c.number("cpuPercent", 25, 0, 100);
-          return new CpuBurnerAgent(t -> pct);
-        }),
+        factory("cpu-burner", "computes for cpuPercent % of one core (cooperative: false ignores degradation)",
+            List.of("cpuPercent", "cooperative"), c -> {
+              double pct = c.number("cpuPercent", 25, 0, 100);
+              return new CpuBurnerAgent(t -> pct, c.flag("cooperative", true));
+            }),
         factory("memory-hog", "holds holdBytes, growing by growBytesPerSecond", List.of("holdBytes", "growBytesPerSecond"),
             c -> new MemoryHogAgent((long) c.number("holdBytes", 16 << 20, 0, 1L << 40),
                 (long) c.number("growBytesPerSecond", 0, 0, 1L << 34))),
@@ -28,12 +29,12 @@ public final class SampleAgents {
               double burst = c.number("burstCpuPercent", 60, 0, 100);
               long every = (long) c.number("burstEveryMs", 10_000, 200, 86_400_000);
               long length = (long) c.number("burstForMs", 2_000, 100, every);
-              return new CpuBurnerAgent(t -> t % every < length ? burst : base);
+              return new CpuBurnerAgent(t -> t % every < length ? burst : base, true);
             }),
         factory("periodic", "cpu following a sine of periodMs, peaking at amplitude %", List.of("periodMs", "amplitude"), c -> {
           double period = c.number("periodMs", 60_000, 1_000, 86_400_000);
           double amplitude = c.number("amplitude", 40, 0, 100);
-          return new CpuBurnerAgent(t -> amplitude * (1 + Math.sin(2 * Math.PI * t / period)) / 2);
+          return new CpuBurnerAgent(t -> amplitude * (1 + Math.sin(2 * Math.PI * t / period)) / 2, true);
         }),
         factory("spawner", "deploys children child verticles", List.of("children"),
             c -> new SpawnerAgent((int) c.number("children", 3, 0, 1000))),

@@ -20,6 +20,11 @@ final class SampleConfig {
     }
   }
 
+  boolean flag(String key, boolean dflt) {
+    Boolean v = io.agentgovernor.bus.Json.optBoolean(config, key, type + " config");
+    return v == null ? dflt : v;
+  }
+
   double number(String key, double dflt, double min, double max) {
     Double v = Json.optNumber(config, key, type + " config");
     if (v == null) {
