@@ -73,6 +73,7 @@ public class AccountingBenchmark {
   private long spinNanos;
   private boolean readBody;
   private Object sink;
+  private long clockSink;
   private int remaining;
   private volatile CountDownLatch done;
   private final AgentAccount partsAccount = new AgentAccount();
@@ -88,6 +89,11 @@ public class AccountingBenchmark {
     await(vertx.deployVerticle(new Plain("plain", handler)));
     await(vertx.deployVerticle(new Plain("parts.timing", timed(handler))));
     await(vertx.deployVerticle(new Plain("parts.sizing", sized(handler))));
+    await(vertx.deployVerticle(new Plain("parts.clock", m -> {
+      long start = System.nanoTime();
+      handler.handle(m);
+      clockSink += System.nanoTime() - start;
+    })));
     await(vertx.deployVerticle(new Plain("parts.body", m -> {
       sink = m.body();
       handler.handle(m);
@@ -132,6 +138,12 @@ public class AccountingBenchmark {
   @Benchmark
   public void accountingParts_sizingOnly() throws InterruptedException {
     run("parts.sizing");
+  }
+
+  /** Experiment: plain consumer + the two {@code nanoTime} reads only (no atomics). */
+  @Benchmark
+  public void accountingParts_clockOnly() throws InterruptedException {
+    run("parts.clock");
   }
 
   /** Experiment: plain consumer + {@code body()} only (the local bus's copy of a JSON body). */

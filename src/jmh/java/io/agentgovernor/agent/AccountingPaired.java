@@ -24,7 +24,7 @@ import java.util.concurrent.CompletableFuture;
 public final class AccountingPaired {
 
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
-  private static final String[] VARIANTS = {"plain", "governed", "timingOnly", "sizingOnly", "bodyOnly"};
+  private static final String[] VARIANTS = {"plain", "governed", "timingOnly", "clockOnly", "sizingOnly", "bodyOnly"};
 
   public static void main(String[] args) throws Exception {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 40;
@@ -97,6 +97,7 @@ public final class AccountingPaired {
         case "governed" -> b.governedAgent();
         case "timingOnly" -> b.accountingParts_timingOnly();
         case "sizingOnly" -> b.accountingParts_sizingOnly();
+        case "clockOnly" -> b.accountingParts_clockOnly();
         case "bodyOnly" -> b.accountingParts_bodyOnly();
         default -> throw new IllegalArgumentException(variant);
       }
