@@ -48,6 +48,11 @@ public final class ScaleIdle {
     Path out = Path.of(args.length > 3 ? args[3] : "load-tests/results/scale-" + agents);
     Files.createDirectories(out.toAbsolutePath().getParent());
 
+    if (Boolean.getBoolean("scale.profileOnly")) {
+      // for profiling (e.g. with -XX:StartFlightRecording): the measured node only, no report
+      run("measured", agents, intervalMs, windowSeconds, false);
+      System.exit(0);
+    }
     warmUp(Math.min(agents, 5000));
     Run measured = run("measured", agents, intervalMs, windowSeconds, true);
     Run baseline = run("baseline", agents, 60_000, windowSeconds, false);
