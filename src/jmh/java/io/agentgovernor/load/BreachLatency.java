@@ -34,27 +34,39 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class BreachLatency {
 
-  private static final JsonArray SUSPEND_AT_ONCE = new JsonArray().add(new JsonObject().put("action", "suspend")
-      .put("afterMs", 0));
+  private static JsonArray atOnce;
 
   public static void main(String[] args) throws Exception {
+    try {
+      run(args);
+    } catch (Exception e) {
+      e.printStackTrace();
+      System.exit(1);
+    }
+    System.exit(0);
+  }
+
+  private static void run(String[] args) throws Exception {
     int breaches = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
     int wave = args.length > 1 ? Integer.parseInt(args[1]) : 100;
     long intervalMs = args.length > 2 ? Long.parseLong(args[2]) : 100;
     Path out = Path.of(args.length > 3 ? args[3] : "load-tests/results/breach-latency");
+    // suspend: a real action on the agent's context; warn: no agent hop (detection and decision only)
+    String action = args.length > 4 ? args[4] : "suspend";
+    atOnce = new JsonArray().add(new JsonObject().put("action", action).put("afterMs", 0));
     Files.createDirectories(out.toAbsolutePath().getParent());
     int agents = 2 * wave;
 
     GovernorNode node = LoadNodes.start("breach", LoadNodes.randomClusterName(), LoadNodes.randomClusterPort(),
         List.of(), LoadNodes.GROUP_YAML + "monitor:\n  intervalMs: " + intervalMs
-            + "\nenforcement:\n  hysteresis:\n    fraction: 0.9\n    holdMs: 0\n");
+            + "\nenforcement:\n  warnIntervalMs: 0\n  hysteresis:\n    fraction: 0.9\n    holdMs: 0\n");
     ConcurrentLinkedQueue<Double> latencies = new ConcurrentLinkedQueue<>();
     AtomicInteger applied = new AtomicInteger();
     AtomicInteger failures = new AtomicInteger();
     node.vertx().eventBus().<JsonObject>consumer(Addresses.EVENTS, m -> {
       JsonObject e = m.body();
       if ("enforcement".equals(e.getString("type")) && "apply".equals(e.getString("kind"))
-          && "suspend".equals(e.getString("action"))) {
+          && action.equals(e.getString("action"))) {
         if ("success".equals(e.getString("outcome"))) {
           latencies.add(e.getDouble("durationMs"));
           applied.incrementAndGet();
@@ -70,13 +82,20 @@ public final class BreachLatency {
       List<Double> baseline = new ArrayList<>();
       long start = System.nanoTime();
       int round = 0;
+      long[] raisedAt = new long[2];
       while (applied.get() < breaches) {
         int group = round % 2;
         int target = applied.get() + wave;
         awaitResumed(node, group, wave);
+        // the episode ends at the first sample that sees the raised limit: let two go by (warn has no resume to wait for)
+        long wait = raisedAt[group] + 2 * intervalMs * 1_000_000 - System.nanoTime();
+        if (wait > 0) {
+          Thread.sleep(wait / 1_000_000 + 1);
+        }
         baseline.addAll(roundTrips(node, group, wave));
         setLimit(node, group, wave, 0, 0.5);
         setLimit(node, 1 - group, wave, 8, 10);
+        raisedAt[1 - group] = System.nanoTime();
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (applied.get() < target && System.nanoTime() < deadline) {
           Thread.sleep(5);
@@ -88,18 +107,17 @@ public final class BreachLatency {
         round++;
       }
       double seconds = (System.nanoTime() - start) / 1e9;
-      report(out, breaches, wave, intervalMs, new ArrayList<>(latencies), baseline, failures.get(), seconds, round);
+      report(out, action, breaches, wave, intervalMs, new ArrayList<>(latencies), baseline, failures.get(), seconds, round);
     } finally {
       LoadNodes.close(node);
     }
-    System.exit(0);
   }
 
   private static void setLimit(GovernorNode node, int group, int wave, double soft, double hard) throws Exception {
     LoadNodes.pipelined(node, Addresses.QUOTA_UPDATE, wave, 64, i -> new JsonObject()
         .put("agentId", "b-" + (group * wave + i)).put("group", "bench")
         .put("limits", new JsonObject().put("processes", new JsonObject().put("soft", soft).put("hard", hard)
-            .put("ladder", SUSPEND_AT_ONCE))));
+            .put("ladder", atOnce))));
   }
 
   private static void awaitResumed(GovernorNode node, int group, int wave) throws InterruptedException {
@@ -130,25 +148,25 @@ public final class BreachLatency {
     return ms;
   }
 
-  private static void report(Path out, int breaches, int wave, long intervalMs, List<Double> latencies,
+  private static void report(Path out, String action, int breaches, int wave, long intervalMs, List<Double> latencies,
                              List<Double> baseline, int failures, double seconds, int rounds) throws Exception {
     double[] l = latencies.stream().mapToDouble(Double::doubleValue).toArray();
     double[] b = baseline.stream().mapToDouble(Double::doubleValue).toArray();
     try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(Path.of(out + ".csv")))) {
       w.println("series,index,ms");
       for (int i = 0; i < l.length; i++) {
-        w.printf("breach_to_suspend,%d,%.3f%n", i, l[i]);
+        w.printf("breach_to_%s,%d,%.3f%n", action, i, l[i]);
       }
       for (int i = 0; i < b.length; i++) {
         w.printf("baseline_control_round_trip,%d,%.3f%n", i, b[i]);
       }
     }
     try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(Path.of(out + ".run.md")))) {
-      w.printf("## %,d breaches in waves of %d (monitor interval %d ms), %d waves in %.1f s, %d failed actions%n%n",
-          l.length, wave, intervalMs, rounds, seconds, failures);
+      w.printf("## %,d breaches → %s, in waves of %d (monitor interval %d ms), %d waves in %.1f s, %d failed actions%n%n",
+          l.length, action, wave, intervalMs, rounds, seconds, failures);
       w.println("| series | n | p50 ms | p90 ms | p99 ms | max ms |");
       w.println("| --- | --- | --- | --- | --- | --- |");
-      w.printf("| breach → suspend applied | %d | %.2f | %.2f | %.2f | %.2f |%n", l.length, Stats.percentile(l, 50),
+      w.printf("| breach → " + action + " applied | %d | %.2f | %.2f | %.2f | %.2f |%n", l.length, Stats.percentile(l, 50),
           Stats.percentile(l, 90), Stats.percentile(l, 99), Stats.percentile(l, 100));
       w.printf("| baseline: one control round trip (resume, on an idle node) | %d | %.2f | %.2f | %.2f | %.2f |%n",
           b.length, Stats.percentile(b, 50), Stats.percentile(b, 90), Stats.percentile(b, 99), Stats.percentile(b, 100));

@@ -56,11 +56,15 @@ public final class LoadNodes {
   /** Starts a node in this JVM; {@code yaml} is merged over the built-in configuration. */
   public static GovernorNode start(String nodeId, String cluster, int port, List<String> members, String yaml)
       throws IOException {
-    Path conf = Files.createTempFile("governor-load-", ".yaml");
-    Files.writeString(conf, yaml);
-    conf.toFile().deleteOnExit();
     List<String> args = new ArrayList<>(List.of("--http-port", "0", "--cluster-name", cluster, "--cluster-port",
-        String.valueOf(port), "--node-id", nodeId, "--config", conf.toString()));
+        String.valueOf(port), "--node-id", nodeId));
+    if (!yaml.isBlank()) {
+      Path conf = Files.createTempFile("governor-load-", ".yaml");
+      Files.writeString(conf, yaml);
+      conf.toFile().deleteOnExit();
+      args.add("--config");
+      args.add(conf.toString());
+    }
     if (!members.isEmpty()) {
       args.add("--members");
       args.add(String.join(",", members));

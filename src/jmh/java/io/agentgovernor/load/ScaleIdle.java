@@ -74,7 +74,7 @@ public final class ScaleIdle {
       throws Exception {
     String cluster = LoadNodes.randomClusterName();
     GovernorNode node = LoadNodes.start("scale-" + name, cluster, LoadNodes.randomClusterPort(), List.of(),
-        LoadNodes.GROUP_YAML + "monitor:\n  intervalMs: " + intervalMs + "\n  publishMeasurements: true\n");
+        LoadNodes.GROUP_YAML + "monitor:\n  intervalMs: " + intervalMs + "\n  publishMeasurements: " + System.getProperty("scale.publishMeasurements", "true") + "\n");
     try {
       Thread.sleep(2000);
       long heapBefore = usedAfterGc();
