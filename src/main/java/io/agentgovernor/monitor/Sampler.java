@@ -120,7 +120,7 @@ final class Sampler {
   /** Sums custom reports over a sliding 60 s window of per-interval buckets. */
   static final class CustomWindow {
     private static final long WINDOW_MS = 60_000;
-    private final ArrayDeque<Object[]> buckets = new ArrayDeque<>();
+    private final ArrayDeque<Object[]> buckets = new ArrayDeque<>(2); // most agents report nothing custom
 
     Map<String, Double> add(long nowMs, Map<String, Double> reported) {
       if (!reported.isEmpty()) {
