@@ -76,8 +76,12 @@ public final class ScaleIdle {
     GovernorNode node = LoadNodes.start("scale-" + name, cluster, LoadNodes.randomClusterPort(), List.of(),
         LoadNodes.GROUP_YAML + "monitor:\n  intervalMs: " + intervalMs + "\n  publishMeasurements: " + System.getProperty("scale.publishMeasurements", "true") + "\n");
     try {
-      Thread.sleep(2000);
+      // a node closed just before may still be releasing its objects: wait until the heap settles
       long heapBefore = usedAfterGc();
+      for (int i = 0; i < 30 && heapBefore > 200_000_000L; i++) {
+        Thread.sleep(1000);
+        heapBefore = usedAfterGc();
+      }
       Map<String, long[]> histoBefore = histogram ? classHistogram() : Map.of();
       System.out.printf("[%s] node up, heap %.1f MB; deploying %,d idle agents%n", name, heapBefore / 1e6, agents);
       long deployNanos = LoadNodes.pipelined(node, Addresses.AGENT_DEPLOY, agents, 256, i -> new JsonObject()
