@@ -28,8 +28,6 @@ final class Sampler {
 
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
-  /** Per agent: the previous totals needed for per-interval figures. */
-  private final Map<String, AgentCursor> cursors = new HashMap<>();
   private final Map<Thread, long[]> threads = new IdentityHashMap<>();
   private long lastNanos = System.nanoTime();
 
@@ -38,12 +36,11 @@ final class Sampler {
     long elapsed = Math.max(1, nowNanos - lastNanos);
     lastNanos = nowNanos;
     elapsedOut[0] = elapsed;
-    Map<AgentHandle, Long> handlerNanos = new IdentityHashMap<>(agents.size() * 2);
     threads.values().forEach(t -> t[1] = 0);
     for (AgentHandle h : agents) {
       AgentAccount a = h.account();
       long nanos = a.takeHandlerNanos();
-      handlerNanos.put(h, nanos);
+      cursor(h).handlerNanos = nanos;
       Thread thread = a.thread();
       if (thread != null && nanos > 0) {
         threads.computeIfAbsent(thread, t -> new long[] {cpuTime(t), 0})[1] += nanos;
@@ -52,12 +49,21 @@ final class Sampler {
     Map<Thread, Double> ratios = threadRatios();
     Map<AgentHandle, double[]> out = new IdentityHashMap<>(agents.size() * 2);
     for (AgentHandle h : agents) {
-      out.put(h, usageOf(h, handlerNanos.getOrDefault(h, 0L), ratios, elapsed, nowNanos));
-    }
-    if (cursors.size() > agents.size()) {
-      cursors.keySet().retainAll(agents.stream().map(AgentHandle::id).collect(java.util.stream.Collectors.toSet()));
+      AgentCursor c = cursor(h);
+      out.put(h, usageOf(h, c, c.handlerNanos, ratios, elapsed, nowNanos));
+      c.handlerNanos = 0;
     }
     return out;
+  }
+
+  /** The agent's cursor, kept on its handle (no map lookup; it goes when the handle goes). */
+  private static AgentCursor cursor(AgentHandle h) {
+    if (h.monitorState() instanceof AgentCursor c) {
+      return c;
+    }
+    AgentCursor c = new AgentCursor(h.account());
+    h.monitorState(c);
+    return c;
   }
 
   private Map<Thread, Double> threadRatios() {
@@ -72,9 +78,9 @@ final class Sampler {
     return ratios;
   }
 
-  private double[] usageOf(AgentHandle h, long handlerNanos, Map<Thread, Double> ratios, long elapsed, long nowNanos) {
+  private double[] usageOf(AgentHandle h, AgentCursor c, long handlerNanos, Map<Thread, Double> ratios, long elapsed,
+                           long nowNanos) {
     AgentAccount a = h.account();
-    AgentCursor c = cursors.computeIfAbsent(h.id(), id -> new AgentCursor(a));
     double[] usage = new double[Resource.BUILT_IN_COUNT];
     double ratio = a.thread() == null ? 1.0 : ratios.getOrDefault(a.thread(), 1.0);
     double cpuNanos = handlerNanos * ratio + a.takeWorkerCpuNanos();
@@ -100,7 +106,7 @@ final class Sampler {
 
   /** Custom usage: the amounts reported over the last 60 s. */
   Map<String, Double> custom(AgentHandle h, long nowMs) {
-    AgentCursor c = cursors.get(h.id());
+    AgentCursor c = h.monitorState() instanceof AgentCursor cursor ? cursor : null;
     Map<String, Double> reported = h.account().takeCustom();
     if (c == null) {
       return reported;
@@ -118,6 +124,8 @@ final class Sampler {
     final MemoryMeter memory = new MemoryMeter();
     final CustomWindow customWindow = new CustomWindow();
     long lastBytes;
+    /** Handler time taken from the account in this interval's first pass. */
+    long handlerNanos;
 
     AgentCursor(AgentAccount a) {
       lastBytes = a.bytesIn() + a.bytesOut();
@@ -127,7 +135,7 @@ final class Sampler {
   /** Sums custom reports over a sliding 60 s window of per-interval buckets. */
   static final class CustomWindow {
     private static final long WINDOW_MS = 60_000;
-    private final ArrayDeque<Object[]> buckets = new ArrayDeque<>();
+    private final ArrayDeque<Object[]> buckets = new ArrayDeque<>(2); // most agents report nothing custom
 
     Map<String, Double> add(long nowMs, Map<String, Double> reported) {
       if (!reported.isEmpty()) {

@@ -20,6 +20,8 @@ public final class AgentHandle {
   private volatile String deploymentId;
   private volatile AgentState state = AgentState.DEPLOYING;
   private volatile boolean terminating;
+  /** What the node's monitor keeps of this agent between samples; the monitor's thread only. */
+  private Object monitorState;
 
   AgentHandle(String id, String type, String group, JsonObject config, GovernedAgent agent,
               AgentContextImpl context, long deployedAt, boolean quotaCreated, String restartPolicy) {
@@ -65,6 +67,18 @@ public final class AgentHandle {
 
   public AgentAccount account() {
     return context.account();
+  }
+
+  /**
+   * The monitor's per-agent state, held here rather than in a map keyed by id: at 100,000 agents
+   * the map lookups, cache misses each, were most of the sampling cost.
+   */
+  public Object monitorState() {
+    return monitorState;
+  }
+
+  public void monitorState(Object state) {
+    this.monitorState = state;
   }
 
   public long deployedAt() {

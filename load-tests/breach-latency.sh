@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Breach-to-action latency of a zero-delay suspend step on one in-JVM node: 10,000 breaches in
+# waves (default 100 agents breaching per wave, monitor interval 100 ms), against the control
+# round trip floor measured between waves. A wave of 1000 is the "breach storm" of issue 8.
+# About 1-2 minutes. Usage: load-tests/breach-latency.sh [breaches] [wave] [intervalMs] [suspend|warn]
+# (warn: a step with no agent hop, to split detection from carrying out)
+source "$(dirname "$0")/lib.sh"
+build
+BREACHES="${1:-10000}"
+WAVE="${2:-100}"
+INTERVAL="${3:-100}"
+ACTION="${4:-suspend}"
+OUT="$RESULTS/breach-latency-$ACTION-w$WAVE"
+CMD=(java "${JVM_FLAGS[@]}" -Xmx2g -cp "$BENCH_JAR" io.agentgovernor.load.BreachLatency "$BREACHES" "$WAVE" "$INTERVAL" "$OUT" "$ACTION")
+"${CMD[@]}" 2>&1 | grep -v -E '^\s*$|WARNING|^[0-9:.]+ (INFO|WARN)' | tee "$OUT.log"
+{
+  echo "# Breach-to-action latency, zero-delay $ACTION, waves of $WAVE"
+  echo
+  machine
+  echo
+  echo "Command: \`${CMD[*]}\`"
+  echo
+  cat "$OUT.run.md"
+} > "$OUT.md"
+rm -f "$OUT.run.md"
+echo "wrote $OUT.md and $OUT.csv"

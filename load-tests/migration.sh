@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Migration of an agent with 1 MiB of state between two node JVMs on loopback, n times back and
+# forth (default 30), against a 1 MiB clustered request-reply between the same two JVMs.
+# About 1-2 minutes. Usage: load-tests/migration.sh [n]   (SKIP_BUILD=1 to reuse the jar)
+source "$(dirname "$0")/lib.sh"
+build
+N="${1:-30}"
+OUT="$RESULTS/migration"
+CMD=(java "${JVM_FLAGS[@]}" -Xmx1g -cp "$BENCH_JAR" io.agentgovernor.load.MigrationBench "$N" "$OUT")
+"${CMD[@]}" 2>&1 | grep -v -E '^\s*$|WARNING|^[0-9:.]+ (INFO|WARN)' | tee "$OUT.log"
+{
+  echo "# Migration of a 1 MiB-state agent between two JVMs"
+  echo
+  machine
+  echo
+  echo "Command: \`${CMD[*]}\`"
+  echo
+  cat "$OUT.run.md"
+} > "$OUT.md"
+rm -f "$OUT.run.md"
+echo "wrote $OUT.md and $OUT.csv"

@@ -1,0 +1,125 @@
+package io.agentgovernor.load;
+
+import io.agentgovernor.config.ConfigLoader;
+import io.agentgovernor.config.NodeConfig;
+import io.agentgovernor.node.GovernorNode;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntFunction;
+
+/**
+ * Governor nodes for load drivers: in this JVM, on loopback, a random cluster name, HTTP on a free
+ * port, and extra YAML configuration (the monitor interval, a benchmark quota group, ...).
+ */
+public final class LoadNodes {
+
+  public static final String TOKEN = "load-test-operator-token";
+
+  /** A quota group without group totals, so admission never refuses 100,000 agents. */
+  public static final String GROUP_YAML = """
+      quota:
+        groups:
+          bench:
+            description: load tests; no group totals
+            priority: 5
+            defaultLimits:
+              memory:        { soft: 200000000, hard: 256000000 }
+              cpu:           { soft: 40,        hard: 50 }
+              processes:     { soft: 8,         hard: 10 }
+              message_queue: { soft: 2000,      hard: 5000 }
+      """;
+
+  private LoadNodes() {
+  }
+
+  public static String randomClusterName() {
+    return "load-" + UUID.randomUUID();
+  }
+
+  public static int randomClusterPort() {
+    return 20_000 + ThreadLocalRandom.current().nextInt(1200) * 10;
+  }
+
+  /** Starts a node in this JVM; {@code yaml} is merged over the built-in configuration. */
+  public static GovernorNode start(String nodeId, String cluster, int port, List<String> members, String yaml)
+      throws IOException {
+    List<String> args = new ArrayList<>(List.of("--http-port", "0", "--cluster-name", cluster, "--cluster-port",
+        String.valueOf(port), "--node-id", nodeId));
+    if (!yaml.isBlank()) {
+      Path conf = Files.createTempFile("governor-load-", ".yaml");
+      Files.writeString(conf, yaml);
+      conf.toFile().deleteOnExit();
+      args.add("--config");
+      args.add(conf.toString());
+    }
+    if (!members.isEmpty()) {
+      args.add("--members");
+      args.add(String.join(",", members));
+    }
+    NodeConfig config = ConfigLoader.load(args, Map.of("GOVERNOR_ADMIN_TOKEN", TOKEN));
+    try {
+      return GovernorNode.start(config).await(120, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("node " + nodeId + " did not start", e);
+    }
+  }
+
+  public static void close(GovernorNode node) {
+    try {
+      node.close().await(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      System.err.println("node " + node.nodeId() + " did not close cleanly: " + e);
+    }
+  }
+
+  public static JsonObject request(GovernorNode node, String address, JsonObject body) {
+    try {
+      return node.vertx().eventBus().<JsonObject>request(address, body, new DeliveryOptions().setSendTimeout(60_000))
+          .await(70, TimeUnit.SECONDS).body();
+    } catch (Exception e) {
+      throw new IllegalStateException(address + " " + body.encode() + ": " + e, e);
+    }
+  }
+
+  /**
+   * Sends {@code count} requests, at most {@code window} outstanding; fails on the first failure.
+   * Returns the elapsed nanoseconds.
+   */
+  public static long pipelined(GovernorNode node, String address, int count, int window, IntFunction<JsonObject> body)
+      throws InterruptedException {
+    Semaphore permits = new Semaphore(window);
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    AtomicLong done = new AtomicLong();
+    long start = System.nanoTime();
+    for (int i = 0; i < count && failure.get() == null; i++) {
+      permits.acquire();
+      Future<?> f = node.vertx().eventBus().request(address, body.apply(i), new DeliveryOptions().setSendTimeout(120_000));
+      f.onComplete(ar -> {
+        if (ar.failed()) {
+          failure.compareAndSet(null, ar.cause());
+        }
+        done.incrementAndGet();
+        permits.release();
+      });
+    }
+    permits.acquire(window);
+    permits.release(window);
+    if (failure.get() != null) {
+      throw new IllegalStateException(address + " failed after " + done.get() + " requests", failure.get());
+    }
+    return System.nanoTime() - start;
+  }
+}
