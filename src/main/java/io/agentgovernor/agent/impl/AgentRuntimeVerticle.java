@@ -175,7 +175,8 @@ public final class AgentRuntimeVerticle extends VerticleBase {
       agent.restore(snapshot);
     }
     agents.add(handle);
-    return vertx.deployVerticle(agent, new DeploymentOptions().setConfig(config))
+    return control.dropForwarder(id)
+        .compose(v -> vertx.deployVerticle(agent, new DeploymentOptions().setConfig(config)))
         .onFailure(e -> agents.remove(id))
         .compose(deploymentId -> {
           handle.deployed(deploymentId);
