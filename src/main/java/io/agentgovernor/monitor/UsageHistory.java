@@ -95,7 +95,9 @@ public final class UsageHistory {
 
     void points(long from, long to, JsonArray out) {
       long oldestRaw = rawCount == 0 ? Long.MAX_VALUE : rawTime[(rawHead - rawCount + RAW) % RAW];
-      if (from >= oldestRaw) {
+      // raw samples while they reach back to `from`, or while the ring never wrapped (a young
+      // series: raw holds all of it)
+      if (from >= oldestRaw || rawCount < RAW) {
         for (int i = 0; i < rawCount; i++) {
           int idx = (rawHead - rawCount + i + RAW) % RAW;
           if (rawTime[idx] >= from && rawTime[idx] <= to) {
