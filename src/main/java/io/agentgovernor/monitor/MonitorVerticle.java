@@ -61,13 +61,18 @@ public final class MonitorVerticle extends VerticleBase {
     Long interval = Json.optLong(config, "intervalMs", "monitor", 100, 60_000);
     intervalMs = interval == null ? 1000 : interval;
     publishMeasurements = !Boolean.FALSE.equals(Json.optBoolean(config, "publishMeasurements", "monitor"));
+    boolean sampling = !Boolean.FALSE.equals(Json.optBoolean(config, "enabled", "monitor"));
     alerts = AlertPolicy.fromJson(Json.optObject(config, "alerts", "monitor"));
     AgentRouting routing = new AgentRouting(vertx, node.nodeId(), node.registry()::nodeOf);
     return Future.all(List.of(
             routing.register(Addresses.MONITOR_USAGE, "agentId", this::usage),
             routing.register(Addresses.MONITOR_MEASUREMENTS, "agentId", this::measurements),
             routing.register(Addresses.MONITOR_COMPLIANCE, "agentId", this::compliance)))
-        .onSuccess(v -> vertx.setPeriodic(intervalMs, id -> sampleAll()));
+        .onSuccess(v -> {
+          if (sampling) { // off only for the governor-tax baseline (load-tests/governor-tax.sh)
+            vertx.setPeriodic(intervalMs, id -> sampleAll());
+          }
+        });
   }
 
   /** One interval: measure, check, remember, tell. */
