@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class MapMirror implements EntryAddedListener<String, String>, EntryUpdatedListener<String, String>,
     EntryRemovedListener<String, String>, EntryEvictedListener<String, String>,
-    EntryExpiredListener<String, String>, MapClearedListener {
+    EntryExpiredListener<String, String>, com.hazelcast.map.listener.EntryMergedListener<String, String>,
+    MapClearedListener {
 
   private static final Logger LOG = LoggerFactory.getLogger(MapMirror.class);
 
@@ -130,8 +131,31 @@ public final class MapMirror implements EntryAddedListener<String, String>, Entr
   }
 
   @Override
+  public void entryMerged(EntryEvent<String, String> event) {
+    apply(event.getKey(), event.getValue(), target::upsert);
+  }
+
+  @Override
   public void mapCleared(MapEvent event) {
     target.clear();
+    reloadSoon();
+  }
+
+  /**
+   * Reads the whole map again (after a split-brain merge replaced this member's data), off
+   * Hazelcast's event threads (a blocking read there could wait on
+   * the very thread that must answer it).
+   */
+  public void reloadSoon() {
+    java.util.concurrent.CompletableFuture.runAsync(() -> {
+      try {
+        for (Map.Entry<String, String> e : map.entrySet()) {
+          apply(e.getKey(), e.getValue(), target::upsert);
+        }
+      } catch (RuntimeException e) {
+        LOG.warn("could not reload {} after a merge: {}", map.getName(), e.toString());
+      }
+    });
   }
 
   private void removed(String key) {

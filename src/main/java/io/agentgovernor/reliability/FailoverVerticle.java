@@ -55,6 +55,7 @@ public final class FailoverVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(FailoverVerticle.class);
   private static final long DEPLOYING_GRACE_MS = 30_000;
+  private static final int RESTART_BATCH = 32;
 
   private final NodeContext node;
   private final AtomicBoolean sweeping = new AtomicBoolean();
@@ -124,6 +125,7 @@ public final class FailoverVerticle extends VerticleBase {
     });
     lifecycleRegistration = node.hazelcast().getLifecycleService().addLifecycleListener(event -> {
       if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
+        node.registry().reload();
         vertx.runOnContext(v -> {
           checkQuorum();
           fence();
@@ -197,8 +199,22 @@ public final class FailoverVerticle extends VerticleBase {
       return;
     }
     vertx.executeBlocking(this::findOrphans, false)
-        .compose(orphans -> Future.join(orphans.stream().map(this::restart).toList()))
+        .compose(this::restartInBatches)
         .onComplete(ar -> sweeping.set(false));
+  }
+
+  /**
+   * Restarts orphans {@value #RESTART_BATCH} at a time: a lost node may have held thousands, and
+   * starting them all at once would time out deploys on the survivors and leave agents pending.
+   */
+  private Future<Void> restartInBatches(List<JsonObject> orphans) {
+    Future<Void> chain = Future.succeededFuture();
+    for (int from = 0; from < orphans.size(); from += RESTART_BATCH) {
+      List<JsonObject> batch = orphans.subList(from, Math.min(orphans.size(), from + RESTART_BATCH));
+      chain = chain.compose(v -> Future.join(batch.stream().map(this::restart).toList()).<Void>mapEmpty()
+          .recover(e -> Future.succeededFuture()));
+    }
+    return chain;
   }
 
   /** Blocking: the registry entries whose node is gone; {@code never} agents are marked terminated here. */

@@ -31,6 +31,11 @@ public final class AgentRegistry {
     mirror.start();
   }
 
+  /** Reads the whole registry again, in the background: after a split-brain merge. */
+  public void reload() {
+    mirror.reloadSoon();
+  }
+
   /** Blocking. */
   public void stop() {
     mirror.stop();
