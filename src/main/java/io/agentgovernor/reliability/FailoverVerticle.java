@@ -116,8 +116,10 @@ public final class FailoverVerticle extends VerticleBase {
       }
     });
     largestSeen = Math.max(largestSeen, node.hazelcast().getCluster().getMembers().size());
-    vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS, m -> {
-      JsonObject e = m.body();
+    vertx.eventBus().<Object>consumer(Addresses.EVENTS, m -> {
+      if (!(m.body() instanceof JsonObject e)) {
+        return; // not a governor event: nothing to learn from it
+      }
       if ("node".equals(e.getString("type")) && "leaving".equals(e.getString("event"))
           && !node.nodeId().equals(e.getString("node"))) {
         largestSeen = Math.max(1, largestSeen - 1); // a graceful leave is no failure to outvote
