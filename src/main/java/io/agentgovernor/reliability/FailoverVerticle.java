@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,7 +57,8 @@ public final class FailoverVerticle extends VerticleBase {
   private static final int RESTART_BATCH = 32;
 
   private final NodeContext node;
-  private final AtomicBoolean sweeping = new AtomicBoolean();
+  /** When the running sweep began (0: none); a sweep stuck on the network longer than 20 s is not waited for. */
+  private final java.util.concurrent.atomic.AtomicLong sweepingSince = new java.util.concurrent.atomic.AtomicLong();
   private final Set<String> isolationSuspended = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private volatile int largestSeen = 1;
   private volatile boolean isolated;
@@ -197,12 +197,14 @@ public final class FailoverVerticle extends VerticleBase {
   }
 
   private void sweep() {
-    if (isolated || !oldestMember() || !sweeping.compareAndSet(false, true)) {
+    long now = System.currentTimeMillis();
+    long since = sweepingSince.get();
+    if (isolated || !oldestMember() || (since != 0 && now - since < 20_000) || !sweepingSince.compareAndSet(since, now)) {
       return;
     }
     vertx.executeBlocking(this::findOrphans, false)
         .compose(this::restartInBatches)
-        .onComplete(ar -> sweeping.set(false));
+        .onComplete(ar -> sweepingSince.compareAndSet(now, 0));
   }
 
   /**
@@ -224,7 +226,18 @@ public final class FailoverVerticle extends VerticleBase {
     Set<String> live = new HashSet<>(nodes.keySet());
     long now = node.clock().millis();
     List<JsonObject> orphans = new ArrayList<>();
-    for (Map.Entry<String, String> e : registryMap.entrySet()) {
+    // candidates from this node's own copy of the registry (no scan of the whole map over the
+    // network while partitions move after a loss); each is then read back exactly for the CAS
+    for (JsonObject candidate : node.registry().entries()) {
+      String candidateOwner = candidate.getString("node");
+      if (candidateOwner == null || live.contains(candidateOwner)) {
+        continue;
+      }
+      String storedValue = registryMap.get(candidate.getString("id"));
+      if (storedValue == null) {
+        continue;
+      }
+      Map.Entry<String, String> e = Map.entry(candidate.getString("id"), storedValue);
       JsonObject entry = new JsonObject(e.getValue());
       String owner = entry.getString("node");
       String state = entry.getString("state");
