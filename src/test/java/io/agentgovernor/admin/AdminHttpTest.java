@@ -158,6 +158,9 @@ class AdminHttpTest {
         !json(http.get("/api/v1/degradation", VIEWER_TOKEN), 200).getJsonArray("nodes").isEmpty());
     // a part that is not running answers 503: undeploy the one behind /recovery and ask again
     node.stopPart("DegradationVerticle").await();
+    // the cluster learns of the removed consumer asynchronously; until then a request may time out
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(45)).until(() ->
+        http.get("/api/v1/recovery", VIEWER_TOKEN).statusCode() == 503);
     assertError(http.get("/api/v1/recovery", VIEWER_TOKEN), 503, "unavailable");
     assertThat(json(http.get("/api/v1/nodes", VIEWER_TOKEN), 200).getJsonArray("items")).hasSize(1);
   }
