@@ -106,13 +106,17 @@ public final class GovernorNode {
     vertx.eventBus().registerCodec(new SampleBatch.LocalCodec());
     Parts parts = new Parts(vertx);
     return parts.deploy(new QuotaVerticle(context), config.section("quota"))
-        .compose(v -> parts.deploy(new AgentRuntimeVerticle(context), config.section("agents")))
+        // the runtime and failover block on Hazelcast from a pool of their own, so a burst of quota
+        // writes stuck on a dead member's partitions cannot delay restarting its agents
+        .compose(v -> parts.deploy(new AgentRuntimeVerticle(context), new DeploymentOptions()
+            .setConfig(config.section("agents")).setWorkerPoolName("governor-agents").setWorkerPoolSize(8)))
         .compose(v -> parts.deploy(new EnforcementVerticle(context), config.section("enforcement")))
         .compose(v -> parts.deploy(new AnalyticsVerticle(context), analyticsSection(config)))
         .compose(v -> parts.deploy(new DegradationVerticle(context), config.section("degradation")))
         .compose(v -> parts.deploy(new MonitorVerticle(context), new DeploymentOptions()
             .setConfig(config.section("monitor")).setThreadingModel(ThreadingModel.WORKER)))
-        .compose(v -> parts.deploy(new FailoverVerticle(context), config.section("failover")))
+        .compose(v -> parts.deploy(new FailoverVerticle(context), new DeploymentOptions()
+            .setConfig(config.section("failover")).setWorkerPoolName("governor-failover").setWorkerPoolSize(4)))
         .compose(v -> bridgeEnabled(config) ? parts.deploy(new BridgeVerticle(context), config.section("bridge"))
             : Future.succeededFuture())
         .compose(v -> parts.deploy(admin, config.section("admin")))
