@@ -4,7 +4,6 @@ import io.agentgovernor.agent.AgentFactory;
 import io.agentgovernor.agent.GovernedAgent;
 import io.agentgovernor.agent.impl.AgentHandle;
 import io.agentgovernor.bus.Addresses;
-import io.agentgovernor.bus.ErrorCode;
 import io.agentgovernor.bus.GovernorException;
 import io.agentgovernor.bus.Handlers;
 import io.agentgovernor.bus.Ids;

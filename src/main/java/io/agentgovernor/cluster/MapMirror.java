@@ -45,6 +45,36 @@ public final class MapMirror implements EntryAddedListener<String, String>, Entr
 
     void clear();
 
+    /**
+     * A target that parses each value and hands it to {@code put} (or {@code putIfAbsent} during
+     * the initial load); removals and clears go to {@code remove} and {@code clear}.
+     */
+    static <T> Target parsed(java.util.function.Function<String, T> parse, java.util.function.Consumer<T> put,
+                             java.util.function.Consumer<T> putIfAbsent, java.util.function.Consumer<String> remove,
+                             Runnable clear) {
+      return new Target() {
+        @Override
+        public void upsert(String key, String value) {
+          put.accept(parse.apply(value));
+        }
+
+        @Override
+        public void upsertIfAbsent(String key, String value) {
+          putIfAbsent.accept(parse.apply(value));
+        }
+
+        @Override
+        public void remove(String key) {
+          remove.accept(key);
+        }
+
+        @Override
+        public void clear() {
+          clear.run();
+        }
+      };
+    }
+
     /** A target that keeps the entries as JSON objects in {@code local}. */
     static Target json(Map<String, io.vertx.core.json.JsonObject> local) {
       return new Target() {

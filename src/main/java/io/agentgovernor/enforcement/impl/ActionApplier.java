@@ -4,7 +4,6 @@ import io.agentgovernor.bus.Addresses;
 import io.agentgovernor.bus.ErrorCode;
 import io.agentgovernor.bus.GovernorException;
 import io.agentgovernor.enforcement.EnforcementHandler;
-import io.agentgovernor.quota.ActionType;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -124,7 +123,4 @@ final class ActionApplier {
         new DeliveryOptions().setSendTimeout(CONTROL_TIMEOUT_MS)).map(m -> m.body());
   }
 
-  static boolean isLiftable(ActionType type) {
-    return type == ActionType.THROTTLE || type == ActionType.SUSPEND;
-  }
 }

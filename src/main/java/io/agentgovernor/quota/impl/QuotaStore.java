@@ -23,48 +23,10 @@ final class QuotaStore {
   QuotaStore(HazelcastInstance hazelcast, QuotaIndex index) {
     this.quotas = hazelcast.getMap(Maps.QUOTAS);
     this.groups = hazelcast.getMap(Maps.GROUPS);
-    this.groupMirror = new MapMirror(groups, new MapMirror.Target() {
-      @Override
-      public void upsert(String key, String value) {
-        index.applyGroup(QuotaGroup.fromJson(new JsonObject(value)));
-      }
-
-      @Override
-      public void upsertIfAbsent(String key, String value) {
-        index.applyGroupIfAbsent(QuotaGroup.fromJson(new JsonObject(value)));
-      }
-
-      @Override
-      public void remove(String key) {
-        index.removeGroup(key);
-      }
-
-      @Override
-      public void clear() {
-        index.clearGroups();
-      }
-    });
-    this.quotaMirror = new MapMirror(quotas, new MapMirror.Target() {
-      @Override
-      public void upsert(String key, String value) {
-        index.apply(Quota.fromJson(new JsonObject(value)));
-      }
-
-      @Override
-      public void upsertIfAbsent(String key, String value) {
-        index.applyIfAbsent(Quota.fromJson(new JsonObject(value)));
-      }
-
-      @Override
-      public void remove(String key) {
-        index.remove(key);
-      }
-
-      @Override
-      public void clear() {
-        index.clearQuotas();
-      }
-    });
+    this.groupMirror = new MapMirror(groups, MapMirror.Target.parsed(v -> QuotaGroup.fromJson(new JsonObject(v)),
+        index::applyGroup, index::applyGroupIfAbsent, index::removeGroup, index::clearGroups));
+    this.quotaMirror = new MapMirror(quotas, MapMirror.Target.parsed(v -> Quota.fromJson(new JsonObject(v)),
+        index::apply, index::applyIfAbsent, index::remove, index::clearQuotas));
   }
 
   /** Starts mirroring; groups first, so every quota's group is known when the quotas load. */
