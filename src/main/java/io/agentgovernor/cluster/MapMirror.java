@@ -283,6 +283,11 @@ public final class MapMirror implements EntryAddedListener<String, String>, Entr
     unregister.clear();
   }
 
+  /** For tests: stops receiving entry events, as when every event to this member is lost. */
+  void deafen() {
+    unregister.get(0).run();
+  }
+
   /** Kept for callers that reload after a merge: schedules a pass. */
   public void reloadSoon() {
     reconcileSoon();
