@@ -40,6 +40,7 @@ public final class QuotaVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(QuotaVerticle.class);
   private static final int MAX_PAGE = 1000;
   private static final int CAS_RETRIES = 5;
+  private static final long SEED_RETRY_MS = 1000;
 
   private final NodeContext node;
   private final QuotaIndex index;
@@ -68,13 +69,32 @@ public final class QuotaVerticle extends VerticleBase {
   }
 
   private Void seedGroupsAndMirror() {
-    config.groups().values().forEach(group -> {
-      if (store.seedGroup(group)) {
-        LOG.debug("seeded group {}", group.name());
-      }
-    });
+    if (!seedGroups()) {
+      // the first node of a cluster of three is a minority until a peer joins: seed then
+      long timer = vertx.setPeriodic(SEED_RETRY_MS, id -> vertx.executeBlocking(this::seedGroups, false)
+          .onSuccess(done -> {
+            if (done) {
+              vertx.cancelTimer(id);
+            }
+          }));
+      LOG.info("groups not seeded yet: this node is not part of a majority of its cluster (retrying, timer {})", timer);
+    }
     store.startMirrors();
     return null;
+  }
+
+  /** Seeds the configured groups; false if this node's side of the cluster refuses writes. Blocking. */
+  private boolean seedGroups() {
+    try {
+      config.groups().values().forEach(group -> {
+        if (store.seedGroup(group)) {
+          LOG.debug("seeded group {}", group.name());
+        }
+      });
+      return true;
+    } catch (com.hazelcast.splitbrainprotection.SplitBrainProtectionException e) {
+      return false;
+    }
   }
 
   private Future<?> registerConsumers() {
