@@ -79,7 +79,8 @@ public final class ClusterSetup {
     int majority = majority(config);
     if (majority > 1) {
       hz.addSplitBrainProtectionConfig(new SplitBrainProtectionConfig(MAJORITY, true, majority)
-          .setProtectOn(SplitBrainProtectionOn.WRITE));
+          .setProtectOn(SplitBrainProtectionOn.WRITE)
+          .setFunctionImplementation(new MajorityOnceFormed(majority)));
     }
 
     Map<String, String> persisted = Map.of(Maps.QUOTAS, "gov_quotas", Maps.GROUPS, "gov_groups",

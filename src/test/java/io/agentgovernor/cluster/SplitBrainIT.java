@@ -65,12 +65,14 @@ class SplitBrainIT {
   }
 
   @Test
-  @DisplayName("the first node of a three-node cluster starts alone, and the groups are seeded once a majority exists")
+  @DisplayName("the first node of a three-node cluster starts alone and writes until the cluster has formed a majority")
   void firstNodeStartsAlone() {
     String cluster = TestNodes.randomClusterName();
     int port = TestNodes.randomClusterPort();
     List<String> members = List.of("127.0.0.1:" + port, "127.0.0.1:" + (port + 1), "127.0.0.1:" + (port + 2));
     a = TestNodes.start(TestNodes.config(cluster, port, "sb-a", members));
+    assertThat(request(a, Addresses.QUOTA_UPDATE, new JsonObject().put("agentId", "first").put("group", "standard_agent")
+        .put("upsert", true)).getLong("version")).isEqualTo(1L);
     b = TestNodes.start(TestNodes.config(cluster, port + 1, "sb-b", members));
     await().atMost(Duration.ofSeconds(20)).until(() ->
         request(a, Addresses.GROUP_LIST, new JsonObject()).getJsonArray("items").size() > 0);
