@@ -43,6 +43,10 @@ public final class Handlers {
       msg.fail(g.code().failureCode(), g.getMessage());
     } else if (cause instanceof ReplyException r && ErrorCode.ofFailureCode(r.failureCode()) != null) {
       msg.fail(r.failureCode(), r.getMessage());
+    } else if (cause instanceof com.hazelcast.splitbrainprotection.SplitBrainProtectionException) {
+      // this node is on the minority side of a split: the governor maps refuse writes there
+      msg.fail(ErrorCode.UNAVAILABLE.failureCode(), "this node is cut off from a majority of its cluster: "
+          + "writes are refused until it rejoins (" + cause.getMessage() + ")");
     } else {
       LOG.error("request to {} failed", msg.address(), cause);
       msg.fail(ErrorCode.INTERNAL.failureCode(), "internal error");

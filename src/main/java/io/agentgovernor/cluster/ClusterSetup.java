@@ -4,6 +4,8 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.config.SplitBrainProtectionConfig;
+import com.hazelcast.splitbrainprotection.SplitBrainProtectionOn;
 import io.agentgovernor.config.NodeConfig;
 import io.agentgovernor.store.Database;
 import io.agentgovernor.store.JdbcMapStore;
@@ -72,10 +74,24 @@ public final class ClusterSetup {
         .setConnectionTimeoutSeconds(1)
         .setMembers(config.members().isEmpty() ? List.of(config.clusterHost() + ":" + config.clusterPort()) : config.members());
 
+    hz.setProperty(MapMirror.RECONCILE_PROPERTY, String.valueOf(
+        config.section("cluster").getLong("reconcileIntervalMs", MapMirror.DEFAULT_RECONCILE_MS)));
+    int majority = majority(config);
+    if (majority > 1) {
+      hz.addSplitBrainProtectionConfig(new SplitBrainProtectionConfig(MAJORITY, true, majority)
+          .setProtectOn(SplitBrainProtectionOn.WRITE)
+          .setFunctionImplementation(new MajorityOnceFormed(majority)));
+    }
+
     Map<String, String> persisted = Map.of(Maps.QUOTAS, "gov_quotas", Maps.GROUPS, "gov_groups",
         Maps.AGENTS, "gov_agents", Maps.SNAPSHOTS, "gov_snapshots");
     for (String name : List.of(Maps.QUOTAS, Maps.GROUPS, Maps.AGENTS, Maps.SNAPSHOTS, Maps.NODES)) {
       MapConfig map = new MapConfig(name).setBackupCount(config.backupCount()).setReadBackupData(false);
+      // the merge policy reads each entry's last update time, which needs per-entry statistics
+      map.setPerEntryStatsEnabled(true).getMergePolicyConfig().setPolicy(VersionedMergePolicy.class.getName());
+      if (majority > 1 && !name.equals(Maps.NODES)) {
+        map.setSplitBrainProtectionName(MAJORITY); // a minority refuses writes, so also to the store
+      }
       if (store != null && persisted.containsKey(name)) {
         map.setMapStoreConfig(new MapStoreConfig()
             .setEnabled(true)
@@ -86,6 +102,24 @@ public final class ClusterSetup {
       hz.addMapConfig(map);
     }
     return hz;
+  }
+
+  /** The split-brain protection that the governor maps (all but the node list) refer to. */
+  public static final String MAJORITY = "governor-majority";
+
+  /**
+   * The members a side of a split needs to write: a majority of the configured member list (this
+   * node counted once), or {@code cluster.minimumClusterSize} if set (1 turns protection off). A
+   * cluster of one needs 1.
+   */
+  static int majority(NodeConfig config) {
+    Long configured = config.section("cluster").getLong("minimumClusterSize");
+    if (configured != null) {
+      return (int) Math.max(1, configured);
+    }
+    java.util.Set<String> members = new java.util.HashSet<>(config.members());
+    members.add(config.clusterHost() + ":" + config.clusterPort());
+    return members.size() / 2 + 1;
   }
 
   /**

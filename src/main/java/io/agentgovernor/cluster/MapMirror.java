@@ -1,66 +1,124 @@
 package io.agentgovernor.cluster;
 
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.EntryEvent;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.LifecycleEvent;
 import com.hazelcast.map.IMap;
 import com.hazelcast.map.MapEvent;
 import com.hazelcast.map.listener.EntryAddedListener;
 import com.hazelcast.map.listener.EntryEvictedListener;
 import com.hazelcast.map.listener.EntryExpiredListener;
+import com.hazelcast.map.listener.EntryMergedListener;
 import com.hazelcast.map.listener.EntryRemovedListener;
 import com.hazelcast.map.listener.EntryUpdatedListener;
 import com.hazelcast.map.listener.MapClearedListener;
+import com.hazelcast.partition.MigrationListener;
+import com.hazelcast.partition.MigrationState;
+import com.hazelcast.partition.ReplicaMigrationEvent;
+import com.hazelcast.projection.Projection;
+import io.vertx.core.json.JsonObject;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BiConsumer;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps a node-local copy of a Hazelcast map current: every add, update, removal, eviction and
- * expiry anywhere in the cluster is applied through {@code upsert} / {@code remove}, so readers on
- * the hot path never wait on the network.
+ * Keeps a node-local copy of a Hazelcast map current, and repairs it when it drifts.
  *
- * <p>Start-up without a gap: the listener is registered first, then the map's entries are loaded;
- * an entry removed while the load runs is remembered (a tombstone) so the load cannot bring it
- * back, and the load never overwrites a value an event already delivered ({@code upsertIfAbsent}).
- * Hazelcast delivers the events of one key in order, so later events always win.
+ * <p>Events: every add, update, merge, removal, eviction and expiry anywhere in the cluster is
+ * applied through the {@link Target}. Events are fire-and-forget (one published by a member that
+ * dies is lost), so they are only the fast path.
+ *
+ * <p>Reconciliation: a pass reads a fingerprint ({@code key → hash of the value}) of every entry,
+ * computed on the members that own them, compares it with what this mirror applied last, fetches
+ * only the entries that differ and applies or removes them. It runs at start (it is the initial
+ * load), every {@code governor.mirror.reconcile.ms} (a Hazelcast property, default 15 s), and
+ * half a second after a member left, a migration ended, a partition was lost, or this member
+ * merged after a split brain. A key that an event changed after a pass began is left to that
+ * event.
+ *
+ * <p>Order: a value carrying a top-level {@code "version"} never replaces a newer one held (see
+ * {@link Target#version}); a {@link Maps#tombstone tombstone} value counts as a removal that still
+ * carries its version, so an older copy cannot bring a deleted entry back.
  */
 public final class MapMirror implements EntryAddedListener<String, String>, EntryUpdatedListener<String, String>,
     EntryRemovedListener<String, String>, EntryEvictedListener<String, String>,
-    EntryExpiredListener<String, String>, com.hazelcast.map.listener.EntryMergedListener<String, String>,
-    MapClearedListener {
+    EntryExpiredListener<String, String>, EntryMergedListener<String, String>, MapClearedListener {
 
   private static final Logger LOG = LoggerFactory.getLogger(MapMirror.class);
 
-  /** The local copy a mirror keeps current. Called from Hazelcast's event threads. */
+  /** The Hazelcast property (set by {@link ClusterSetup}) naming the period between passes. */
+  public static final String RECONCILE_PROPERTY = "governor.mirror.reconcile.ms";
+  static final long DEFAULT_RECONCILE_MS = 15_000;
+  private static final long TRIGGER_DELAY_MS = 500;
+
+  private static final ScheduledExecutorService PASSES = Executors.newScheduledThreadPool(2, r -> {
+    Thread t = new Thread(r, "governor-mirror-reconcile");
+    t.setDaemon(true);
+    return t;
+  });
+
+  /** The local copy a mirror keeps current. Called from Hazelcast's event threads and a reconciling thread. */
   public interface Target {
     void upsert(String key, String value);
 
-    /** Like upsert, but never replaces a value already there (used by the initial load). */
-    void upsertIfAbsent(String key, String value);
+    /** Kept for older callers; the mirror itself now only calls {@link #upsert}. */
+    default void upsertIfAbsent(String key, String value) {
+      upsert(key, value);
+    }
 
     void remove(String key);
 
     void clear();
 
+    /** Whether the copy holds the key, so a pass also repairs an entry lost from the copy itself. */
+    default boolean holds(String key) {
+      return true;
+    }
+
     /**
-     * A target that parses each value and hands it to {@code put} (or {@code putIfAbsent} during
-     * the initial load); removals and clears go to {@code remove} and {@code clear}.
+     * The version of a stored value, or -1 if it has none (then the last value seen wins). Values
+     * of a key must have growing versions; the default reads a top-level {@code "version"} number.
      */
-    static <T> Target parsed(java.util.function.Function<String, T> parse, java.util.function.Consumer<T> put,
-                             java.util.function.Consumer<T> putIfAbsent, java.util.function.Consumer<String> remove,
-                             Runnable clear) {
+    default long version(String value) {
+      return jsonVersion(value);
+    }
+
+    /**
+     * A target that parses each value and hands it to {@code put}; removals and clears go to
+     * {@code remove} and {@code clear}.
+     */
+    static <T> Target parsed(Function<String, T> parse, Consumer<T> put, Consumer<T> putIfAbsent,
+                             Consumer<String> remove, Runnable clear) {
+      return parsed(parse, put, remove, clear, k -> true);
+    }
+
+    /** As {@link #parsed(Function, Consumer, Consumer, Consumer, Runnable)}, telling which keys it holds. */
+    static <T> Target parsed(Function<String, T> parse, Consumer<T> put, Consumer<String> remove, Runnable clear,
+                             Predicate<String> holds) {
       return new Target() {
         @Override
         public void upsert(String key, String value) {
           put.accept(parse.apply(value));
-        }
-
-        @Override
-        public void upsertIfAbsent(String key, String value) {
-          putIfAbsent.accept(parse.apply(value));
         }
 
         @Override
@@ -72,20 +130,20 @@ public final class MapMirror implements EntryAddedListener<String, String>, Entr
         public void clear() {
           clear.run();
         }
+
+        @Override
+        public boolean holds(String key) {
+          return holds.test(key);
+        }
       };
     }
 
     /** A target that keeps the entries as JSON objects in {@code local}. */
-    static Target json(Map<String, io.vertx.core.json.JsonObject> local) {
+    static Target json(Map<String, JsonObject> local) {
       return new Target() {
         @Override
         public void upsert(String key, String value) {
-          local.put(key, new io.vertx.core.json.JsonObject(value));
-        }
-
-        @Override
-        public void upsertIfAbsent(String key, String value) {
-          local.putIfAbsent(key, new io.vertx.core.json.JsonObject(value));
+          local.put(key, new JsonObject(value));
         }
 
         @Override
@@ -97,111 +155,338 @@ public final class MapMirror implements EntryAddedListener<String, String>, Entr
         public void clear() {
           local.clear();
         }
+
+        @Override
+        public boolean holds(String key) {
+          return local.containsKey(key);
+        }
       };
     }
   }
 
+  /** The top-level {@code "version"} of a JSON object value, or -1. */
+  public static long jsonVersion(String value) {
+    try {
+      Object v = new JsonObject(value).getValue("version");
+      return v instanceof Number n ? n.longValue() : -1;
+    } catch (RuntimeException e) {
+      return -1;
+    }
+  }
+
+  /**
+   * What the mirror last did for a key: the value's version and hash, the step at which it
+   * happened, and whether the key is absent from the copy ({@code gone}: removed, or a tombstone).
+   */
+  private record Held(long version, int hash, long step, boolean gone, boolean unreadable) {
+  }
+
+  private final HazelcastInstance hazelcast;
   private final IMap<String, String> map;
   private final Target target;
-  private volatile Set<String> tombstones = ConcurrentHashMap.newKeySet();
-  private UUID registration;
+  private final Map<String, Held> held = new ConcurrentHashMap<>();
+  private final AtomicLong steps = new AtomicLong();
+  private final ReentrantLock passLock = new ReentrantLock();
+  private final AtomicBoolean triggered = new AtomicBoolean();
+  private final AtomicLong repairs = new AtomicLong();
+  private final AtomicLong passes = new AtomicLong();
+  private final List<Runnable> unregister = new ArrayList<>();
+  private volatile boolean stopped;
+  private ScheduledFuture<?> periodic;
 
-  public MapMirror(IMap<String, String> map, Target target) {
+  /** A mirror that reconciles periodically, and after every membership, migration or merge event of {@code hazelcast}. */
+  public MapMirror(HazelcastInstance hazelcast, IMap<String, String> map, Target target) {
+    this.hazelcast = hazelcast;
     this.map = map;
     this.target = target;
   }
 
-  /** Registers the listener and loads the current entries. Blocking: call from a worker. */
+  /** A mirror that reconciles periodically only (no access to the instance's cluster events). */
+  public MapMirror(IMap<String, String> map, Target target) {
+    this(null, map, target);
+  }
+
+  /** Registers the listeners and loads the current entries (the first pass). Blocking: call from a worker. */
   public MapMirror start() {
-    registration = map.addEntryListener(this, true);
-    for (Map.Entry<String, String> e : map.entrySet()) {
-      Set<String> removed = tombstones;
-      if (removed != null && !removed.contains(e.getKey())) {
-        apply(e.getKey(), e.getValue(), target::upsertIfAbsent);
+    UUID entries = map.addEntryListener(this, true);
+    unregister.add(() -> map.removeEntryListener(entries));
+    UUID lost = map.addPartitionLostListener(e -> reconcileSoon());
+    unregister.add(() -> map.removePartitionLostListener(lost));
+    long period = DEFAULT_RECONCILE_MS;
+    if (hazelcast != null) {
+      listenToCluster();
+      String configured = hazelcast.getConfig().getProperty(RECONCILE_PROPERTY);
+      if (configured != null) {
+        period = Long.parseLong(configured);
       }
     }
-    tombstones = null;
+    reconcile();
+    if (period > 0) {
+      periodic = PASSES.scheduleWithFixedDelay(this::reconcileQuietly, period, period, TimeUnit.MILLISECONDS);
+    }
     return this;
   }
 
-  /** Stops listening. Blocking. */
+  private void listenToCluster() {
+    UUID members = hazelcast.getCluster().addMembershipListener(new MembershipListener() {
+      @Override
+      public void memberAdded(MembershipEvent event) {
+      }
+
+      @Override
+      public void memberRemoved(MembershipEvent event) {
+        reconcileSoon();
+      }
+    });
+    unregister.add(() -> hazelcast.getCluster().removeMembershipListener(members));
+    UUID migrations = hazelcast.getPartitionService().addMigrationListener(new MigrationListener() {
+      @Override
+      public void migrationStarted(MigrationState state) {
+      }
+
+      @Override
+      public void migrationFinished(MigrationState state) {
+        reconcileSoon();
+      }
+
+      @Override
+      public void replicaMigrationCompleted(ReplicaMigrationEvent event) {
+      }
+
+      @Override
+      public void replicaMigrationFailed(ReplicaMigrationEvent event) {
+        reconcileSoon();
+      }
+    });
+    unregister.add(() -> hazelcast.getPartitionService().removeMigrationListener(migrations));
+    UUID lifecycle = hazelcast.getLifecycleService().addLifecycleListener(e -> {
+      if (e.getState() == LifecycleEvent.LifecycleState.MERGED) {
+        reconcileSoon();
+      }
+    });
+    unregister.add(() -> hazelcast.getLifecycleService().removeLifecycleListener(lifecycle));
+  }
+
+  /** Stops listening and reconciling. Blocking. */
   public void stop() {
-    if (registration != null) {
+    stopped = true;
+    if (periodic != null) {
+      periodic.cancel(false);
+    }
+    for (Runnable r : unregister) {
       try {
-        map.removeEntryListener(registration);
+        r.run();
       } catch (RuntimeException e) {
         LOG.debug("listener of {} already gone: {}", map.getName(), e.toString());
       }
+    }
+    unregister.clear();
+  }
+
+  /** For tests: stops receiving entry events, as when every event to this member is lost. */
+  void deafen() {
+    unregister.get(0).run();
+  }
+
+  /** Kept for callers that reload after a merge: schedules a pass. */
+  public void reloadSoon() {
+    reconcileSoon();
+  }
+
+  /** Schedules a pass in half a second (several triggers meanwhile make one pass), off Hazelcast's threads. */
+  public void reconcileSoon() {
+    if (!stopped && triggered.compareAndSet(false, true)) {
+      PASSES.schedule(() -> {
+        triggered.set(false);
+        reconcileQuietly();
+      }, TRIGGER_DELAY_MS, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Entries repaired by passes so far (each one an event this node missed or a copy that drifted). */
+  public long repairs() {
+    return repairs.get();
+  }
+
+  /** Passes completed so far. */
+  public long passes() {
+    return passes.get();
+  }
+
+  private void reconcileQuietly() {
+    if (stopped) {
+      return;
+    }
+    if (!passLock.tryLock()) {
+      reconcileSoon(); // a pass is running: one more after it, without holding a thread meanwhile
+      return;
+    }
+    try {
+      reconcile();
+    } catch (RuntimeException e) {
+      if (!stopped) {
+        LOG.warn("could not reconcile the copy of {}: {}", map.getName(), e.toString());
+      }
+    } finally {
+      passLock.unlock();
+    }
+  }
+
+  /**
+   * One pass: compares fingerprints, fetches what differs, applies it. Returns the number of keys
+   * repaired. Blocking; one pass at a time per mirror (a pass asked for meanwhile waits for it).
+   */
+  public int reconcile() {
+    passLock.lock();
+    try {
+      long start = steps.get();
+      Collection<Map.Entry<String, Integer>> remote = map.project(new Fingerprint());
+      Set<String> present = new HashSet<>(remote.size() * 2);
+      Set<String> suspects = new HashSet<>();
+      for (Map.Entry<String, Integer> e : remote) {
+        String key = e.getKey();
+        present.add(key);
+        Held h = held.get(key);
+        if (h == null || h.hash() != e.getValue() || (!h.gone() && !h.unreadable() && !target.holds(key))) {
+          suspects.add(key);
+        }
+      }
+      for (Map.Entry<String, Held> e : held.entrySet()) {
+        if (!present.contains(e.getKey())) {
+          if (!e.getValue().gone() || e.getValue().hash() != 0) {
+            suspects.add(e.getKey()); // held, but no longer in the map
+          } else if (e.getValue().step() <= start) {
+            held.remove(e.getKey(), e.getValue()); // a removal record that has served its purpose
+          }
+        }
+      }
+      int repaired = 0;
+      if (!suspects.isEmpty()) {
+        Map<String, String> current = map.getAll(suspects);
+        for (String key : suspects) {
+          String value = current.get(key);
+          if (value == null ? removeUnlessNewer(key, start) : apply(key, value, start)) {
+            repaired++;
+          }
+        }
+      }
+      passes.incrementAndGet();
+      if (repaired > 0) {
+        repairs.addAndGet(repaired);
+        if (passes.get() > 1) {
+          LOG.info("reconciled {} entries of the local copy of {}", repaired, map.getName());
+        }
+      }
+      return repaired;
+    } finally {
+      passLock.unlock();
     }
   }
 
   @Override
   public void entryAdded(EntryEvent<String, String> event) {
-    apply(event.getKey(), event.getValue(), target::upsert);
+    apply(event.getKey(), event.getValue(), -1);
   }
 
   @Override
   public void entryUpdated(EntryEvent<String, String> event) {
-    apply(event.getKey(), event.getValue(), target::upsert);
-  }
-
-  @Override
-  public void entryRemoved(EntryEvent<String, String> event) {
-    removed(event.getKey());
-  }
-
-  @Override
-  public void entryEvicted(EntryEvent<String, String> event) {
-    removed(event.getKey());
-  }
-
-  @Override
-  public void entryExpired(EntryEvent<String, String> event) {
-    removed(event.getKey());
+    apply(event.getKey(), event.getValue(), -1);
   }
 
   @Override
   public void entryMerged(EntryEvent<String, String> event) {
-    apply(event.getKey(), event.getValue(), target::upsert);
+    apply(event.getKey(), event.getValue(), -1);
+  }
+
+  @Override
+  public void entryRemoved(EntryEvent<String, String> event) {
+    removeUnlessNewer(event.getKey(), -1);
+  }
+
+  @Override
+  public void entryEvicted(EntryEvent<String, String> event) {
+    removeUnlessNewer(event.getKey(), -1);
+  }
+
+  @Override
+  public void entryExpired(EntryEvent<String, String> event) {
+    removeUnlessNewer(event.getKey(), -1);
   }
 
   @Override
   public void mapCleared(MapEvent event) {
-    target.clear();
-    reloadSoon();
+    reconcileSoon(); // the pass removes what is gone, without emptying the copy meanwhile
   }
 
   /**
-   * Reads the whole map again (after a split-brain merge replaced this member's data), off
-   * Hazelcast's event threads (a blocking read there could wait on
-   * the very thread that must answer it).
+   * Applies a value unless it is older than the one held, or (for a pass that began at step
+   * {@code passStart} ≥ 0) an event changed the key since. True if the copy changed.
    */
-  public void reloadSoon() {
-    java.util.concurrent.CompletableFuture.runAsync(() -> {
+  private boolean apply(String key, String value, long passStart) {
+    boolean[] changed = {false};
+    held.compute(key, (k, h) -> {
+      if (passStart >= 0 && h != null && h.step() > passStart) {
+        return h;
+      }
+      long version = safeVersion(value);
+      if (passStart < 0 && h != null && version >= 0 && h.version() >= 0 && version < h.version()) {
+        // an event older than the value held (events of a key from the old and the new owner can
+        // interleave around a migration): it never beats a newer value. A pass trusts the map.
+        return h;
+      }
+      boolean tombstone = Maps.isTombstone(value);
+      boolean unreadable = false;
       try {
-        for (Map.Entry<String, String> e : map.entrySet()) {
-          apply(e.getKey(), e.getValue(), target::upsert);
+        if (tombstone) {
+          target.remove(k);
+        } else {
+          target.upsert(k, value);
         }
       } catch (RuntimeException e) {
-        LOG.warn("could not reload {} after a merge: {}", map.getName(), e.toString());
+        // A value this node cannot read must not stop the mirror; it is skipped and named.
+        LOG.warn("skipping unreadable entry '{}' of {}: {}", k, map.getName(), e.getMessage());
+        unreadable = true;
       }
+      changed[0] = true;
+      return new Held(version, value.hashCode(), steps.incrementAndGet(), tombstone, unreadable);
     });
+    return changed[0];
   }
 
-  private void removed(String key) {
-    Set<String> removed = tombstones;
-    if (removed != null) {
-      removed.add(key);
-    }
-    target.remove(key);
+  /** Removes a key from the copy, keeping a short-lived record that it was removed at this step. */
+  private boolean removeUnlessNewer(String key, long passStart) {
+    boolean[] changed = {false};
+    held.compute(key, (k, h) -> {
+      if (passStart >= 0 && h != null && h.step() > passStart) {
+        return h;
+      }
+      if (h != null && h.gone() && h.hash() != 0 && passStart < 0) {
+        // a tombstone's own expiry: the copy has nothing left to remove
+        return new Held(-1, 0, steps.incrementAndGet(), true, false);
+      }
+      target.remove(k);
+      changed[0] = h == null || !h.gone();
+      return new Held(-1, 0, steps.incrementAndGet(), true, false);
+    });
+    return changed[0];
   }
 
-  private void apply(String key, String value, BiConsumer<String, String> action) {
+  private long safeVersion(String value) {
     try {
-      action.accept(key, value);
+      return target.version(value);
     } catch (RuntimeException e) {
-      // A value this node cannot read must not stop the mirror; it is skipped and named.
-      LOG.warn("skipping unreadable entry '{}' of {}: {}", key, map.getName(), e.getMessage());
+      return -1;
+    }
+  }
+
+  /** Runs on the members owning the entries: key and hash of the value, not the value itself. */
+  static final class Fingerprint implements Projection<Map.Entry<String, String>, Map.Entry<String, Integer>> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public Map.Entry<String, Integer> transform(Map.Entry<String, String> entry) {
+      String value = entry.getValue();
+      return new AbstractMap.SimpleImmutableEntry<>(entry.getKey(), value == null ? 0 : value.hashCode());
     }
   }
 }

@@ -16,4 +16,24 @@ public final class Maps {
   public static final String AGENTS = "governor.agents";
   /** agentId → {@code {"time", "snapshot"}}: the agent's last state, for failover. */
   public static final String SNAPSHOTS = "governor.snapshots";
+
+  /**
+   * The value a deleted entry keeps for a while instead of vanishing, so that an older copy (a
+   * late event, a minority's data at a split-brain merge) never brings it back: it carries the
+   * version after the last live one. {@link MapMirror} treats it as a removal, the store deletes
+   * the row.
+   */
+  public static String tombstone(long version) {
+    return TOMBSTONE_PREFIX + version + "}";
+  }
+
+  /** True if the stored value is a {@link #tombstone}. */
+  public static boolean isTombstone(String value) {
+    return value != null && value.startsWith(TOMBSTONE_PREFIX);
+  }
+
+  /** How long a tombstone stays in the map (longer than any split the cluster heals from). */
+  public static final long TOMBSTONE_TTL_SECONDS = 24 * 3600;
+
+  private static final String TOMBSTONE_PREFIX = "{\"deleted\":true,\"version\":";
 }

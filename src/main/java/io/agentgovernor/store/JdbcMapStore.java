@@ -1,6 +1,7 @@
 package io.agentgovernor.store;
 
 import com.hazelcast.map.MapStore;
+import io.agentgovernor.cluster.Maps;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,7 +15,9 @@ import java.util.Map;
 
 /**
  * A Hazelcast map's entries (key → JSON text) in one table. Configured write-through (no write
- * delay), so a put is acknowledged only once the row is stored; loaded eagerly when the map is
+ * delay), so a put is acknowledged only once the row is committed (and, on H2 with
+ * {@code store.fsync}, forced to the device); a tombstone value (({@code Maps.isTombstone})) deletes the
+ * row instead, so deleted entries do not come back at the next start; loaded eagerly when the map is
  * first used. Hazelcast calls it from its partition threads; every call takes a pooled connection.
  */
 public final class JdbcMapStore implements MapStore<String, String> {
@@ -22,6 +25,7 @@ public final class JdbcMapStore implements MapStore<String, String> {
   private final Database db;
   private final String table;
   private final String upsert;
+  private final boolean sync;
 
   public JdbcMapStore(Database db, String table) {
     if (!Database.TABLES.contains(table)) {
@@ -29,6 +33,7 @@ public final class JdbcMapStore implements MapStore<String, String> {
     }
     this.db = db;
     this.table = table;
+    this.sync = !db.isPostgres() && db.config().fsync();
     this.upsert = db.isPostgres()
         ? "INSERT INTO " + table + " (k, v, updated_at) VALUES (?, ?, ?) ON CONFLICT (k) DO UPDATE SET v = EXCLUDED.v, updated_at = EXCLUDED.updated_at"
         : "MERGE INTO " + table + " (k, v, updated_at) KEY (k) VALUES (?, ?, ?)";
@@ -41,15 +46,31 @@ public final class JdbcMapStore implements MapStore<String, String> {
 
   @Override
   public void storeAll(Map<String, String> entries) {
+    List<String> deleted = new ArrayList<>();
+    Map<String, String> live = new HashMap<>();
+    entries.forEach((k, v) -> {
+      if (Maps.isTombstone(v)) {
+        deleted.add(k);
+      } else {
+        live.put(k, v);
+      }
+    });
+    if (!deleted.isEmpty()) {
+      deleteAll(deleted);
+    }
+    if (live.isEmpty()) {
+      return;
+    }
     try (Connection c = db.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(upsert)) {
       Timestamp now = new Timestamp(System.currentTimeMillis());
-      for (Map.Entry<String, String> e : entries.entrySet()) {
+      for (Map.Entry<String, String> e : live.entrySet()) {
         ps.setString(1, e.getKey());
         ps.setString(2, e.getValue());
         ps.setTimestamp(3, now);
         ps.addBatch();
       }
       ps.executeBatch();
+      synced(c);
     } catch (SQLException e) {
       throw new IllegalStateException("storing into " + table + " failed: " + e.getMessage(), e);
     }
@@ -69,8 +90,21 @@ public final class JdbcMapStore implements MapStore<String, String> {
         ps.addBatch();
       }
       ps.executeBatch();
+      synced(c);
     } catch (SQLException e) {
       throw new IllegalStateException("deleting from " + table + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * H2 (WRITE_DELAY=0) hands each commit to the operating system, which survives kill -9 but not a
+   * power loss; CHECKPOINT SYNC forces it to the device (one fsync, measured +25 % a write here).
+   */
+  private void synced(Connection c) throws SQLException {
+    if (sync) {
+      try (java.sql.Statement s = c.createStatement()) {
+        s.execute("CHECKPOINT SYNC");
+      }
     }
   }
 

@@ -22,11 +22,14 @@ class QuotaClusterIT {
   private GovernorNode b;
 
   @BeforeEach
-  void startTwoNodes() {
+  void startTwoNodes() throws Exception {
     String cluster = TestNodes.randomClusterName();
     int port = TestNodes.randomClusterPort();
-    a = TestNodes.start(TestNodes.config(cluster, port, "node-a", List.of()));
-    b = TestNodes.start(TestNodes.config(cluster, port + 1, "node-b", List.of("127.0.0.1:" + a.clusterPort())));
+    java.nio.file.Path conf = java.nio.file.Files.createTempFile("quota-cluster-", ".yaml");
+    java.nio.file.Files.writeString(conf, "cluster:\n  reconcileIntervalMs: 1000\n");
+    a = TestNodes.start(TestNodes.config(cluster, port, "node-a", List.of(), "--config", conf.toString()));
+    b = TestNodes.start(TestNodes.config(cluster, port + 1, "node-b", List.of("127.0.0.1:" + a.clusterPort()),
+        "--config", conf.toString()));
     assertThat(b.context().hazelcast().getCluster().getMembers()).hasSize(2);
   }
 
@@ -70,6 +73,45 @@ class QuotaClusterIT {
 
     request(b, Addresses.QUOTA_DELETE, new JsonObject().put("agentId", "x2"));
     await().atMost(Duration.ofSeconds(1)).until(() -> a.context().quotaIndex().get("x2") == null);
+  }
+
+  @Test
+  @DisplayName("a quota a node's index lost (a missed event) is still read there, and reconciliation restores the index")
+  void lostEntryIsReadAndRepaired() {
+    request(a, Addresses.QUOTA_CREATE, new JsonObject()
+        .put("agentId", "x3").put("group", "standard_agent")
+        .put("limits", new JsonObject().put("cpu", new JsonObject().put("soft", 10).put("hard", 20))));
+    await().atMost(Duration.ofSeconds(1)).until(() -> b.context().quotaIndex().get("x3") != null);
+    b.context().quotaIndex().remove("x3"); // b's copy drifted: the entry is gone there only
+    await().atMost(Duration.ofSeconds(10)).until(() -> b.context().quotaIndex().get("x3") != null);
+    assertThat(b.context().quotaIndex().check("x3", cpu(30), null)).isNotEmpty();
+
+    b.context().quotaIndex().remove("x3");
+    // any node's consumer answers (round robin): each reads the map, none says 404
+    for (int i = 0; i < 4; i++) {
+      assertThat(request(b, Addresses.QUOTA_GET, new JsonObject().put("agentId", "x3")).getLong("version")).isEqualTo(1L);
+    }
+  }
+
+  @Test
+  @DisplayName("a deleted quota leaves a tombstone: gone everywhere, and re-created with a higher version")
+  void deleteThenRecreate() {
+    request(a, Addresses.QUOTA_CREATE, new JsonObject().put("agentId", "x4").put("group", "standard_agent"));
+    request(a, Addresses.QUOTA_UPDATE, new JsonObject().put("agentId", "x4").put("group", "standard_agent"));
+    request(b, Addresses.QUOTA_DELETE, new JsonObject().put("agentId", "x4"));
+    await().atMost(Duration.ofSeconds(1)).until(() -> a.context().quotaIndex().get("x4") == null
+        && b.context().quotaIndex().get("x4") == null);
+    assertThat(request(a, Addresses.QUOTA_LIST, new JsonObject()).getJsonArray("items").stream()
+        .map(q -> ((JsonObject) q).getString("agentId"))).doesNotContain("x4");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() ->
+        request(b, Addresses.QUOTA_GET, new JsonObject().put("agentId", "x4"))).hasMessageContaining("x4");
+    JsonObject again = request(b, Addresses.QUOTA_CREATE, new JsonObject().put("agentId", "x4").put("group", "standard_agent"));
+    assertThat(again.getLong("version")).isEqualTo(4L); // 1, 2, tombstone 3, then 4
+    await().atMost(Duration.ofSeconds(1)).until(() -> a.context().quotaIndex().get("x4") != null
+        && a.context().quotaIndex().get("x4").quota().version() == 4L);
+    long expiry = a.context().hazelcast().<String, String>getMap(io.agentgovernor.cluster.Maps.QUOTAS)
+        .getEntryView("x4").getExpirationTime();
+    assertThat(expiry).isEqualTo(Long.MAX_VALUE); // the tombstone's time to live did not carry over
   }
 
   @Test

@@ -23,7 +23,7 @@ public final class AgentRegistry {
 
   public AgentRegistry(HazelcastInstance hazelcast) {
     this.map = hazelcast.getMap(Maps.AGENTS);
-    this.mirror = new MapMirror(map, MapMirror.Target.json(local));
+    this.mirror = new MapMirror(hazelcast, map, MapMirror.Target.json(local));
   }
 
   /** Blocking. */

@@ -4,6 +4,7 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import io.agentgovernor.cluster.MapMirror;
 import io.agentgovernor.cluster.Maps;
+import io.agentgovernor.cluster.VersionedWrites;
 import io.agentgovernor.quota.Quota;
 import io.agentgovernor.quota.QuotaGroup;
 import io.agentgovernor.quota.QuotaIndex;
@@ -23,10 +24,12 @@ final class QuotaStore {
   QuotaStore(HazelcastInstance hazelcast, QuotaIndex index) {
     this.quotas = hazelcast.getMap(Maps.QUOTAS);
     this.groups = hazelcast.getMap(Maps.GROUPS);
-    this.groupMirror = new MapMirror(groups, MapMirror.Target.parsed(v -> QuotaGroup.fromJson(new JsonObject(v)),
-        index::applyGroup, index::applyGroupIfAbsent, index::removeGroup, index::clearGroups));
-    this.quotaMirror = new MapMirror(quotas, MapMirror.Target.parsed(v -> Quota.fromJson(new JsonObject(v)),
-        index::apply, index::applyIfAbsent, index::remove, index::clearQuotas));
+    this.groupMirror = new MapMirror(hazelcast, groups, MapMirror.Target.parsed(
+        v -> QuotaGroup.fromJson(new JsonObject(v)), index::applyGroup, index::removeGroup, index::clearGroups,
+        name -> index.group(name) != null));
+    this.quotaMirror = new MapMirror(hazelcast, quotas, MapMirror.Target.parsed(
+        v -> Quota.fromJson(new JsonObject(v)), index::apply, index::remove, index::clearQuotas,
+        agentId -> index.get(agentId) != null));
   }
 
   /** Starts mirroring; groups first, so every quota's group is known when the quotas load. */
@@ -42,11 +45,23 @@ final class QuotaStore {
 
   /** Stores the group unless one of that name exists (seeding from configuration). */
   boolean seedGroup(QuotaGroup group) {
-    return groups.putIfAbsent(group.name(), group.toJson().encode()) == null;
+    return groups.putIfAbsent(group.name(), group.toJson().put("version", 1).encode()) == null;
   }
 
+  /**
+   * Stores a group with the version after the stored one (the stored JSON carries a
+   * {@code "version"}; the group itself does not), so the mirrors and a split-brain merge order
+   * its changes.
+   */
   void putGroup(QuotaGroup group) {
-    groups.set(group.name(), group.toJson().encode());
+    for (;;) {
+      String stored = groups.get(group.name());
+      long version = stored == null ? 0 : Math.max(0, MapMirror.jsonVersion(stored));
+      String next = group.toJson().put("version", version + 1).encode();
+      if (stored == null ? groups.putIfAbsent(group.name(), next) == null : groups.replace(group.name(), stored, next)) {
+        return;
+      }
+    }
   }
 
   QuotaGroup group(String name) {
@@ -54,14 +69,26 @@ final class QuotaStore {
     return json == null ? null : QuotaGroup.fromJson(new JsonObject(json));
   }
 
-  /** Stored JSON of a quota, or null. */
-  String quotaJson(String agentId) {
-    return quotas.get(agentId);
+  /** Every group as stored (a handful: read whole). */
+  java.util.List<QuotaGroup> groups() {
+    return groups.values().stream().map(v -> QuotaGroup.fromJson(new JsonObject(v))).toList();
   }
 
-  /** True if created, false if a quota for that agent exists. */
-  boolean create(Quota quota) {
-    return quotas.putIfAbsent(quota.agentId(), quota.toJson().encode()) == null;
+  /** Stored JSON of a live quota, or null (none, or deleted). */
+  String quotaJson(String agentId) {
+    String json = quotas.get(agentId);
+    return Maps.isTombstone(json) ? null : json;
+  }
+
+  /**
+   * Stores a new quota unless a live one exists. Over a tombstone the quota gets the version after
+   * it, so versions of an agent's quota keep growing across deletes.
+   *
+   * @return the quota as stored, or null if one for that agent exists
+   */
+  Quota create(Quota quota) {
+    String stored = quotas.executeOnKey(quota.agentId(), VersionedWrites.create(quota.toJson().encode()));
+    return stored == null ? null : Quota.fromJson(new JsonObject(stored));
   }
 
   /** Compare-and-set on the stored JSON: false if someone else changed it meanwhile. */
@@ -69,8 +96,13 @@ final class QuotaStore {
     return quotas.replace(agentId, expectedJson, updated.toJson().encode());
   }
 
-  /** The removed quota's JSON, or null if there was none. */
+  /** Replaces the quota with a tombstone; the removed quota's JSON, or null if there was none. */
   String delete(String agentId) {
-    return quotas.remove(agentId);
+    return quotas.executeOnKey(agentId, VersionedWrites.bury());
+  }
+
+  /** The mirror of the quota map (for its reconciliation figures). */
+  MapMirror quotaMirror() {
+    return quotaMirror;
   }
 }

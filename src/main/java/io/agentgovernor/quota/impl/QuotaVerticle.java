@@ -29,15 +29,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The quota part: quotas and groups in Hazelcast, the node's {@link QuotaIndex} kept current, and
- * the event-bus API of {@link Addresses} {@code QUOTA_*} / {@code GROUP_*}. Reads are answered
- * from the index; writes go to Hazelcast (on a worker) and then to the index at once, so a client
- * reads its own writes on this node and every other node sees them within milliseconds.
+ * the event-bus API of {@link Addresses} {@code QUOTA_*} / {@code GROUP_*}. Single reads (quota,
+ * compliance, group, group list) are answered from the cluster map, so a client reads its own
+ * writes whichever node's consumer answers, and repair the index when it missed an event; the
+ * quota list is answered from the index (current within milliseconds, reconciled by its mirror).
+ * Writes go to Hazelcast (on a worker) and then to the index at once.
  */
 public final class QuotaVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(QuotaVerticle.class);
   private static final int MAX_PAGE = 1000;
   private static final int CAS_RETRIES = 5;
+  private static final long SEED_RETRY_MS = 1000;
 
   private final NodeContext node;
   private final QuotaIndex index;
@@ -66,13 +69,32 @@ public final class QuotaVerticle extends VerticleBase {
   }
 
   private Void seedGroupsAndMirror() {
-    config.groups().values().forEach(group -> {
-      if (store.seedGroup(group)) {
-        LOG.debug("seeded group {}", group.name());
-      }
-    });
+    if (!seedGroups()) {
+      // the first node of a cluster of three is a minority until a peer joins: seed then
+      long timer = vertx.setPeriodic(SEED_RETRY_MS, id -> vertx.executeBlocking(this::seedGroups, false)
+          .onSuccess(done -> {
+            if (done) {
+              vertx.cancelTimer(id);
+            }
+          }));
+      LOG.info("groups not seeded yet: this node is not part of a majority of its cluster (retrying, timer {})", timer);
+    }
     store.startMirrors();
     return null;
+  }
+
+  /** Seeds the configured groups; false if this node's side of the cluster refuses writes. Blocking. */
+  private boolean seedGroups() {
+    try {
+      config.groups().values().forEach(group -> {
+        if (store.seedGroup(group)) {
+          LOG.debug("seeded group {}", group.name());
+        }
+      });
+      return true;
+    } catch (com.hazelcast.splitbrainprotection.SplitBrainProtectionException e) {
+      return false;
+    }
   }
 
   private Future<?> registerConsumers() {
@@ -100,20 +122,41 @@ public final class QuotaVerticle extends VerticleBase {
     Quota quota = Quota.fromGroup(agentId, group, req.priority(), req.limits(), Boolean.TRUE.equals(req.dryRun()), now());
     admit(quota, group);
     return vertx.executeBlocking(() -> {
-      if (!store.create(quota)) {
+      Quota stored = store.create(quota);
+      if (stored == null) {
         throw new GovernorException(ErrorCode.ALREADY_EXISTS, "a quota for agent '" + agentId + "' exists");
       }
-      return quota;
+      return stored;
     }, false).map(this::indexed);
   }
 
   private Future<JsonObject> get(JsonObject request) {
     String agentId = Ids.require(Json.optString(request, "agentId", ""), "agentId");
-    CompiledQuota quota = index.get(agentId);
-    if (quota == null) {
-      return Future.failedFuture(GovernorException.notFound("quota of agent", agentId));
+    return vertx.executeBlocking(() -> authoritative(agentId).quota().toJson(), false);
+  }
+
+  /**
+   * The quota as stored in the cluster map (whichever node answers, a client reads its own
+   * writes), repairing this node's index on the way when it missed or lags the stored version.
+   * Blocking.
+   */
+  private CompiledQuota authoritative(String agentId) {
+    String json = store.quotaJson(agentId);
+    if (json == null) {
+      throw GovernorException.notFound("quota of agent", agentId);
     }
-    return Future.succeededFuture(quota.quota().toJson());
+    Quota stored = Quota.fromJson(new JsonObject(json));
+    CompiledQuota held = index.get(agentId);
+    if (matches(held, stored)) {
+      return held;
+    }
+    index.apply(stored);
+    held = index.get(agentId);
+    return matches(held, stored) ? held : new CompiledQuota(stored);
+  }
+
+  private static boolean matches(CompiledQuota held, Quota stored) {
+    return held != null && held.quota().version() == stored.version() && held.quota().createdAt() == stored.createdAt();
   }
 
   /**
@@ -144,8 +187,9 @@ public final class QuotaVerticle extends VerticleBase {
           Quota created = Quota.fromGroup(agentId, group, req.priority(), req.limits(),
               Boolean.TRUE.equals(req.dryRun()), now);
           admit(created, group);
-          if (store.create(created)) {
-            return created;
+          Quota made = store.create(created);
+          if (made != null) {
+            return made;
           }
           continue;
         }
@@ -200,32 +244,39 @@ public final class QuotaVerticle extends VerticleBase {
     if (usageJson == null) {
       throw GovernorException.invalid("usage is required: {resource: amount}");
     }
-    CompiledQuota quota = index.get(agentId);
-    if (quota == null) {
-      throw GovernorException.notFound("quota of agent", agentId);
-    }
+    return vertx.executeBlocking(() -> checked(agentId, usageJson, authoritative(agentId)), false);
+  }
+
+  private JsonObject checked(String agentId, JsonObject usageJson, CompiledQuota quota) {
     UsageReport usage = UsageReport.parse(usageJson, quota);
     List<Violation> violations = quota.check(usage.builtIn(), usage.custom());
     JsonArray list = new JsonArray();
     violations.forEach(v -> list.add(v.toJson()));
-    return Future.succeededFuture(new JsonObject().put("agentId", agentId)
+    return new JsonObject().put("agentId", agentId)
         .put("compliant", violations.stream().noneMatch(v -> v.kind() != io.agentgovernor.quota.ViolationKind.SOFT))
-        .put("violations", list));
+        .put("violations", list);
   }
 
   private Future<JsonObject> getGroup(JsonObject request) {
     String name = Ids.require(Json.optString(request, "name", ""), "name");
-    QuotaGroup group = index.group(name);
-    if (group == null) {
-      throw GovernorException.notFound("group", name);
-    }
-    return Future.succeededFuture(group.toJson());
+    return vertx.executeBlocking(() -> {
+      QuotaGroup group = store.group(name); // authoritative, repairing the index on the way
+      if (group == null) {
+        throw GovernorException.notFound("group", name);
+      }
+      if (!group.equals(index.group(name))) {
+        index.applyGroup(group);
+      }
+      return group.toJson();
+    }, false);
   }
 
   private Future<JsonObject> listGroups(JsonObject request) {
-    JsonArray items = new JsonArray();
-    index.groups().forEach(g -> items.add(g.toJson()));
-    return Future.succeededFuture(new JsonObject().put("items", items));
+    return vertx.executeBlocking(() -> {
+      JsonArray items = new JsonArray();
+      store.groups().stream().sorted(java.util.Comparator.comparing(QuotaGroup::name)).forEach(g -> items.add(g.toJson()));
+      return new JsonObject().put("items", items);
+    }, false);
   }
 
   private Future<JsonObject> putGroup(JsonObject request) {
