@@ -48,6 +48,16 @@ public interface AgentContext {
   /** The configuration the agent was deployed with. */
   JsonObject config();
 
+  /** The id of the node this copy of the agent runs on. */
+  String nodeId();
+
+  /**
+   * The fencing epoch of this copy of the agent: it grows by one each time the agent's id is
+   * (re)claimed in the cluster registry (deploy, migration, restart after a node loss), so two
+   * copies of one agent never share an epoch and the newer copy has the larger one.
+   */
+  long epoch();
+
   /**
    * Sets the handler of the agent's inbox ({@code governor.agent.<id>}). Messages are delivered in
    * order; while the agent is suspended they wait (none dropped, up to the inbox bound), while it

@@ -63,6 +63,8 @@ public final class AgentContextImpl implements AgentContext {
   private volatile int queued;
   private volatile boolean suspended;
   private volatile double factor = 1.0;
+  private volatile String nodeId;
+  private volatile long epoch;
   private volatile long dropped;
   private DutyGate gate;
   private boolean drainScheduled;
@@ -87,6 +89,7 @@ public final class AgentContextImpl implements AgentContext {
    * waits for both registrations.
    */
   public Future<?> open(String nodeId) {
+    this.nodeId = nodeId;
     context = vertx.getOrCreateContext();
     account.thread = Thread.currentThread();
     inbox = vertx.eventBus().consumer(Addresses.agentInbox(id), this::arrive);
@@ -442,6 +445,21 @@ public final class AgentContextImpl implements AgentContext {
   @Override
   public boolean suspended() {
     return suspended;
+  }
+
+  @Override
+  public String nodeId() {
+    return nodeId;
+  }
+
+  @Override
+  public long epoch() {
+    return epoch;
+  }
+
+  /** Set by the runtime before the agent starts: the epoch its registry claim holds. */
+  public void epoch(long epoch) {
+    this.epoch = epoch;
   }
 
   /**
