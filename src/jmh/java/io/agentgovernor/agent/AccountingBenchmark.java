@@ -100,7 +100,7 @@ public class AccountingBenchmark {
     })));
     NoOpAgent agent = new NoOpAgent(handler);
     AgentContextImpl context = new AgentContextImpl(vertx, "bench-agent", "bench", "bench", new JsonObject(),
-        new QuotaIndex(), 10_000);
+        new QuotaIndex(), 10_000, new io.agentgovernor.cluster.NodeLease(Long.MAX_VALUE / 4_000_000L));
     agent.bind(context, () -> context.open("bench-node"));
     await(vertx.deployVerticle(agent));
     sender = vertx.getOrCreateContext();

@@ -94,6 +94,13 @@ public final class Addresses {
    */
   public static final String RUNTIME_CONTROL = "governor.runtime.control";
 
+  /**
+   * Lease confirmation, node-specific ({@code onNode(LEASE_CONFIRM, node)}). Request
+   * {@code {"incarnation"}}; reply {@code {"member": true|false, "node"}}: whether the asking
+   * process is a member in the answering node's view of the cluster.
+   */
+  public static final String LEASE_CONFIRM = "governor.lease.confirm";
+
   /** The node-specific form of a routed address: {@code <address>.<nodeId>}. */
   public static String onNode(String address, String nodeId) {
     return address + "." + nodeId;

@@ -50,6 +50,7 @@ public final class ClusterSetup {
   public static Config hazelcastConfig(NodeConfig config, Database store) {
     Config hz = ConfigUtil.loadConfig();
     hz.setClusterName(config.clusterName());
+    ClusterMembers.tag(hz, config.nodeId());
     hz.setProperty("hazelcast.logging.type", "slf4j");
     hz.setProperty("hazelcast.phone.home.enabled", "false");
     hz.setProperty("hazelcast.shutdownhook.enabled", "false");

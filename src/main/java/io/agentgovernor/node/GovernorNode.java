@@ -16,7 +16,9 @@ import io.vertx.core.ThreadingModel;
 import io.agentgovernor.admin.TokenAuth;
 import io.agentgovernor.capacity.CapacityVerticle;
 import io.agentgovernor.cluster.ClusterSetup;
+import io.agentgovernor.cluster.NodeLease;
 import io.agentgovernor.config.NodeConfig;
+import io.agentgovernor.reliability.LeaseKeeper;
 import io.agentgovernor.quota.QuotaIndex;
 import io.agentgovernor.reliability.FailoverVerticle;
 import io.agentgovernor.store.Database;
@@ -98,7 +100,8 @@ public final class GovernorNode {
 
   private static Future<GovernorNode> deployParts(Vertx vertx, NodeConfig config, HazelcastClusterManager manager) {
     NodeContext context = new NodeContext(config, manager.getHazelcastInstance(), new QuotaIndex(),
-        new LocalAgents(), new AgentRegistry(manager.getHazelcastInstance()), new AgentTypes(), Clock.systemUTC());
+        new LocalAgents(), new AgentRegistry(manager.getHazelcastInstance()), new AgentTypes(), Clock.systemUTC(),
+        new NodeLease(LeaseKeeper.leaseMs(config.section("failover"))));
     String generated = config.adminToken().isEmpty() ? TokenAuth.generateToken() : null;
     TokenAuth auth = new TokenAuth(generated != null ? generated : config.adminToken(), config.viewerToken());
     AtomicBoolean ready = new AtomicBoolean();

@@ -4,25 +4,30 @@ import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.LifecycleEvent;
-import com.hazelcast.map.IMap;
 import io.agentgovernor.agent.AgentState;
 import io.agentgovernor.agent.impl.AgentHandle;
 import io.agentgovernor.bus.Addresses;
 import io.agentgovernor.bus.ErrorCode;
 import io.agentgovernor.bus.Json;
-import io.agentgovernor.cluster.Maps;
+import io.agentgovernor.agent.impl.AgentRegistry;
+import io.agentgovernor.cluster.ClusterMembers;
 import io.agentgovernor.node.NodeContext;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,16 +36,24 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>snapshots: every {@code failover.snapshotIntervalMs} (default 5 s) the state of each local
  *       agent with restart policy {@code on-node-loss} goes to the cluster-wide
- *       {@link Maps#SNAPSHOTS} map (persisted with the store);</li>
+ *       snapshots map (persisted with the store);</li>
  *   <li>the sweep, by the oldest member only (one decider, so one restart): registry entries whose
- *       node is no longer alive are restarted — {@code on-node-loss} agents on the live node with
- *       the most spare memory, from their last snapshot; the registry's compare-and-set claim
- *       makes each restart happen once even if two sweeps overlap. Agents with no room are marked
- *       {@code pending} and placed when capacity appears; {@code never} agents are marked
- *       {@code terminated}. It runs at once when a member leaves and every
- *       {@code failover.sweepIntervalMs} (default 2 s);</li>
+ *       process is no longer a cluster member (liveness from Hazelcast membership: the
+ *       registration names the incarnation of the process that holds the agent, see
+ *       {@link ClusterMembers}) are restarted — {@code on-node-loss} agents spread over the live
+ *       nodes with the most spare memory, from the snapshot of the lost copy's epoch; the
+ *       registry's compare-and-set claim makes each restart happen once even if two sweeps
+ *       overlap. A lost process's agents are restarted only {@code failover.restartDelayMs}
+ *       (default: the lease plus 1 s) after it was first missed, so a copy that is only cut off
+ *       has stopped under its lost lease before its successor starts. Agents with no room are
+ *       marked {@code pending} and placed when capacity appears; {@code never} agents are marked
+ *       {@code terminated}. It runs when a member leaves and every {@code failover.sweepIntervalMs}
+ *       (default 2 s);</li>
+ *   <li>the lease ({@link LeaseKeeper}): agents are dispatched only while a majority confirms this
+ *       node as a member;</li>
  *   <li>fencing: a node that was cut off (paused, partitioned) and comes back stops its own copies
- *       of agents the registry now places elsewhere, so no agent runs twice.</li>
+ *       of agents the registry now places elsewhere or under a newer epoch, before it regains its
+ *       lease, so no agent runs twice.</li>
  * </ul>
  *
  * <p>Quorum: a dead peer and a partition look the same from inside. Only a side that still holds
@@ -54,23 +67,29 @@ public final class FailoverVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(FailoverVerticle.class);
   private static final long DEPLOYING_GRACE_MS = 30_000;
+  private static final long SWEEP_STUCK_MS = 10_000;
+  private static final long FORGET_MISSING_MS = 3_600_000;
   private static final int RESTART_BATCH = 32;
 
   private final NodeContext node;
-  /** When the running sweep began (0: none); a sweep stuck on the network longer than 20 s is not waited for. */
-  private final java.util.concurrent.atomic.AtomicLong sweepingSince = new java.util.concurrent.atomic.AtomicLong();
-  private final Set<String> isolationSuspended = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final AgentRegistry registry;
+  /** When the running sweep began (0: none); a sweep stuck on the network longer than that is not waited for. */
+  private final AtomicLong sweepingSince = new AtomicLong();
+  private final Set<String> isolationSuspended = ConcurrentHashMap.newKeySet();
+  /** Incarnation (or "node:" + id for old registrations) → when it was first known missing. */
+  private final Map<String, Long> missingSince = new ConcurrentHashMap<>();
   private volatile int largestSeen = 1;
   private volatile boolean isolated;
+  private volatile boolean sweepAgain;
   private int configuredQuorum;
-  private IMap<String, String> snapshots;
-  private IMap<String, String> registryMap;
-  private IMap<String, String> nodes;
+  private long restartDelayMs;
+  private LeaseKeeper leaseKeeper;
   private UUID membershipRegistration;
   private UUID lifecycleRegistration;
 
   public FailoverVerticle(NodeContext node) {
     this.node = node;
+    this.registry = node.registry();
   }
 
   @Override
@@ -78,24 +97,24 @@ public final class FailoverVerticle extends VerticleBase {
     long snapshotEvery = orDefault(Json.optLong(config(), "snapshotIntervalMs", "failover", 100, 3_600_000), 5_000);
     long sweepEvery = orDefault(Json.optLong(config(), "sweepIntervalMs", "failover", 100, 600_000), 2_000);
     configuredQuorum = (int) orDefault(Json.optLong(config(), "quorum", "failover", 0, 1000), 0);
-    snapshots = node.hazelcast().getMap(Maps.SNAPSHOTS);
-    registryMap = node.hazelcast().getMap(Maps.AGENTS);
-    nodes = node.hazelcast().getMap(Maps.NODES);
-    return vertx.executeBlocking(this::listenToCluster).onSuccess(v -> {
+    long leaseMs = LeaseKeeper.leaseMs(config());
+    restartDelayMs = orDefault(Json.optLong(config(), "restartDelayMs", "failover", leaseMs, 600_000), leaseMs + 1_000);
+    leaseKeeper = new LeaseKeeper(vertx, node, leaseMs, configuredQuorum, () -> fence(true));
+    return vertx.executeBlocking(this::listenToCluster).compose(v -> leaseKeeper.start()).onSuccess(v -> {
       vertx.setTimer(500, t -> adoptOwn());
       vertx.setPeriodic(snapshotEvery, id -> snapshotAll());
       vertx.setPeriodic(sweepEvery, id -> sweep());
-      vertx.setPeriodic(Math.max(sweepEvery, 5_000), id -> fence());
+      vertx.setPeriodic(Math.max(sweepEvery, 5_000), id -> fence(false));
     });
   }
 
   @Override
   public Future<?> stop() {
-    return vertx.executeBlocking(() -> {
+    return leaseKeeper.stop().compose(v -> vertx.executeBlocking(() -> {
       node.hazelcast().getCluster().removeMembershipListener(membershipRegistration);
       node.hazelcast().getLifecycleService().removeLifecycleListener(lifecycleRegistration);
       return null;
-    });
+    }));
   }
 
   private Void listenToCluster() {
@@ -108,10 +127,14 @@ public final class FailoverVerticle extends VerticleBase {
 
       @Override
       public void memberRemoved(MembershipEvent event) {
-        // the capacity part drops the dead node's entry on the same event; sweep right after
+        String incarnation = ClusterMembers.incarnationOf(event.getMember());
+        if (incarnation != null) {
+          missingSince.putIfAbsent(incarnation, System.currentTimeMillis());
+        }
         vertx.runOnContext(v -> {
           checkQuorum();
           vertx.setTimer(200, t -> sweep());
+          vertx.setTimer(restartDelayMs + 100, t -> sweep()); // once its copies must have stopped
         });
       }
     });
@@ -123,14 +146,15 @@ public final class FailoverVerticle extends VerticleBase {
       if ("node".equals(e.getString("type")) && "leaving".equals(e.getString("event"))
           && !node.nodeId().equals(e.getString("node"))) {
         largestSeen = Math.max(1, largestSeen - 1); // a graceful leave is no failure to outvote
+        leaseKeeper.peerLeft();
       }
     });
     lifecycleRegistration = node.hazelcast().getLifecycleService().addLifecycleListener(event -> {
       if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
-        node.registry().reload();
+        registry.reload();
         vertx.runOnContext(v -> {
           checkQuorum();
-          fence();
+          fence(true);
         });
       }
     });
@@ -145,14 +169,14 @@ public final class FailoverVerticle extends VerticleBase {
           || h.state() == AgentState.MIGRATING || h.state() == AgentState.TERMINATING) {
         continue;
       }
+      long epoch = h.context().epoch();
       h.context().onContext(() -> h.agent().snapshot())
-          .compose(snapshot -> {
-            String value = new JsonObject().put("time", node.clock().millis()).put("node", node.nodeId())
-                .put("snapshot", snapshot).encode();
-            return vertx.executeBlocking(() -> {
-              snapshots.set(h.id(), value);
-              return null;
-            }, false);
+          .compose(snapshot -> vertx.executeBlocking(
+              () -> registry.saveSnapshot(h.id(), epoch, node.clock().millis(), node.nodeId(), snapshot), false))
+          .onSuccess(saved -> {
+            if (!saved) {
+              LOG.warn("snapshot of {} refused: a newer copy (epoch above {}) owns it", h.id(), epoch);
+            }
           })
           .onFailure(e -> LOG.debug("snapshot of {} skipped: {}", h.id(), e.getMessage()));
     }
@@ -175,7 +199,7 @@ public final class FailoverVerticle extends VerticleBase {
     } else if (!minority && isolated) {
       isolated = false;
       LOG.info("node {} is back in the majority", node.nodeId());
-      fence().onComplete(ar -> {
+      fence(true).onComplete(ar -> {
         isolationSuspended.forEach(id -> {
           if (node.localAgents().get(id) != null) {
             control(id, "resume");
@@ -199,71 +223,147 @@ public final class FailoverVerticle extends VerticleBase {
   private void sweep() {
     long now = System.currentTimeMillis();
     long since = sweepingSince.get();
-    if (isolated || !oldestMember() || (since != 0 && now - since < 20_000) || !sweepingSince.compareAndSet(since, now)) {
+    if (isolated || !oldestMember()) {
       return;
     }
+    if ((since != 0 && now - since < SWEEP_STUCK_MS) || !sweepingSince.compareAndSet(since, now)) {
+      sweepAgain = true; // one is running: look again right after it
+      return;
+    }
+    sweepAgain = false;
     vertx.executeBlocking(this::findOrphans, false)
         .compose(this::restartInBatches)
-        .onComplete(ar -> sweepingSince.compareAndSet(now, 0));
+        .onComplete(ar -> {
+          if (ar.failed()) {
+            LOG.warn("failover sweep failed: {}", ar.cause().toString());
+          }
+          sweepingSince.compareAndSet(now, 0);
+          if (sweepAgain) {
+            vertx.runOnContext(v -> sweep());
+          }
+        });
   }
 
   /**
-   * Restarts orphans {@value #RESTART_BATCH} at a time: a lost node may have held thousands, and
-   * starting them all at once would time out deploys on the survivors and leave agents pending.
+   * Restarts orphans {@value #RESTART_BATCH} at a time, spread over the live nodes with the most
+   * spare memory: a lost node may have held thousands, and starting them all at once, or all on
+   * one node, would time out deploys on the survivors and leave agents pending.
    */
   private Future<Void> restartInBatches(List<JsonObject> orphans) {
-    Future<Void> chain = Future.succeededFuture();
-    for (int from = 0; from < orphans.size(); from += RESTART_BATCH) {
-      List<JsonObject> batch = orphans.subList(from, Math.min(orphans.size(), from + RESTART_BATCH));
-      chain = chain.compose(v -> Future.join(batch.stream().map(this::restart).toList()).<Void>mapEmpty()
-          .recover(e -> Future.succeededFuture()));
+    if (orphans.isEmpty()) {
+      return Future.succeededFuture();
     }
-    return chain;
+    return targets().compose(targets -> {
+      Future<Void> chain = Future.succeededFuture();
+      for (int from = 0; from < orphans.size(); from += RESTART_BATCH) {
+        int first = from;
+        List<JsonObject> batch = orphans.subList(from, Math.min(orphans.size(), from + RESTART_BATCH));
+        chain = chain.compose(v -> {
+          List<Future<Object>> restarts = new ArrayList<>();
+          for (int i = 0; i < batch.size(); i++) {
+            restarts.add(restart(batch.get(i), targets.isEmpty() ? null : targets.get((first + i) % targets.size())));
+          }
+          return Future.join(restarts).<Void>mapEmpty().recover(e -> Future.succeededFuture());
+        });
+      }
+      return chain;
+    });
   }
 
-  /** Blocking: the registry entries whose node is gone; {@code never} agents are marked terminated here. */
+  /** Live nodes by spare memory, most first (empty: none known, each restart asks the capacity part). */
+  private Future<List<String>> targets() {
+    Set<String> live = ClusterMembers.liveNodeIds(node.hazelcast());
+    return vertx.eventBus().<JsonObject>request(Addresses.CAPACITY_NODES, new JsonObject())
+        .map(reply -> {
+          List<JsonObject> nodes = new ArrayList<>();
+          reply.body().getJsonArray("items", new JsonArray()).forEach(o -> {
+            if (o instanceof JsonObject n && live.contains(n.getString("nodeId"))) {
+              nodes.add(n);
+            }
+          });
+          nodes.sort(Comparator.comparingDouble((JsonObject n) ->
+              n.getJsonObject("spare", new JsonObject()).getDouble("memory", 0.0)).reversed());
+          return nodes.stream().map(n -> n.getString("nodeId")).toList();
+        })
+        .recover(e -> Future.succeededFuture(List.of()));
+  }
+
+  /**
+   * Blocking: the registry entries whose process has been missing from the cluster for at least
+   * the restart delay; {@code never} agents are marked terminated here.
+   */
   private List<JsonObject> findOrphans() {
-    Set<String> live = new HashSet<>(nodes.keySet());
-    long now = node.clock().millis();
-    List<JsonObject> orphans = new ArrayList<>();
+    Set<String> liveIncarnations = ClusterMembers.liveIncarnations(node.hazelcast());
+    Set<String> liveNodes = ClusterMembers.liveNodeIds(node.hazelcast());
+    long now = System.currentTimeMillis();
+    missingSince.keySet().removeIf(k -> liveIncarnations.contains(k) || (k.startsWith("node:") && liveNodes.contains(k.substring(5))));
+    missingSince.values().removeIf(t -> now - t > FORGET_MISSING_MS);
+    long nextDue = Long.MAX_VALUE;
+    Set<String> due = new HashSet<>();
     // candidates from this node's own copy of the registry (no scan of the whole map over the
     // network while partitions move after a loss); each is then read back exactly for the CAS
-    for (JsonObject candidate : node.registry().entries()) {
-      String candidateOwner = candidate.getString("node");
-      if (candidateOwner == null || live.contains(candidateOwner)) {
+    for (JsonObject candidate : registry.entries()) {
+      String key = holderKey(candidate);
+      if (key == null || isLive(candidate, liveIncarnations, liveNodes)) {
         continue;
       }
-      String storedValue = registryMap.get(candidate.getString("id"));
-      if (storedValue == null) {
+      long missing = missingSince.computeIfAbsent(key, k -> now);
+      if (now - missing < restartDelayMs) {
+        nextDue = Math.min(nextDue, missing + restartDelayMs);
         continue;
       }
-      Map.Entry<String, String> e = Map.entry(candidate.getString("id"), storedValue);
+      due.add(candidate.getString("id"));
+    }
+    if (nextDue != Long.MAX_VALUE) {
+      vertx.setTimer(Math.max(50, nextDue - now + 50), t -> sweep());
+    }
+    List<JsonObject> orphans = new ArrayList<>();
+    if (due.isEmpty()) {
+      return orphans;
+    }
+    for (Map.Entry<String, String> e : registry.stored(due).entrySet()) {
       JsonObject entry = new JsonObject(e.getValue());
-      String owner = entry.getString("node");
       String state = entry.getString("state");
-      if (owner == null || live.contains(owner) || AgentState.TERMINATED.wireName().equals(state)
-          || (AgentState.DEPLOYING.wireName().equals(state) && now - entry.getLong("since", 0L) < DEPLOYING_GRACE_MS)) {
+      if (isLive(entry, liveIncarnations, liveNodes) || AgentState.TERMINATED.wireName().equals(state)
+          || (entry.getString("incarnation") == null && AgentState.DEPLOYING.wireName().equals(state)
+              && now - entry.getLong("since", 0L) < DEPLOYING_GRACE_MS)) {
         continue;
       }
       if ("on-node-loss".equals(entry.getString("restartPolicy"))) {
         orphans.add(entry.put("stored", e.getValue()));
       } else {
-        JsonObject lost = entry.copy().put("state", AgentState.TERMINATED.wireName()).put("since", now)
-            .put("reason", "node " + owner + " left the cluster");
-        registryMap.replace(e.getKey(), e.getValue(), lost.encode());
+        registry.replace(e.getValue(), entry.copy().put("state", AgentState.TERMINATED.wireName()).put("since", now)
+            .put("reason", "node " + entry.getString("node") + " left the cluster"));
       }
     }
     return orphans;
   }
 
-  /** Restarts one orphan on the live node with the most spare memory, from its last snapshot. */
-  private Future<Object> restart(JsonObject orphan) {
+  private static String holderKey(JsonObject entry) {
+    String incarnation = entry.getString("incarnation");
+    if (incarnation != null) {
+      return incarnation;
+    }
+    String owner = entry.getString("node");
+    return owner == null ? null : "node:" + owner;
+  }
+
+  private static boolean isLive(JsonObject entry, Set<String> liveIncarnations, Set<String> liveNodes) {
+    String incarnation = entry.getString("incarnation");
+    return incarnation != null ? liveIncarnations.contains(incarnation) : liveNodes.contains(entry.getString("node"));
+  }
+
+  /** Restarts one orphan on the given node (or the capacity part's pick), from the lost copy's snapshot. */
+  private Future<Object> restart(JsonObject orphan, String preferred) {
     String id = orphan.getString("id");
     String from = orphan.getString("node");
-    return vertx.eventBus().<JsonObject>request(Addresses.CAPACITY_TARGET,
-            new JsonObject().put("resource", "memory").put("amount", 0))
-        .compose(target -> vertx.executeBlocking(() -> snapshots.get(id), false)
-            .compose(stored -> deployOn(target.body().getString("nodeId"), orphan, stored)))
+    long epoch = orphan.getLong("epoch", 0L);
+    Future<String> target = preferred != null ? Future.succeededFuture(preferred)
+        : vertx.eventBus().<JsonObject>request(Addresses.CAPACITY_TARGET,
+            new JsonObject().put("resource", "memory").put("amount", 0)).map(r -> r.body().getString("nodeId"));
+    return target
+        .compose(nodeId -> vertx.executeBlocking(() -> registry.snapshotOf(id, epoch), false)
+            .compose(snapshot -> deployOn(nodeId, orphan, snapshot)))
         .onSuccess(agent -> {
           LOG.info("agent {} of lost node {} restarted on {}", id, from, ((JsonObject) agent).getString("node"));
           publish(id, "failover", new JsonObject().put("from", from).put("to", ((JsonObject) agent).getString("node")));
@@ -277,12 +377,12 @@ public final class FailoverVerticle extends VerticleBase {
         });
   }
 
-  private Future<Object> deployOn(String target, JsonObject orphan, String stored) {
+  private Future<Object> deployOn(String target, JsonObject orphan, JsonObject snapshot) {
     JsonObject request = new JsonObject().put("id", orphan.getString("id")).put("type", orphan.getString("type"))
         .put("group", orphan.getString("group")).put("config", orphan.getJsonObject("config", new JsonObject()))
         .put("restartPolicy", "on-node-loss").put("quotaCreated", orphan.getBoolean("quotaCreated", false));
-    if (stored != null) {
-      request.put("snapshot", new JsonObject(stored).getJsonObject("snapshot"));
+    if (snapshot != null) {
+      request.put("snapshot", snapshot);
     }
     return vertx.eventBus().request(Addresses.onNode(Addresses.AGENT_DEPLOY, target), request,
         new DeliveryOptions().setSendTimeout(30_000)).map(m -> m.body());
@@ -297,62 +397,83 @@ public final class FailoverVerticle extends VerticleBase {
     pending.remove("stored");
     pending.put("state", AgentState.PENDING.wireName()).put("since", node.clock().millis());
     return vertx.executeBlocking(() -> {
-      registryMap.replace(orphan.getString("id"), stored, pending.encode());
+      registry.replace(stored, pending);
       return null;
     }, false);
   }
 
   /**
-   * After a restart with the same node id, the store still holds this node's registrations while
-   * none of its agents runs: restart its {@code on-node-loss} agents here from their snapshots and
-   * mark the others terminated.
+   * After a restart with the same node id, the store still holds this node's registrations (of
+   * its previous process) while none of its agents runs: restart its {@code on-node-loss} agents
+   * here from their snapshots and mark the others terminated.
    */
   private void adoptOwn() {
+    String self = ClusterMembers.localIncarnation(node.hazelcast());
     vertx.executeBlocking(() -> {
       List<JsonObject> own = new ArrayList<>();
       long now = node.clock().millis();
-      for (Map.Entry<String, String> e : registryMap.entrySet()) {
-        JsonObject entry = new JsonObject(e.getValue());
-        if (!node.nodeId().equals(entry.getString("node")) || node.localAgents().get(e.getKey()) != null
-            || AgentState.TERMINATED.wireName().equals(entry.getString("state"))
-            || AgentState.DEPLOYING.wireName().equals(entry.getString("state"))) {
+      for (JsonObject candidate : List.copyOf(registry.entries())) {
+        String id = candidate.getString("id");
+        if (!node.nodeId().equals(candidate.getString("node")) || self.equals(candidate.getString("incarnation"))
+            || node.localAgents().get(id) != null) {
+          continue;
+        }
+        String stored = registry.stored(id);
+        if (stored == null) {
+          continue;
+        }
+        JsonObject entry = new JsonObject(stored);
+        if (!node.nodeId().equals(entry.getString("node")) || self.equals(entry.getString("incarnation"))
+            || AgentState.TERMINATED.wireName().equals(entry.getString("state"))) {
           continue;
         }
         if ("on-node-loss".equals(entry.getString("restartPolicy"))) {
-          own.add(entry.put("stored", e.getValue()));
+          own.add(entry.put("stored", stored));
         } else {
-          registryMap.replace(e.getKey(), e.getValue(), entry.copy().put("state", AgentState.TERMINATED.wireName())
-              .put("since", now).put("reason", "node " + node.nodeId() + " restarted").encode());
+          registry.replace(stored, entry.copy().put("state", AgentState.TERMINATED.wireName())
+              .put("since", now).put("reason", "node " + node.nodeId() + " restarted"));
         }
       }
       return own;
-    }, false).onSuccess(own -> own.forEach(entry -> vertx.executeBlocking(() -> snapshots.get(entry.getString("id")), false)
-        .compose(stored -> deployOn(node.nodeId(), entry, stored))
+    }, false).onSuccess(own -> own.forEach(entry -> vertx.executeBlocking(
+            () -> registry.snapshotOf(entry.getString("id"), entry.getLong("epoch", 0L)), false)
+        .compose(snapshot -> deployOn(node.nodeId(), entry, snapshot))
         .onSuccess(agent -> publish(entry.getString("id"), "restored", new JsonObject()))
         .onFailure(e -> LOG.warn("agent {} not restored: {}", entry.getString("id"), e.getMessage()))));
   }
 
   // ---- fencing ----
 
-  private Future<Void> fence() {
-    Set<String> local = new HashSet<>();
+  /**
+   * Stops this node's copies of agents whose registration names another node or a newer epoch
+   * (the agent was restarted elsewhere while this node was cut off). {@code always}: also while
+   * isolated (before the lease is regained).
+   */
+  private Future<Void> fence(boolean always) {
+    Map<String, Long> local = new HashMap<>();
     node.localAgents().all().forEach(h -> {
       if (h.state() != AgentState.DEPLOYING && h.state() != AgentState.MIGRATING) {
-        local.add(h.id());
+        local.put(h.id(), h.context().epoch());
       }
     });
-    if (local.isEmpty() || isolated) {
+    if (local.isEmpty() || (isolated && !always)) {
       return Future.succeededFuture();
     }
-    return vertx.executeBlocking(() -> registryMap.getAll(local), false).compose(entries -> {
+    return vertx.executeBlocking(() -> registry.stored(local.keySet()), false).compose(entries -> {
       List<Future<?>> fenced = new ArrayList<>();
-      for (String id : local) {
-        String stored = entries.get(id);
-        String owner = stored == null ? null : new JsonObject(stored).getString("node");
-        if (owner != null && !owner.equals(node.nodeId())) {
-          LOG.warn("agent {} now lives on {}: stopping this node's copy", id, owner);
-          isolationSuspended.remove(id);
-          fenced.add(control(id, "fence"));
+      for (Map.Entry<String, Long> copy : local.entrySet()) {
+        String stored = entries.get(copy.getKey());
+        if (stored == null) {
+          continue;
+        }
+        JsonObject entry = new JsonObject(stored);
+        String owner = entry.getString("node");
+        long epoch = entry.getLong("epoch", 0L);
+        if ((owner != null && !owner.equals(node.nodeId())) || epoch != copy.getValue()) {
+          LOG.warn("agent {} now lives on {} (epoch {}, this copy {}): stopping this node's copy",
+              copy.getKey(), owner, epoch, copy.getValue());
+          isolationSuspended.remove(copy.getKey());
+          fenced.add(control(copy.getKey(), "fence"));
         }
       }
       return Future.join(fenced).mapEmpty();

@@ -88,10 +88,11 @@ class EnforcementIT {
     assertThat(request(node, Addresses.AGENT_GET, new JsonObject().put("id", "thr")).getString("state")).isEqualTo("throttled");
     // and it stays there: every sample of the next 4 s
     long settledAt = System.currentTimeMillis();
-    await().pollDelay(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(8)).until(() -> true);
-    JsonArray points = request(node, Addresses.MONITOR_MEASUREMENTS, new JsonObject().put("agentId", "thr")
-        .put("resource", "cpu").put("from", settledAt)).getJsonObject("series").getJsonArray("cpu");
-    assertThat(points.size()).isGreaterThanOrEqualTo(5);
+    java.util.function.Supplier<JsonArray> since = () -> request(node, Addresses.MONITOR_MEASUREMENTS,
+        new JsonObject().put("agentId", "thr").put("resource", "cpu").put("from", settledAt))
+        .getJsonObject("series").getJsonArray("cpu");
+    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500)).until(() -> since.get().size() >= 5);
+    JsonArray points = since.get();
     points.forEach(p -> assertThat(((JsonObject) p).getDouble("value")).isLessThanOrEqualTo(22.0));
 
     request(node, Addresses.QUOTA_UPDATE, new JsonObject().put("agentId", "thr").put("group", "heavy_computation_agent")

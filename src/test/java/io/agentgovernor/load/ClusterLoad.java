@@ -206,8 +206,12 @@ public final class ClusterLoad {
           }
         }
       }
-      // the rest of the cluster: agents per surviving node
+      // the rest of the cluster: agents per surviving node; "once" = the survivors together run
+      // exactly their own agents plus the restarted ones (a copy started twice would show here)
       JsonArray nodeList = get(ports[0], "/nodes").getJsonArray("items");
+      long hosted = nodeList.stream().map(o -> (JsonObject) o).filter(n -> !"c3".equals(n.getString("nodeId")))
+          .mapToLong(n -> n.getLong("agents", 0L)).sum();
+      long hostedExpected = 2L * perNode + running;
 
       rep.text("Three node JVMs (LoadNode: the node plus a stdin command channel; -Xmx" + System.getProperty("load.heap", "3g") + " each (1g ran out of heap at 10,000 agents per node), store memory, Hazelcast on "
           + "127.0.0.1, `capacity.publishIntervalMs: 1000`, `degradation.node.enabled: false`, everything else shipped defaults: sampling every 1 s) on one 2-core "
@@ -240,6 +244,8 @@ public final class ClusterLoad {
       rep.text("| first restarted (min since − kill) | " + f((minSince - killedAtMs) / 1000.0, 2) + " s |");
       rep.text("| all restarted (max since − kill) | " + f((maxSince - killedAtMs) / 1000.0, 2) + " s |");
       rep.text("| observed by the driver | " + (observed < 0 ? "not within 120 s" : f(observed, 2) + " s") + " |");
+      rep.text("| agents run by c1 + c2 (expected: their own " + (2 * perNode) + " + the restarted) | " + hosted + " of " + hostedExpected
+          + (hosted == hostedExpected ? " (each once)" : " (**mismatch**)") + " |");
       rep.text("| registry polls unanswered within 10 s during the failover | " + slowPolls + " |");
       rep.text("| acknowledged quota writes during the kill | " + acknowledged.size() + " |");
       rep.text("| of those missing on a survivor | " + missing + " |");
@@ -258,6 +264,8 @@ public final class ClusterLoad {
       rep.csv("failover_first_s," + f((minSince - killedAtMs) / 1000.0, 3));
       rep.csv("failover_all_s," + f((maxSince - killedAtMs) / 1000.0, 3));
       rep.csv("failover_observed_s," + f(observed, 3));
+      rep.csv("survivors_hosted," + hosted);
+      rep.csv("survivors_hosted_expected," + hostedExpected);
       rep.csv("writes_acknowledged," + acknowledged.size());
       rep.csv("writes_missing," + missing);
       rep.write();

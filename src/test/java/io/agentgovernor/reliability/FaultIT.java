@@ -52,14 +52,14 @@ class FaultIT {
   }
 
   @AfterEach
-  void stopNodes() throws Exception {
+  void stopNodes(org.junit.jupiter.api.TestInfo test) throws Exception {
     for (int i = 0; i < nodes.size(); i++) {
       NodeProcess node = nodes.get(i);
       ProcessHandle.of(node.pid()).ifPresent(p -> signal(p.pid(), "CONT"));
       node.close();
       List<String> log = new ArrayList<>(node.stdout());
       log.addAll(node.stderr());
-      Files.write(Path.of("target", "fault-f" + (i + 1) + ".log"), log);
+      Files.write(Path.of("target", "fault-" + test.getTestMethod().map(m -> m.getName()).orElse("") + "-f" + (i + 1) + ".log"), log);
     }
   }
 
@@ -87,6 +87,14 @@ class FaultIT {
     return out.size() == ids.length ? out : List.of("none");
   }
 
+  /** Waits until each agent's last snapshot was taken after {@code time} (it holds every message sent before). */
+  private void awaitSnapshotAfter(long time, String... ids) {
+    for (String id : ids) {
+      await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() ->
+          http.get(0).get("/agents/" + id).getJsonObject("lastSnapshot").getLong("time") > time);
+    }
+  }
+
   private long count(NodeHttp via, String id) {
     return via.get("/agents/" + id).getJsonObject("status").getLong("count");
   }
@@ -100,7 +108,7 @@ class FaultIT {
       http.get(i % 2).ok("POST", "/agents/ctr-a/messages", new JsonObject().put("n", i));
     }
     await().atMost(Duration.ofSeconds(15)).until(() -> count(http.get(0), "ctr-a"), c -> c == 300);
-    await().pollDelay(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(() -> true); // a snapshot after the last message
+    awaitSnapshotAfter(System.currentTimeMillis(), "ctr-a", "ctr-b");
 
     Set<String> acknowledged = ConcurrentHashMap.newKeySet();
     AtomicBoolean writing = new AtomicBoolean(true);
@@ -122,8 +130,10 @@ class FaultIT {
     }
     await().atMost(Duration.ofSeconds(20)).until(() -> acknowledged.size() >= 150);
     long killedAt = System.currentTimeMillis();
+    int beforeKill = acknowledged.size();
     nodes.get(2).kill();
-    await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> true);
+    // writes go on through the survivors across the loss
+    await().atMost(Duration.ofSeconds(30)).until(() -> acknowledged.size() >= beforeKill + 100);
     writing.set(false);
     for (Thread t : writers) {
       t.join(30_000);
@@ -164,7 +174,7 @@ class FaultIT {
       http.get(0).ok("POST", "/agents/ctr-p/messages", new JsonObject().put("n", i));
     }
     await().atMost(Duration.ofSeconds(10)).until(() -> count(http.get(0), "ctr-p"), c -> c == 50);
-    await().pollDelay(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(() -> true);
+    awaitSnapshotAfter(System.currentTimeMillis(), "ctr-p");
     long pid = nodes.get(2).pid();
     signal(pid, "STOP");
     await().atMost(Duration.ofSeconds(25)).ignoreExceptions().until(() ->

@@ -51,7 +51,9 @@ class RestartIT {
     }
     await().atMost(Duration.ofSeconds(10)).until(() ->
         via.get("/agents/" + prefix + "-ctr").getJsonObject("status").getLong("count") == 20);
-    await().pollDelay(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).until(() -> true); // a snapshot after the last message
+    long counted = System.currentTimeMillis();
+    await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> // a snapshot after the last message
+        via.get("/agents/" + prefix + "-ctr").getJsonObject("lastSnapshot").getLong("time") > counted);
     return ids;
   }
 

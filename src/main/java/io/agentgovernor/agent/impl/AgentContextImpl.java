@@ -4,6 +4,7 @@ import com.sun.management.ThreadMXBean;
 import io.agentgovernor.agent.AgentContext;
 import io.agentgovernor.bus.Addresses;
 import io.agentgovernor.bus.ErrorCode;
+import io.agentgovernor.cluster.NodeLease;
 import io.agentgovernor.bus.GovernorException;
 import io.agentgovernor.quota.CompiledQuota;
 import io.agentgovernor.quota.QuotaIndex;
@@ -49,6 +50,8 @@ public final class AgentContextImpl implements AgentContext {
   private final AgentAccount account = new AgentAccount();
   private final QuotaIndex quotas;
   private final int inboxBound;
+  /** Dispatch happens only while the node holds its lease (see {@link NodeLease}). */
+  private final NodeLease lease;
   // Small initial sizes: most agents never queue a message nor retain more than a root or two, and
   // the defaults (17 and 64 slots) cost ~270 B per agent at 100,000 agents (load-tests/results/scale-idle-*).
   private final ArrayDeque<Message<Object>> queue = new ArrayDeque<>(4);
@@ -73,8 +76,9 @@ public final class AgentContextImpl implements AgentContext {
   private double deliveryRate;
 
   public AgentContextImpl(Vertx vertx, String id, String type, String group, JsonObject config, QuotaIndex quotas,
-                          int inboxBound) {
+                          int inboxBound, NodeLease lease) {
     this.vertx = vertx;
+    this.lease = lease;
     this.id = id;
     this.type = type;
     this.group = group;
@@ -172,8 +176,9 @@ public final class AgentContextImpl implements AgentContext {
       return;
     }
     account.bytesIn.addAndGet(Sizes.of(message.body()));
-    if (queue.isEmpty() && !suspended && handler != null && (gate == null || gate.tryTake(System.nanoTime()))) {
-      deliver(message);
+    long now = System.nanoTime();
+    if (queue.isEmpty() && !suspended && handler != null && lease.holds(now) && (gate == null || gate.tryTake(now))) {
+      deliver(message, now);
       return;
     }
     if (queue.size() >= inboxBound) {
@@ -189,8 +194,7 @@ public final class AgentContextImpl implements AgentContext {
     scheduleDrain(0);
   }
 
-  private void deliver(Message<Object> message) {
-    long start = System.nanoTime();
+  private void deliver(Message<Object> message, long start) {
     try {
       handler.handle(message);
     } finally {
@@ -201,14 +205,18 @@ public final class AgentContextImpl implements AgentContext {
   private void drain() {
     drainScheduled = false;
     while (!queue.isEmpty() && !suspended && handler != null) {
-      if (gate != null && !gate.tryTake(System.nanoTime())) {
-        scheduleDrain(gate.waitMs(System.nanoTime()));
+      long now = System.nanoTime();
+      if (!lease.holds(now)) {
+        return; // drained again when the node regains its lease
+      }
+      if (gate != null && !gate.tryTake(now)) {
+        scheduleDrain(gate.waitMs(now));
         return;
       }
       Message<Object> next = queue.poll();
       queuedBytes -= Sizes.of(next.body());
       updateQueueFigures();
-      deliver(next);
+      deliver(next, now);
     }
   }
 
@@ -254,6 +262,23 @@ public final class AgentContextImpl implements AgentContext {
 
   public void resume() {
     suspended = false;
+    releaseHeld();
+  }
+
+  /** The node regained its lease: what waited for it runs now (on the agent's context). */
+  public void leaseRegained() {
+    Context target = context;
+    if (target != null) {
+      target.runOnContext(v -> {
+        if (!suspended) {
+          releaseHeld();
+        }
+      });
+    }
+  }
+
+  /** Runs one-shot timers that came due while held back, and drains the inbox. */
+  private void releaseHeld() {
     List<TimerState> due = timers.values().stream().filter(t -> t.oneShot && t.due).toList();
     timers.values().removeAll(due);
     due.forEach(t -> timers.put(vertx.setTimer(1, t::fire), t));
@@ -478,7 +503,8 @@ public final class AgentContextImpl implements AgentContext {
     }
 
     void fire(long timerId) {
-      if (suspended) {
+      long start = System.nanoTime();
+      if (suspended || !lease.holds(start)) {
         due = oneShot;
         return;
       }
@@ -493,7 +519,6 @@ public final class AgentContextImpl implements AgentContext {
         timers.remove(timerId);
       }
       due = false;
-      long start = System.nanoTime();
       try {
         handler.handle(timerId);
       } finally {

@@ -8,7 +8,7 @@ import io.agentgovernor.bus.ErrorCode;
 import io.agentgovernor.bus.GovernorException;
 import io.agentgovernor.bus.Ids;
 import io.agentgovernor.bus.Json;
-import io.agentgovernor.cluster.Maps;
+import io.agentgovernor.cluster.ClusterMembers;
 import io.agentgovernor.node.NodeContext;
 import io.agentgovernor.quota.Resource;
 import io.vertx.core.Future;
@@ -132,7 +132,11 @@ final class AgentControl {
     publish(handle.id(), "state", state);
     // ordered: two quick commands on one agent (suspend, resume) reach the registry in order
     return vertx.executeBlocking(() -> {
-      registry.put(entry);
+      if (!registry.update(entry)) {
+        org.slf4j.LoggerFactory.getLogger(AgentControl.class)
+            .warn("agent {}: the registry names a newer copy (epoch {} is stale); state not recorded", handle.id(),
+                handle.context().epoch());
+      }
       return null;
     }, true);
   }
@@ -154,8 +158,7 @@ final class AgentControl {
           agents.remove(id);
           handle.state(AgentState.TERMINATED);
           return vertx.executeBlocking(() -> {
-            registry.remove(id);
-            node.hazelcast().getMap(Maps.SNAPSHOTS).delete(id);
+            registry.remove(id, handle.context().epoch()); // with its snapshot; a newer copy's stays
             return null;
           }, false);
         })
@@ -261,14 +264,14 @@ final class AgentControl {
     return forwarder == null ? Future.succeededFuture() : forwarder.unregister();
   }
 
-  /** Whether this node has heard of a node (its capacity entry is in the local registry of nodes). */
-  boolean isNodeKnown(String nodeId) {
-    return node.hazelcast().getMap(Maps.NODES).containsKey(nodeId);
+  /** Whether this node forwards an agent's messages to the node it migrated to. */
+  boolean forwarding(String agentId) {
+    return forwarders.containsKey(agentId);
   }
 
-  /** Blocking: whether a node still publishes its capacity (it is alive and in the cluster). */
-  boolean isNodeAlive(String nodeId) {
-    return nodeId != null && node.hazelcast().getMap(Maps.NODES).containsKey(nodeId);
+  /** Whether a node is a member of the cluster now. */
+  boolean isNodeKnown(String nodeId) {
+    return ClusterMembers.isLive(node.hazelcast(), nodeId);
   }
 
   private JsonObject reply(AgentHandle handle, String command, ControlAck ack) {

@@ -143,6 +143,7 @@ public final class AgentHandle {
         .put("type", type)
         .put("group", group)
         .put("node", node)
+        .put("epoch", context.epoch())
         .put("state", state.wireName())
         .put("deployedAt", deployedAt)
         .put("config", config.copy())

@@ -2,6 +2,7 @@ package io.agentgovernor.agent.impl;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import io.agentgovernor.cluster.ClusterMembers;
 import io.agentgovernor.cluster.MapMirror;
 import io.agentgovernor.cluster.Maps;
 import io.vertx.core.json.JsonObject;
@@ -10,19 +11,34 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The cluster-wide agent registry: id → {@code {"id", "type", "group", "node", "state",
- * "deployedAt", "config", "since", "quotaCreated"}} in Hazelcast, mirrored locally for listing and
- * routing. Ids are claimed with {@code putIfAbsent}, so one id is live on one node at most.
+ * The cluster-wide agent registry: id → {@code {"id", "type", "group", "node", "incarnation",
+ * "epoch", "version", "state", "deployedAt", "config", "since", "quotaCreated", ...}} in
+ * Hazelcast, mirrored locally for listing and routing, and the agents' snapshots for failover.
+ *
+ * <p>Fencing: every claim of an id (deploy, migration, restart after a node loss) gives the
+ * registration a new {@code epoch}, larger than the one it replaces; the copy of the agent that
+ * made the claim carries that epoch, and every later write of its registration or snapshot is
+ * checked against it on the key's partition ({@link FencedWrites}). A copy that was paused or cut
+ * off while the agent was restarted elsewhere can therefore write nothing any more. {@code version}
+ * grows with every write (mirrors and the split-brain merge keep the newest), {@code incarnation}
+ * names the process that holds the agent (see {@link ClusterMembers}).
  * Blocking methods say so: call them from a worker.
  */
 public final class AgentRegistry {
 
+  /** The flake-id generator epochs come from: cluster-unique, growing with time. */
+  static final String EPOCHS = "governor.epochs";
+
+  private final HazelcastInstance hazelcast;
   private final IMap<String, String> map;
+  private final IMap<String, String> snapshots;
   private final Map<String, JsonObject> local = new ConcurrentHashMap<>();
   private final MapMirror mirror;
 
   public AgentRegistry(HazelcastInstance hazelcast) {
+    this.hazelcast = hazelcast;
     this.map = hazelcast.getMap(Maps.AGENTS);
+    this.snapshots = hazelcast.getMap(Maps.SNAPSHOTS);
     this.mirror = new MapMirror(hazelcast, map, MapMirror.Target.json(local));
   }
 
@@ -57,8 +73,12 @@ public final class AgentRegistry {
     return local.values();
   }
 
-  /** Blocking. Claims an id: the stored entry already there (as stored), or null if claimed. */
+  /**
+   * Blocking. Claims an id with a new epoch: null if claimed (the entry then holds its epoch), or
+   * the stored entry already there (as stored).
+   */
   public String claim(JsonObject entry) {
+    stamp(entry, nextEpoch(0), 1);
     String previous = map.putIfAbsent(entry.getString("id"), entry.encode());
     if (previous == null) {
       local.put(entry.getString("id"), entry.copy());
@@ -66,8 +86,12 @@ public final class AgentRegistry {
     return previous;
   }
 
-  /** Blocking. Takes over an id whose stored entry is still exactly {@code staleStored} (e.g. of a dead node). */
+  /**
+   * Blocking. Takes over an id whose stored entry is still exactly {@code staleStored} (e.g. of a
+   * dead node), with an epoch above the stale one; the entry then holds its epoch.
+   */
   public boolean takeOver(String staleStored, JsonObject entry) {
+    stamp(entry, nextEpoch(FencedWrites.epochOf(staleStored)), FencedWrites.versionOf(staleStored) + 1);
     boolean replaced = map.replace(entry.getString("id"), staleStored, entry.encode());
     if (replaced) {
       local.put(entry.getString("id"), entry.copy());
@@ -75,20 +99,89 @@ public final class AgentRegistry {
     return replaced;
   }
 
-  /** Blocking. */
-  public void put(JsonObject entry) {
-    map.set(entry.getString("id"), entry.encode());
-    local.put(entry.getString("id"), entry.copy());
+  /**
+   * Blocking. Rewrites the registration of a copy that holds {@code entry}'s epoch; false (nothing
+   * written) when another copy owns the id now or it is gone.
+   */
+  public boolean update(JsonObject entry) {
+    long epoch = entry.getLong("epoch", 0L);
+    entry.put("incarnation", ClusterMembers.localIncarnation(hazelcast));
+    String stored = map.executeOnKey(entry.getString("id"), FencedWrites.update(entry.encode(), epoch));
+    if (stored != null) {
+      local.put(entry.getString("id"), new JsonObject(stored));
+    }
+    return stored != null;
   }
 
-  /** Blocking. */
-  public void remove(String id) {
-    map.delete(id);
-    local.remove(id);
+  /**
+   * Blocking. Replaces an entry that is still exactly {@code staleStored} with {@code next}, the
+   * epoch kept and the version advanced (the failover part marking a lost agent pending or
+   * terminated); whether it did.
+   */
+  public boolean replace(String staleStored, JsonObject next) {
+    next.put("epoch", FencedWrites.epochOf(staleStored)).put("version", FencedWrites.versionOf(staleStored) + 1);
+    return map.replace(next.getString("id"), staleStored, next.encode());
+  }
+
+  /** Blocking. Removes the registration of the copy with this epoch (and its snapshot); whether it did. */
+  public boolean remove(String id, long epoch) {
+    boolean removed = map.executeOnKey(id, FencedWrites.remove(epoch));
+    if (removed) {
+      local.remove(id);
+      snapshots.delete(id);
+    }
+    return removed;
   }
 
   /** The raw stored value (blocking), for compare-and-set. */
   public String stored(String id) {
     return map.get(id);
+  }
+
+  /** Blocking. The raw stored values of several ids (those present). */
+  public Map<String, String> stored(java.util.Set<String> ids) {
+    return map.getAll(ids);
+  }
+
+  /**
+   * Blocking. Stores an agent's state for failover, tagged with the epoch of the copy that took
+   * it; refused (false) if a newer copy's snapshot is there.
+   */
+  public boolean saveSnapshot(String id, long epoch, long time, String nodeId, JsonObject snapshot) {
+    String value = new JsonObject().put("time", time).put("node", nodeId).put("epoch", epoch)
+        .put("snapshot", snapshot).encode();
+    return snapshots.executeOnKey(id, FencedWrites.snapshot(value, epoch));
+  }
+
+  /**
+   * Blocking. The state to restart a lost copy from: the snapshot taken by the copy with this
+   * epoch, or null (none, or only one of another copy, which must not be restored).
+   */
+  public JsonObject snapshotOf(String id, long epoch) {
+    String stored = snapshots.get(id);
+    if (stored == null) {
+      return null;
+    }
+    JsonObject value = new JsonObject(stored);
+    return value.getLong("epoch", 0L) == epoch ? value.getJsonObject("snapshot") : null;
+  }
+
+  /** Blocking. When and by which copy the agent's last snapshot was taken: {@code {"time", "epoch", "node"}}, or null. */
+  public JsonObject snapshotInfo(String id) {
+    String stored = snapshots.get(id);
+    if (stored == null) {
+      return null;
+    }
+    JsonObject value = new JsonObject(stored);
+    return new JsonObject().put("time", value.getLong("time")).put("epoch", value.getLong("epoch", 0L))
+        .put("node", value.getString("node"));
+  }
+
+  private void stamp(JsonObject entry, long epoch, long version) {
+    entry.put("epoch", epoch).put("version", version).put("incarnation", ClusterMembers.localIncarnation(hazelcast));
+  }
+
+  private long nextEpoch(long above) {
+    return Math.max(hazelcast.getFlakeIdGenerator(EPOCHS).newId(), above + 1);
   }
 }

@@ -12,6 +12,7 @@ import io.agentgovernor.bus.GovernorException;
 import io.agentgovernor.bus.Handlers;
 import io.agentgovernor.bus.Ids;
 import io.agentgovernor.bus.Json;
+import io.agentgovernor.cluster.ClusterMembers;
 import io.agentgovernor.node.NodeContext;
 import io.agentgovernor.quota.Quota;
 import io.vertx.core.DeploymentOptions;
@@ -53,6 +54,7 @@ public final class AgentRuntimeVerticle extends VerticleBase {
     inboxBound = config().getInteger("inboxBound", 10_000);
     control = new AgentControl(vertx, node, registry);
     routing = new AgentRouting(vertx, node.nodeId(), registry::nodeOf);
+    node.lease().onRegained(() -> agents.all().forEach(h -> h.context().leaseRegained()));
     return vertx.executeBlocking(() -> {
       registry.start();
       return null;
@@ -116,35 +118,34 @@ public final class AgentRuntimeVerticle extends VerticleBase {
     long now = node.clock().millis();
     JsonObject claim = entry(id, factory.type(), group, node.nodeId(), config, now);
     return vertx.executeBlocking(() -> claimId(claim, migrateFrom), false)
-        .compose(v -> ensureQuota(id, quota))
-        .compose(created -> start(id, factory.type(), group, config, agent, snapshot, now,
-            created || Boolean.TRUE.equals(Json.optBoolean(request, "quotaCreated", "")), restartPolicy)
-            .recover(e -> releaseClaim(id, created).transform(x -> Future.failedFuture(e))))
-        .recover(e -> e instanceof GovernorException g && g.code() == ErrorCode.ALREADY_EXISTS
-            ? Future.failedFuture(e)
-            : releaseClaim(id, false).transform(x -> Future.failedFuture(e)));
+        .compose(epoch -> ensureQuota(id, quota)
+            .compose(created -> start(id, factory.type(), group, config, agent, snapshot, now, epoch,
+                created || Boolean.TRUE.equals(Json.optBoolean(request, "quotaCreated", "")), restartPolicy)
+                .recover(e -> releaseClaim(id, epoch, created).transform(x -> Future.failedFuture(e))))
+            .recover(e -> releaseClaim(id, epoch, false).transform(x -> Future.failedFuture(e))));
   }
 
   /**
    * Claims the id cluster-wide. An entry left by a node that is gone is taken over, and so is the
-   * entry of the node an agent migrates from.
+   * entry of the node an agent migrates from. Returns the epoch of the claim.
    */
-  private Void claimId(JsonObject claim, String migrateFrom) {
+  private long claimId(JsonObject claim, String migrateFrom) {
     String id = claim.getString("id");
     String existing = registry.claim(claim);
     if (existing == null) {
-      return null;
+      return claim.getLong("epoch");
     }
-    String owner = new JsonObject(existing).getString("node");
+    JsonObject held = new JsonObject(existing);
+    String owner = held.getString("node");
     // taken over: from the node it migrates from, or from this very node after a restart (the
     // registration survived in the store, the agent did not)
     boolean handOver = owner != null && (owner.equals(migrateFrom)
         || (owner.equals(node.nodeId()) && agents.get(id) == null
-            && !AgentState.DEPLOYING.wireName().equals(new JsonObject(existing).getString("state"))));
-    if ((!handOver && control.isNodeAlive(owner)) || !registry.takeOver(existing, claim)) {
+            && !AgentState.DEPLOYING.wireName().equals(held.getString("state"))));
+    if ((!handOver && ClusterMembers.isLive(node.hazelcast(), held)) || !registry.takeOver(existing, claim)) {
       throw new GovernorException(ErrorCode.ALREADY_EXISTS, "agent '" + id + "' is live on node '" + owner + "'");
     }
-    return null;
+    return claim.getLong("epoch");
   }
 
   /** Creates the agent's quota from its group unless one exists; true if created here. */
@@ -167,8 +168,10 @@ public final class AgentRuntimeVerticle extends VerticleBase {
   }
 
   private Future<JsonObject> start(String id, String type, String group, JsonObject config, GovernedAgent agent,
-                                   JsonObject snapshot, long now, boolean quotaCreated, String restartPolicy) {
-    AgentContextImpl context = new AgentContextImpl(vertx, id, type, group, config, node.quotaIndex(), inboxBound);
+                                   JsonObject snapshot, long now, long epoch, boolean quotaCreated, String restartPolicy) {
+    AgentContextImpl context = new AgentContextImpl(vertx, id, type, group, config, node.quotaIndex(), inboxBound,
+        node.lease());
+    context.epoch(epoch);
     AgentHandle handle = new AgentHandle(id, type, group, config, agent, context, now, quotaCreated, restartPolicy);
     agent.bind(context, () -> context.open(node.nodeId()));
     if (snapshot != null) {
@@ -183,23 +186,29 @@ public final class AgentRuntimeVerticle extends VerticleBase {
           handle.state(AgentState.RUNNING);
           JsonObject entry = handle.toJson(node.nodeId()).put("since", now);
           return vertx.executeBlocking(() -> {
-            registry.put(entry);
+            if (!registry.update(entry)) {
+              throw new GovernorException(ErrorCode.ALREADY_EXISTS, "agent '" + id + "' was claimed by another copy while it started");
+            }
+            if (snapshot != null && "on-node-loss".equals(restartPolicy)) {
+              // the state this copy starts from, under its own epoch: should it die before its
+              // first periodic snapshot, its successor restarts from here, not from nothing
+              registry.saveSnapshot(id, epoch, now, node.nodeId(), snapshot);
+            }
             return entry;
           }, false);
         })
         .onSuccess(entry -> publishLifecycle(id, "deployed"));
   }
 
-  private Future<Void> releaseClaim(String id, boolean deleteQuota) {
+  private Future<Void> releaseClaim(String id, long epoch, boolean deleteQuota) {
     Future<Void> quota = deleteQuota
         ? vertx.eventBus().request(Addresses.QUOTA_DELETE, new JsonObject().put("agentId", id)).<Void>mapEmpty()
             .recover(e -> Future.succeededFuture())
         : Future.succeededFuture();
     return quota.compose(v -> vertx.executeBlocking(() -> {
       JsonObject entry = registry.entry(id);
-      if (entry != null && node.nodeId().equals(entry.getString("node"))
-          && AgentState.DEPLOYING.wireName().equals(entry.getString("state"))) {
-        registry.remove(id);
+      if (entry != null && AgentState.DEPLOYING.wireName().equals(entry.getString("state"))) {
+        registry.remove(id, epoch); // only this claim's: a newer one is another copy's
       }
       return null;
     }, false));
@@ -219,18 +228,23 @@ public final class AgentRuntimeVerticle extends VerticleBase {
     if (handle == null) {
       throw GovernorException.notFound("agent", id);
     }
-    return handle.context().onContext(() -> handle.agent().status())
-        .map(status -> handle.toJson(node.nodeId()).put("status", status));
+    Future<JsonObject> snapshot = "on-node-loss".equals(handle.restartPolicy())
+        ? vertx.executeBlocking(() -> registry.snapshotInfo(id), false) : Future.succeededFuture();
+    return snapshot.compose(last -> handle.context().onContext(() -> handle.agent().status())
+        .map(status -> {
+          JsonObject agent = handle.toJson(node.nodeId()).put("status", status);
+          return last == null ? agent : agent.put("lastSnapshot", last);
+        }));
   }
 
   private Future<JsonObject> send(JsonObject request) {
     String id = agentId(request);
-    AgentHandle handle = agents.get(id);
-    if (handle == null) {
-      throw GovernorException.notFound("agent", id);
-    }
     if (!request.containsKey("body")) {
       throw GovernorException.invalid("body is required");
+    }
+    AgentHandle handle = agents.get(id);
+    if (handle == null) {
+      return sendElsewhere(id, request);
     }
     if (handle.state() == AgentState.TERMINATING || handle.state() == AgentState.TERMINATED) {
       throw new GovernorException(ErrorCode.INVALID_STATE, "agent '" + id + "' is " + handle.state().wireName());
@@ -241,6 +255,26 @@ public final class AgentRuntimeVerticle extends VerticleBase {
     vertx.eventBus().send(Addresses.agentInbox(id), request.getValue("body"));
     return Future.succeededFuture(new JsonObject().put("id", id).put("accepted", true)
         .put("queued", handle.context().queuedMessages()));
+  }
+
+  /**
+   * A message for an agent this node does not run (any more, or yet): routing used a registry copy
+   * that had not yet learnt of a migration, or the agent is being deployed here. While the
+   * registry holds the agent, the message goes to its cluster-wide inbox address, which always has
+   * a consumer while it migrates: the copy it leaves (which queues and hands its queue over), the
+   * forwarder it leaves behind, or the new copy. Only an agent the registry does not hold is
+   * unknown.
+   */
+  private Future<JsonObject> sendElsewhere(String id, JsonObject request) {
+    Future<Boolean> known = control.forwarding(id) ? Future.succeededFuture(true)
+        : vertx.executeBlocking(() -> registry.stored(id) != null, false);
+    return known.map(held -> {
+      if (!held) {
+        throw GovernorException.notFound("agent", id);
+      }
+      vertx.eventBus().send(Addresses.agentInbox(id), request.getValue("body"));
+      return new JsonObject().put("id", id).put("accepted", true).put("queued", 0);
+    });
   }
 
   private Future<JsonObject> list(JsonObject request) {

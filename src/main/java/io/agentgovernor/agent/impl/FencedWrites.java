@@ -1,0 +1,107 @@
+package io.agentgovernor.agent.impl;
+
+import com.hazelcast.map.EntryProcessor;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+
+/**
+ * Writes on the registry and snapshot maps that a stale copy of an agent cannot make: each runs on
+ * the partition that owns the key and compares the writer's fencing epoch with the stored one, so
+ * a paused or cut-off node that comes back can no longer overwrite what the agent's new copy owns.
+ */
+final class FencedWrites {
+
+  private FencedWrites() {
+  }
+
+  static long epochOf(String json) {
+    return json == null ? -1 : new JsonObject(json).getLong("epoch", 0L);
+  }
+
+  static long versionOf(String json) {
+    return json == null ? 0 : new JsonObject(json).getLong("version", 0L);
+  }
+
+  /**
+   * Replaces a registration only if it still holds the writer's epoch, with the next version;
+   * returns the stored value, or null if another copy owns the id now (or it is gone).
+   */
+  static EntryProcessor<String, String, String> update(String json, long epoch) {
+    return new Update(json, epoch);
+  }
+
+  /** Removes a registration only if it still holds the writer's epoch; returns whether it did. */
+  static EntryProcessor<String, String, Boolean> remove(long epoch) {
+    return new Remove(epoch);
+  }
+
+  /**
+   * Stores a snapshot unless one of a newer epoch is there (the agent's newer copy wrote it);
+   * returns whether it did.
+   */
+  static EntryProcessor<String, String, Boolean> snapshot(String json, long epoch) {
+    return new Snapshot(json, epoch);
+  }
+
+  static final class Update implements EntryProcessor<String, String, String> {
+    private static final long serialVersionUID = 1L;
+    private final String json;
+    private final long epoch;
+
+    Update(String json, long epoch) {
+      this.json = json;
+      this.epoch = epoch;
+    }
+
+    @Override
+    public String process(Map.Entry<String, String> entry) {
+      String stored = entry.getValue();
+      if (stored == null || epochOf(stored) != epoch) {
+        return null;
+      }
+      String next = new JsonObject(json).put("epoch", epoch).put("version", versionOf(stored) + 1).encode();
+      entry.setValue(next);
+      return next;
+    }
+  }
+
+  static final class Remove implements EntryProcessor<String, String, Boolean> {
+    private static final long serialVersionUID = 1L;
+    private final long epoch;
+
+    Remove(long epoch) {
+      this.epoch = epoch;
+    }
+
+    @Override
+    public Boolean process(Map.Entry<String, String> entry) {
+      String stored = entry.getValue();
+      if (stored == null || epochOf(stored) != epoch) {
+        return false;
+      }
+      entry.setValue(null);
+      return true;
+    }
+  }
+
+  static final class Snapshot implements EntryProcessor<String, String, Boolean> {
+    private static final long serialVersionUID = 1L;
+    private final String json;
+    private final long epoch;
+
+    Snapshot(String json, long epoch) {
+      this.json = json;
+      this.epoch = epoch;
+    }
+
+    @Override
+    public Boolean process(Map.Entry<String, String> entry) {
+      String stored = entry.getValue();
+      if (stored != null && epochOf(stored) > epoch) {
+        return false;
+      }
+      entry.setValue(json);
+      return true;
+    }
+  }
+}

@@ -1,0 +1,53 @@
+package io.agentgovernor.cluster;
+
+/**
+ * Whether this node may run its agents now. A node holds the lease while a majority of the cluster
+ * has recently confirmed that it counts this node as a member; the lease runs out on its own after
+ * {@code leaseMs} without a confirmation, on the monotonic clock (which keeps counting while the
+ * process is stopped). So a node that is cut off, or paused and resumed, stops dispatching to its
+ * agents before the majority restarts them elsewhere: the majority waits longer than a lease before
+ * it restarts the agents of a member it lost.
+ *
+ * <p>The check is one volatile read and a compare against a {@code System.nanoTime()} the caller
+ * already took, so it sits on every dispatch of every agent. Renewal and regain are the failover
+ * part's job ({@code reliability.LeaseKeeper}).
+ */
+public final class NodeLease {
+
+  private volatile long validUntilNanos;
+  private volatile Runnable onRegained = () -> { };
+
+  /** A lease valid for {@code initialMs} from now (a node that has just joined may run agents). */
+  public NodeLease(long initialMs) {
+    validUntilNanos = System.nanoTime() + initialMs * 1_000_000L;
+  }
+
+  /** Whether the lease holds at {@code nowNanos} (a {@code System.nanoTime()} value). */
+  public boolean holds(long nowNanos) {
+    return nowNanos - validUntilNanos < 0;
+  }
+
+  /**
+   * Extends the lease to {@code untilNanos} (never shortens it); if it had run out, runs the
+   * regain action (agents held back while it was lost are released).
+   */
+  public void extendTo(long untilNanos) {
+    boolean wasLost = !holds(System.nanoTime());
+    if (untilNanos - validUntilNanos > 0) {
+      validUntilNanos = untilNanos;
+    }
+    if (wasLost && holds(System.nanoTime())) {
+      onRegained.run();
+    }
+  }
+
+  /** Ends the lease now (the node knows it is cut off). */
+  public void revoke() {
+    validUntilNanos = System.nanoTime() - 1;
+  }
+
+  /** What to run when a lost lease is regained. */
+  public void onRegained(Runnable action) {
+    onRegained = action;
+  }
+}

@@ -1,0 +1,139 @@
+package io.agentgovernor.reliability;
+
+import com.hazelcast.cluster.Member;
+import io.agentgovernor.bus.Addresses;
+import io.agentgovernor.bus.Json;
+import io.agentgovernor.cluster.ClusterMembers;
+import io.agentgovernor.cluster.NodeLease;
+import io.agentgovernor.node.NodeContext;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps this node's {@link NodeLease}: every quarter lease it asks each peer whether it still
+ * counts this process as a member; once enough peers say yes to make a majority (this node
+ * included) of the largest set of governor nodes that ever confirmed together, the lease is
+ * extended to one lease after the moment the round began. A node cut off from the majority, or
+ * stopped, gets no such answers and its lease runs out within {@code failover.leaseMs}; regaining
+ * it first runs a fencing pass (copies the registry now places elsewhere are stopped), so a stale
+ * copy never runs again.
+ *
+ * <p>Peers count towards the quorum only once they have answered (a node that is still starting
+ * does not make the others lose their lease), and a peer that leaves gracefully is forgotten.
+ */
+public final class LeaseKeeper {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LeaseKeeper.class);
+  static final long DEFAULT_LEASE_MS = 3_000;
+
+  private final Vertx vertx;
+  private final NodeContext node;
+  private final NodeLease lease;
+  private final long leaseMs;
+  private final Supplier<Future<Void>> fence;
+  private volatile int largestConfirmed = 1;
+  private volatile int configuredQuorum;
+  private MessageConsumer<JsonObject> confirmations;
+  private long timer;
+  private boolean renewing;
+
+  LeaseKeeper(Vertx vertx, NodeContext node, long leaseMs, int configuredQuorum, Supplier<Future<Void>> fence) {
+    this.vertx = vertx;
+    this.node = node;
+    this.lease = node.lease();
+    this.leaseMs = leaseMs;
+    this.configuredQuorum = configuredQuorum;
+    this.fence = fence;
+  }
+
+  /** The lease length from the failover section ({@code leaseMs}, default 3 s, 500 ms to 60 s). */
+  public static long leaseMs(JsonObject failoverConfig) {
+    Long configured = Json.optLong(failoverConfig, "leaseMs", "failover", 500, 60_000);
+    return configured == null ? DEFAULT_LEASE_MS : configured;
+  }
+
+  Future<Void> start() {
+    confirmations = vertx.eventBus().consumer(Addresses.onNode(Addresses.LEASE_CONFIRM, node.nodeId()), m -> {
+      String asking = m.body() == null ? null : m.body().getString("incarnation");
+      boolean member = asking != null && ClusterMembers.liveIncarnations(node.hazelcast()).contains(asking);
+      m.reply(new JsonObject().put("member", member).put("node", node.nodeId()));
+    });
+    return confirmations.completion().onSuccess(v -> timer = vertx.setPeriodic(Math.max(100, leaseMs / 4), t -> renew()));
+  }
+
+  Future<Void> stop() {
+    vertx.cancelTimer(timer);
+    return confirmations == null ? Future.succeededFuture() : confirmations.unregister();
+  }
+
+  /** A peer left gracefully: it no longer counts towards the majority. */
+  void peerLeft() {
+    largestConfirmed = Math.max(1, largestConfirmed - 1);
+  }
+
+  private int quorum() {
+    return configuredQuorum > 0 ? configuredQuorum : largestConfirmed / 2 + 1;
+  }
+
+  private void renew() {
+    if (renewing) {
+      return; // the last round is still waiting for answers
+    }
+    renewing = true;
+    long began = System.nanoTime();
+    List<String> peers = new ArrayList<>();
+    String self = ClusterMembers.localIncarnation(node.hazelcast());
+    for (Member m : node.hazelcast().getCluster().getMembers()) {
+      String id = ClusterMembers.nodeIdOf(m);
+      if (!m.localMember() && id != null) {
+        peers.add(id);
+      }
+    }
+    AtomicInteger confirmed = new AtomicInteger();
+    AtomicBoolean granted = new AtomicBoolean();
+    List<Future<?>> answers = new ArrayList<>();
+    for (String peer : peers) {
+      answers.add(vertx.eventBus().<JsonObject>request(Addresses.onNode(Addresses.LEASE_CONFIRM, peer),
+              new JsonObject().put("incarnation", self), new DeliveryOptions().setSendTimeout(Math.max(100, leaseMs / 2)))
+          .onSuccess(reply -> {
+            if (reply.body().getBoolean("member", false) && 1 + confirmed.incrementAndGet() >= quorum()
+                && granted.compareAndSet(false, true)) {
+              grant(began);
+            }
+          }));
+    }
+    if (1 >= quorum() && granted.compareAndSet(false, true)) {
+      grant(began);
+    }
+    Future.join(answers).onComplete(ar -> {
+      largestConfirmed = Math.max(largestConfirmed, 1 + confirmed.get());
+      renewing = false;
+    });
+  }
+
+  private void grant(long began) {
+    long until = began + leaseMs * 1_000_000L;
+    if (lease.holds(System.nanoTime())) {
+      lease.extendTo(until);
+      return;
+    }
+    LOG.warn("node {} regains its lease: fencing stale copies first", node.nodeId());
+    fence.get().onComplete(ar -> {
+      if (ar.failed()) {
+        LOG.warn("fencing before regaining the lease failed ({}): the lease stays lost", ar.cause().toString());
+        return;
+      }
+      lease.extendTo(until);
+    });
+  }
+}

@@ -1,0 +1,106 @@
+package io.agentgovernor.agent.impl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import io.agentgovernor.cluster.ClusterMembers;
+import io.agentgovernor.cluster.ClusterSetup;
+import io.agentgovernor.testing.TestNodes;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The registry's fencing on two real Hazelcast members on loopback: each registry view plays one
+ * node, the second taking an agent over from the first as failover does, after which every write
+ * of the first (the stale copy) is refused on the key's partition.
+ */
+class RegistryFencingIT {
+
+  private static HazelcastInstance first;
+  private static HazelcastInstance second;
+  private static AgentRegistry stale;
+  private static AgentRegistry fresh;
+
+  @BeforeAll
+  static void startMembers() {
+    String cluster = TestNodes.randomClusterName();
+    int port = TestNodes.randomClusterPort();
+    first = Hazelcast.newHazelcastInstance(ClusterSetup.hazelcastConfig(TestNodes.config(cluster, port, "r1", List.of())));
+    second = Hazelcast.newHazelcastInstance(ClusterSetup.hazelcastConfig(
+        TestNodes.config(cluster, port + 1, "r2", List.of("127.0.0.1:" + port))));
+    stale = new AgentRegistry(first);
+    fresh = new AgentRegistry(second);
+  }
+
+  @AfterAll
+  static void stopMembers() {
+    second.shutdown();
+    first.shutdown();
+  }
+
+  private static JsonObject entry(String id, String node, String state) {
+    return new JsonObject().put("id", id).put("node", node).put("state", state).put("type", "idle");
+  }
+
+  @Test
+  @DisplayName("members carry their node id and a distinct incarnation, and liveness follows membership")
+  void membersCarryNodeIdAndIncarnation() {
+    assertThat(ClusterMembers.liveNodeIds(first)).containsExactlyInAnyOrder("r1", "r2");
+    assertThat(ClusterMembers.localIncarnation(first)).isNotEqualTo(ClusterMembers.localIncarnation(second));
+    assertThat(ClusterMembers.isLive(first, new JsonObject().put("incarnation", ClusterMembers.localIncarnation(second))))
+        .isTrue();
+    assertThat(ClusterMembers.isLive(first, new JsonObject().put("incarnation", "a-process-that-died").put("node", "r2")))
+        .as("the incarnation decides, not the node id").isFalse();
+  }
+
+  @Test
+  @DisplayName("a takeover gets a larger epoch, and from then on the old copy can neither update, remove nor snapshot")
+  void staleCopyIsFenced() {
+    JsonObject claim = entry("fenced-1", "r1", "deploying");
+    assertThat(stale.claim(claim)).isNull();
+    long oldEpoch = claim.getLong("epoch");
+    assertThat(stale.update(entry("fenced-1", "r1", "running").put("epoch", oldEpoch))).isTrue();
+    assertThat(stale.saveSnapshot("fenced-1", oldEpoch, 1, "r1", new JsonObject().put("count", 7))).isTrue();
+
+    String stored = fresh.stored("fenced-1");
+    JsonObject takeover = entry("fenced-1", "r2", "deploying");
+    assertThat(fresh.takeOver(stored, takeover)).isTrue();
+    long newEpoch = takeover.getLong("epoch");
+    assertThat(newEpoch).isGreaterThan(oldEpoch);
+    assertThat(takeover.getLong("version")).isGreaterThan(new JsonObject(stored).getLong("version"));
+    assertThat(fresh.snapshotOf("fenced-1", oldEpoch)).as("the lost copy's snapshot, to restart from")
+        .isEqualTo(new JsonObject().put("count", 7));
+    assertThat(fresh.saveSnapshot("fenced-1", newEpoch, 2, "r2", new JsonObject().put("count", 7))).isTrue();
+
+    // the old copy wakes up and writes as if nothing happened
+    assertThat(stale.update(entry("fenced-1", "r1", "suspended").put("epoch", oldEpoch))).isFalse();
+    assertThat(stale.saveSnapshot("fenced-1", oldEpoch, 3, "r1", new JsonObject().put("count", 1))).isFalse();
+    assertThat(stale.remove("fenced-1", oldEpoch)).isFalse();
+
+    JsonObject now = new JsonObject(first.<String, String>getMap("governor.agents").get("fenced-1"));
+    assertThat(now.getString("node")).isEqualTo("r2");
+    assertThat(now.getLong("epoch")).isEqualTo(newEpoch);
+    assertThat(fresh.snapshotOf("fenced-1", newEpoch)).isEqualTo(new JsonObject().put("count", 7));
+    assertThat(fresh.snapshotOf("fenced-1", oldEpoch)).as("a snapshot of another epoch is never restored").isNull();
+    assertThat(fresh.remove("fenced-1", newEpoch)).isTrue();
+    assertThat(fresh.stored("fenced-1")).isNull();
+  }
+
+  @Test
+  @DisplayName("a failover mark (pending, terminated) keeps the epoch and advances the version; a changed entry is not overwritten")
+  void replaceKeepsEpochAndIsCompareAndSet() {
+    JsonObject claim = entry("fenced-2", "r1", "running");
+    stale.claim(claim);
+    String stored = fresh.stored("fenced-2");
+    assertThat(fresh.replace(stored, entry("fenced-2", "r1", "pending"))).isTrue();
+    JsonObject pending = new JsonObject(fresh.stored("fenced-2"));
+    assertThat(pending.getLong("epoch")).isEqualTo(claim.getLong("epoch"));
+    assertThat(pending.getLong("version")).isEqualTo(2);
+    assertThat(fresh.replace(stored, entry("fenced-2", "r1", "terminated"))).as("compare-and-set on the old value").isFalse();
+  }
+}
