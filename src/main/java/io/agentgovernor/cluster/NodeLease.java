@@ -17,7 +17,10 @@ public final class NodeLease {
   private volatile long validUntilNanos;
   private volatile Runnable onRegained = () -> { };
 
-  /** A lease valid for {@code initialMs} from now (a node that has just joined may run agents). */
+  /**
+   * A lease valid for {@code initialMs} from now: a node that is starting may run agents until its
+   * keeper takes over ({@link #startKeeping}).
+   */
   public NodeLease(long initialMs) {
     validUntilNanos = System.nanoTime() + initialMs * 1_000_000L;
   }
@@ -39,6 +42,11 @@ public final class NodeLease {
     if (wasLost && holds(System.nanoTime())) {
       onRegained.run();
     }
+  }
+
+  /** The keeper starts: from now on the lease lasts {@code leaseMs} from now unless renewed. */
+  public void startKeeping(long leaseMs) {
+    validUntilNanos = System.nanoTime() + leaseMs * 1_000_000L;
   }
 
   /** Ends the lease now (the node knows it is cut off). */

@@ -18,7 +18,6 @@ import io.agentgovernor.capacity.CapacityVerticle;
 import io.agentgovernor.cluster.ClusterSetup;
 import io.agentgovernor.cluster.NodeLease;
 import io.agentgovernor.config.NodeConfig;
-import io.agentgovernor.reliability.LeaseKeeper;
 import io.agentgovernor.quota.QuotaIndex;
 import io.agentgovernor.reliability.FailoverVerticle;
 import io.agentgovernor.store.Database;
@@ -41,6 +40,8 @@ import org.slf4j.LoggerFactory;
 public final class GovernorNode {
 
   private static final Logger LOG = LoggerFactory.getLogger(GovernorNode.class);
+  /** How long a starting node may run agents before its lease keeper (the failover part) takes over. */
+  private static final long STARTING_LEASE_MS = 120_000;
 
   private final Vertx vertx;
   private final NodeContext context;
@@ -101,7 +102,7 @@ public final class GovernorNode {
   private static Future<GovernorNode> deployParts(Vertx vertx, NodeConfig config, HazelcastClusterManager manager) {
     NodeContext context = new NodeContext(config, manager.getHazelcastInstance(), new QuotaIndex(),
         new LocalAgents(), new AgentRegistry(manager.getHazelcastInstance()), new AgentTypes(), Clock.systemUTC(),
-        new NodeLease(LeaseKeeper.leaseMs(config.section("failover"))));
+        new NodeLease(STARTING_LEASE_MS));
     String generated = config.adminToken().isEmpty() ? TokenAuth.generateToken() : null;
     TokenAuth auth = new TokenAuth(generated != null ? generated : config.adminToken(), config.viewerToken());
     AtomicBoolean ready = new AtomicBoolean();

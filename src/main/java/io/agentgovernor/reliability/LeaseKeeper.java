@@ -2,6 +2,7 @@ package io.agentgovernor.reliability;
 
 import com.hazelcast.cluster.Member;
 import io.agentgovernor.bus.Addresses;
+import io.agentgovernor.bus.Handlers;
 import io.agentgovernor.bus.Json;
 import io.agentgovernor.cluster.ClusterMembers;
 import io.agentgovernor.cluster.NodeLease;
@@ -43,7 +44,7 @@ public final class LeaseKeeper {
   private final Supplier<Future<Void>> fence;
   private volatile int largestConfirmed = 1;
   private volatile int configuredQuorum;
-  private MessageConsumer<JsonObject> confirmations;
+  private MessageConsumer<Object> confirmations;
   private long timer;
   private boolean renewing;
 
@@ -63,12 +64,17 @@ public final class LeaseKeeper {
   }
 
   Future<Void> start() {
-    confirmations = vertx.eventBus().consumer(Addresses.onNode(Addresses.LEASE_CONFIRM, node.nodeId()), m -> {
-      String asking = m.body() == null ? null : m.body().getString("incarnation");
-      boolean member = asking != null && ClusterMembers.liveIncarnations(node.hazelcast()).contains(asking);
-      m.reply(new JsonObject().put("member", member).put("node", node.nodeId()));
+    confirmations = vertx.eventBus().consumer(Addresses.onNode(Addresses.LEASE_CONFIRM, node.nodeId()),
+        Handlers.json(request -> {
+          String asking = Json.optString(request, "incarnation", "");
+          boolean member = asking != null && ClusterMembers.liveIncarnations(node.hazelcast()).contains(asking);
+          return Future.succeededFuture(new JsonObject().put("member", member).put("node", node.nodeId()));
+        }));
+    return confirmations.completion().onSuccess(v -> {
+      lease.startKeeping(leaseMs);
+      timer = vertx.setPeriodic(Math.max(100, leaseMs / 4), t -> renew());
+      renew();
     });
-    return confirmations.completion().onSuccess(v -> timer = vertx.setPeriodic(Math.max(100, leaseMs / 4), t -> renew()));
   }
 
   Future<Void> stop() {

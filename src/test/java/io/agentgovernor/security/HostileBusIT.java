@@ -70,6 +70,8 @@ class HostileBusIT {
   private static final Set<String> ROUTED = Set.of(Addresses.AGENT_DEPLOY, Addresses.AGENT_UNDEPLOY, Addresses.AGENT_GET,
       Addresses.AGENT_SEND, Addresses.RUNTIME_CONTROL, Addresses.MONITOR_USAGE, Addresses.MONITOR_MEASUREMENTS,
       Addresses.MONITOR_COMPLIANCE, Addresses.ENFORCEMENT_ACTION);
+  /** Addresses served only in their node-specific form. */
+  private static final Set<String> NODE_ONLY = Set.of(Addresses.LEASE_CONFIRM);
   private static final Set<String> MUTATING = Set.of(Addresses.QUOTA_CREATE, Addresses.QUOTA_UPDATE, Addresses.QUOTA_DELETE,
       Addresses.GROUP_PUT, Addresses.AGENT_DEPLOY, Addresses.AGENT_UNDEPLOY, Addresses.AGENT_SEND,
       Addresses.RUNTIME_CONTROL, Addresses.ENFORCEMENT_ACTION, Addresses.ANALYTICS_APPLY, Addresses.ANALYTICS_RUN);
@@ -114,6 +116,7 @@ class HostileBusIT {
     shape(Addresses.RECOVERY_STATUS);
     shape(Addresses.CAPACITY_NODES);
     shape(Addresses.CAPACITY_TARGET, "resource", Type.STR, "amount", Type.NUM, "exclude", Type.ID);
+    shape(Addresses.LEASE_CONFIRM, "incarnation", Type.STR);
   }
 
   /** For a mutating address aimed at a real entity: the fields whose wrong type must refuse the whole command. */
@@ -161,11 +164,12 @@ class HostileBusIT {
     List<String> notDeployed = new ArrayList<>();
     List<Attempt> attempts = new ArrayList<>();
     for (String address : addresses) {
-      if (!deployed(address)) {
+      String target = NODE_ONLY.contains(address) ? Addresses.onNode(address, node.nodeId()) : address;
+      if (!deployed(target)) {
         notDeployed.add(address);
         continue;
       }
-      attempts.addAll(payloads(address, address));
+      attempts.addAll(payloads(address, target));
       if (ROUTED.contains(address)) {
         attempts.addAll(payloads(address, Addresses.onNode(address, node.nodeId())));
       }

@@ -27,8 +27,19 @@ final class AgentControl {
   private final LocalAgents agents;
   private final AgentRegistry registry;
   /** Forwarders left on this node by agents that migrated away, by agent id. */
-  private final java.util.Map<String, io.vertx.core.eventbus.MessageConsumer<Object>> forwarders =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.Map<String, Forwarder> forwarders = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** What an agent that moved away leaves on its old node for a while: relays on both its addresses. */
+  private record Forwarder(String target, io.vertx.core.eventbus.MessageConsumer<Object> clusterWide,
+                           io.vertx.core.eventbus.MessageConsumer<Object> nodeSpecific) {
+    Future<Void> completion() {
+      return Future.all(clusterWide.completion(), nodeSpecific.completion()).mapEmpty();
+    }
+
+    Future<Void> unregister() {
+      return Future.join(clusterWide.unregister(), nodeSpecific.unregister()).mapEmpty();
+    }
+  }
 
   AgentControl(Vertx vertx, NodeContext node, AgentRegistry registry) {
     this.vertx = vertx;
@@ -233,8 +244,12 @@ final class AgentControl {
   /** Forwards what the source holds and still receives, then undeploys the agent here. */
   private Future<Void> handOver(AgentHandle handle, String target) {
     String targetInbox = Addresses.onNode(Addresses.agentInbox(handle.id()), target);
-    io.vertx.core.eventbus.MessageConsumer<Object> forwarder = vertx.eventBus().consumer(
-        Addresses.agentInbox(handle.id()), m -> AgentContextImpl.forward(vertx, targetInbox, m));
+    // on both of the agent's addresses here: the cluster-wide one, and this node's own, to which an
+    // earlier move's forwarder elsewhere may still relay messages sent before it learnt of this one
+    Forwarder forwarder = new Forwarder(target,
+        vertx.eventBus().consumer(Addresses.agentInbox(handle.id()), m -> AgentContextImpl.forward(vertx, targetInbox, m)),
+        vertx.eventBus().consumer(Addresses.onNode(Addresses.agentInbox(handle.id()), node.nodeId()),
+            m -> AgentContextImpl.forward(vertx, targetInbox, m)));
     return forwarder.completion()
         .compose(v -> handle.context().onContext(() -> {
           handle.context().handOver(targetInbox);
@@ -260,13 +275,14 @@ final class AgentControl {
    * messages would be sent to the node the agent left.
    */
   Future<Void> dropForwarder(String agentId) {
-    io.vertx.core.eventbus.MessageConsumer<Object> forwarder = forwarders.remove(agentId);
+    Forwarder forwarder = forwarders.remove(agentId);
     return forwarder == null ? Future.succeededFuture() : forwarder.unregister();
   }
 
-  /** Whether this node forwards an agent's messages to the node it migrated to. */
-  boolean forwarding(String agentId) {
-    return forwarders.containsKey(agentId);
+  /** The node an agent migrated to from here, while this node still forwards for it; else null. */
+  String forwardingTo(String agentId) {
+    Forwarder f = forwarders.get(agentId);
+    return f == null ? null : f.target();
   }
 
   /** Whether a node is a member of the cluster now. */

@@ -35,6 +35,10 @@ import org.slf4j.LoggerFactory;
 public final class AgentRuntimeVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(AgentRuntimeVerticle.class);
+  private static final int MAX_SEND_HOPS = 4;
+  private static final long DEPLOYING_WAIT_NANOS = 5_000_000_000L;
+  private static final io.vertx.core.eventbus.DeliveryOptions LOCAL_ONLY =
+      new io.vertx.core.eventbus.DeliveryOptions().setLocalOnly(true);
 
   private final NodeContext node;
   private final LocalAgents agents;
@@ -246,35 +250,62 @@ public final class AgentRuntimeVerticle extends VerticleBase {
     if (handle == null) {
       return sendElsewhere(id, request);
     }
+    if (handle.state() == AgentState.DEPLOYING) { // its inbox opens as it starts
+      return awaitStarted(id, System.nanoTime() + DEPLOYING_WAIT_NANOS).compose(v -> send(request));
+    }
     if (handle.state() == AgentState.TERMINATING || handle.state() == AgentState.TERMINATED) {
       throw new GovernorException(ErrorCode.INVALID_STATE, "agent '" + id + "' is " + handle.state().wireName());
     }
     if (handle.context().queuedMessages() >= inboxBound) {
       throw new GovernorException(ErrorCode.RATE_LIMITED, "the inbox of agent '" + id + "' is full");
     }
-    vertx.eventBus().send(Addresses.agentInbox(id), request.getValue("body"));
+    // straight into this copy's inbox here (its node-specific address, local only): a send to the
+    // cluster-wide address could be routed by a stale subscription view to a node it just left
+    vertx.eventBus().send(Addresses.onNode(Addresses.agentInbox(id), node.nodeId()), request.getValue("body"),
+        LOCAL_ONLY);
     return Future.succeededFuture(new JsonObject().put("id", id).put("accepted", true)
         .put("queued", handle.context().queuedMessages()));
   }
 
   /**
    * A message for an agent this node does not run (any more, or yet): routing used a registry copy
-   * that had not yet learnt of a migration, or the agent is being deployed here. While the
-   * registry holds the agent, the message goes to its cluster-wide inbox address, which always has
-   * a consumer while it migrates: the copy it leaves (which queues and hands its queue over), the
-   * forwarder it leaves behind, or the new copy. Only an agent the registry does not hold is
-   * unknown.
+   * that had not yet learnt of a migration, or the agent is being deployed here. The request is
+   * passed on, acknowledged hop by hop, to the node the agent went to (known here while this node
+   * forwards for it) or the node the registry itself names; an agent being deployed here is waited
+   * for briefly. Only an agent the registry does not hold is unknown.
    */
   private Future<JsonObject> sendElsewhere(String id, JsonObject request) {
-    Future<Boolean> known = control.forwarding(id) ? Future.succeededFuture(true)
-        : vertx.executeBlocking(() -> registry.stored(id) != null, false);
-    return known.map(held -> {
-      if (!held) {
-        throw GovernorException.notFound("agent", id);
+    int hops = request.getValue("hops") instanceof Number n ? n.intValue() : 0;
+    if (hops >= MAX_SEND_HOPS) {
+      throw new GovernorException(ErrorCode.UNAVAILABLE, "agent '" + id + "' is moving; try again");
+    }
+    String movedTo = control.forwardingTo(id);
+    Future<String> owner = movedTo != null ? Future.succeededFuture(movedTo)
+        : vertx.executeBlocking(() -> {
+          String stored = registry.stored(id);
+          if (stored == null) {
+            throw GovernorException.notFound("agent", id);
+          }
+          return new JsonObject(stored).getString("node");
+        }, false);
+    return owner.compose(nodeId -> {
+      if (!node.nodeId().equals(nodeId)) {
+        return routing.forward(Addresses.AGENT_SEND, nodeId, request.copy().put("hops", hops + 1)).map(r -> (JsonObject) r);
       }
-      vertx.eventBus().send(Addresses.agentInbox(id), request.getValue("body"));
-      return new JsonObject().put("id", id).put("accepted", true).put("queued", 0);
+      return awaitStarted(id, System.nanoTime() + DEPLOYING_WAIT_NANOS).compose(v -> send(request.copy().put("hops", hops + 1)));
     });
+  }
+
+  /** Completes once an agent the registry places here has started (its inbox is open), or fails after the deadline. */
+  private Future<Void> awaitStarted(String id, long deadline) {
+    AgentHandle handle = agents.get(id);
+    if (handle != null && handle.state() != AgentState.DEPLOYING) {
+      return Future.succeededFuture();
+    }
+    if (System.nanoTime() - deadline > 0) {
+      return Future.failedFuture(new GovernorException(ErrorCode.UNAVAILABLE, "agent '" + id + "' is starting; try again"));
+    }
+    return vertx.timer(20).compose(v -> awaitStarted(id, deadline));
   }
 
   private Future<JsonObject> list(JsonObject request) {
