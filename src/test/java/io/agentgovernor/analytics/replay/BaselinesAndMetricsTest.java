@@ -99,7 +99,7 @@ class BaselinesAndMetricsTest {
   }
 
   @Test
-  @DisplayName("governor: a memory overrun sets a floor from the usage seen, held for a day")
+  @DisplayName("governor: a memory overrun sets a floor from the usage seen")
   void governorOverrunFloor() {
     TrackerRecommender g = new TrackerRecommender(ReplayResource.MEMORY, RecommendationConfig.ofDefaults());
     long t = TraceFixtures.T0;
