@@ -23,9 +23,19 @@ import java.util.Map;
  */
 final class AgentAnalyzer {
 
-  /** What one analysis of one agent found. */
+  /**
+   * What one analysis of one agent found.
+   *
+   * @param needs per resource in use, the hard amount its {@code NeedTracker} holds: what a
+   *     recommendation for that resource builds on, with or without a limit to compare it with
+   */
   record Result(String agentId, String group, long time, Map<String, PatternAnalysis> patterns,
-                List<Recommendation> recommendations) {
+                List<Recommendation> recommendations, Map<String, Double> needs) {
+
+    Result(String agentId, String group, long time, Map<String, PatternAnalysis> patterns,
+           List<Recommendation> recommendations) {
+      this(agentId, group, time, patterns, recommendations, Map.of());
+    }
   }
 
   private final Clock clock;
@@ -54,9 +64,11 @@ final class AgentAnalyzer {
       if (limit != null && window.size() > 0) {
         Resource resource = Resource.resolve(name, limit.custom());
         recs.addAll(RecommendationPolicy.recommend(new RecommendationInput(resource, window, limit, pattern,
-            snapshot.violations(name, since), snapshot.terminations(name, since)), recommendations));
+            snapshot.violations(name, since), snapshot.terminations(name, since), snapshot.needs().get(name)),
+            recommendations));
       }
     });
-    return new Result(snapshot.agentId(), quota == null ? snapshot.group() : quota.group(), now, found, recs);
+    return new Result(snapshot.agentId(), quota == null ? snapshot.group() : quota.group(), now, found, recs,
+        snapshot.needs());
   }
 }

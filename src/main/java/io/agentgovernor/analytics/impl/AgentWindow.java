@@ -1,5 +1,7 @@
 package io.agentgovernor.analytics.impl;
 
+import io.agentgovernor.analytics.recommend.NeedTracker;
+import io.agentgovernor.analytics.recommend.RecommendationConfig;
 import io.agentgovernor.monitor.AgentSample;
 import io.agentgovernor.quota.Resource;
 import io.agentgovernor.quota.Violation;
@@ -11,8 +13,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * What the analysis needs of one agent's recent past: a {@link SlotRing} per resource it was seen
- * using (allocated on the first non-zero sample, so an idle resource costs nothing), the episodes
+ * What the analysis needs of one agent's recent past: a {@link SlotRing} and a {@link NeedTracker}
+ * per resource it was seen using (allocated on the first non-zero sample, so an idle resource costs
+ * nothing; the tracker is told of every episode start and termination as an overrun), the episodes
  * of hard or burst violation seen in its samples, and the enforcement actions taken on it. All
  * bounded: at most {@value #MAX_CUSTOM} custom resources, {@value #MAX_EPISODES} episodes and
  * {@value #MAX_ACTIONS} actions are remembered.
@@ -35,17 +38,21 @@ final class AgentWindow {
 
   private final String agentId;
   private final long resolutionMs;
+  private final RecommendationConfig recommendations;
   private final SlotRing[] builtIn = new SlotRing[Resource.BUILT_IN_COUNT];
+  private final NeedTracker[] builtInNeeds = new NeedTracker[Resource.BUILT_IN_COUNT];
   private final Map<String, SlotRing> custom = new HashMap<>(2);
+  private final Map<String, NeedTracker> customNeeds = new HashMap<>(2);
   private final Set<String> violating = new HashSet<>(2);
   private final ArrayDeque<Episode> episodes = new ArrayDeque<>(2);
   private final ArrayDeque<ActionSeen> actions = new ArrayDeque<>(2);
   private String group;
   private long lastSeen;
 
-  AgentWindow(String agentId, long resolutionMs) {
+  AgentWindow(String agentId, long resolutionMs, RecommendationConfig recommendations) {
     this.agentId = agentId;
     this.resolutionMs = resolutionMs;
+    this.recommendations = recommendations;
   }
 
   String agentId() {
@@ -67,9 +74,11 @@ final class AgentWindow {
     for (int i = 0; i < builtIn.length && i < usage.length; i++) {
       if (builtIn[i] == null && usage[i] != 0) {
         builtIn[i] = new SlotRing(resolutionMs);
+        builtInNeeds[i] = new NeedTracker(recommendations.need(Resource.ofIndex(i)), recommendations);
       }
       if (builtIn[i] != null) {
         builtIn[i].add(sample.time(), usage[i]);
+        builtInNeeds[i].observe(sample.time(), usage[i]);
       }
     }
     sample.custom().forEach((name, v) -> {
@@ -77,17 +86,24 @@ final class AgentWindow {
       if (ring == null && v != 0 && custom.size() < MAX_CUSTOM) {
         ring = new SlotRing(resolutionMs);
         custom.put(name, ring);
+        customNeeds.put(name, new NeedTracker(recommendations.need(name), recommendations));
       }
       if (ring != null) {
         ring.add(sample.time(), v);
+        customNeeds.get(name).observe(sample.time(), v);
       }
     });
     trackEpisodes(sample);
   }
 
+  /** A successful termination for a resource is that resource's overrun, at the usage last seen. */
   void addAction(ActionSeen action) {
     lastSeen = Math.max(lastSeen, action.time());
     push(actions, action, MAX_ACTIONS);
+    NeedTracker tracker = action.resource() == null ? null : tracker(action.resource());
+    if (tracker != null && "terminate".equals(action.action()) && "success".equals(action.outcome())) {
+      tracker.onOverrun(action.time(), tracker.lastUsage());
+    }
   }
 
   /** The rings by resource name, built-in first. */
@@ -100,6 +116,23 @@ final class AgentWindow {
     }
     out.putAll(custom);
     return out;
+  }
+
+  /** The trackers by resource name, built-in first. */
+  Map<String, NeedTracker> trackers() {
+    Map<String, NeedTracker> out = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < builtInNeeds.length; i++) {
+      if (builtInNeeds[i] != null) {
+        out.put(Resource.ofIndex(i).name(), builtInNeeds[i]);
+      }
+    }
+    out.putAll(customNeeds);
+    return out;
+  }
+
+  private NeedTracker tracker(String resource) {
+    Resource builtInResource = Resource.builtIn(resource);
+    return builtInResource != null ? builtInNeeds[builtInResource.index()] : customNeeds.get(resource);
   }
 
   Iterable<Episode> episodes() {
@@ -120,6 +153,10 @@ final class AgentWindow {
         if (!violating.contains(resource)) {
           push(episodes, new Episode(resource, v.kind().wireName(), sample.time()),
               MAX_EPISODES);
+          NeedTracker tracker = tracker(resource);
+          if (tracker != null) {
+            tracker.onOverrun(sample.time(), v.current());
+          }
         }
       }
     }

@@ -2,7 +2,6 @@ package io.agentgovernor.analytics.impl;
 
 import io.agentgovernor.analytics.pattern.PatternAnalyzer;
 import io.agentgovernor.analytics.pattern.PatternConfig;
-import io.agentgovernor.analytics.recommend.RecommendationConfig;
 import io.agentgovernor.analytics.recommend.RecommendationType;
 import io.agentgovernor.bus.Addresses;
 import io.agentgovernor.bus.GovernorException;
@@ -50,7 +49,7 @@ final class AnalysisRunner {
     this.applier = applier;
     PatternConfig patterns = PatternConfig.custom().window(Duration.ofMillis(config.windowMs())).build();
     this.analyzer = new AgentAnalyzer(node.clock(), new PatternAnalyzer(node.clock(), patterns),
-        RecommendationConfig.ofDefaults(), config.windowMs());
+        config.recommendations(), config.windowMs());
   }
 
   /** The periodic run: skipped while another is still going, so a slow one never piles up. */
@@ -82,11 +81,12 @@ final class AnalysisRunner {
   }
 
   private Future<Integer> runNow(String agentId) {
-    List<String> ids = agentId != null ? List.of(agentId) : windows.agentIds(node.clock().millis());
+    long now = node.clock().millis();
+    List<String> ids = agentId != null ? List.of(agentId) : windows.agentIds(now);
     Future<Integer> done = Future.succeededFuture(0);
     for (int from = 0; from < ids.size(); from += CHUNK) {
       List<String> chunk = ids.subList(from, Math.min(ids.size(), from + CHUNK));
-      done = done.compose(n -> analyseChunk(chunk).map(m -> n + m));
+      done = done.compose(n -> analyseChunk(chunk, now).map(m -> n + m));
     }
     return done;
   }
@@ -94,13 +94,13 @@ final class AnalysisRunner {
   private record Outcome(AgentAnalytics record, List<StoredRecommendation> added) {
   }
 
-  private Future<Integer> analyseChunk(List<String> ids) {
+  private Future<Integer> analyseChunk(List<String> ids, long now) {
     List<AgentSnapshot> snapshots = new ArrayList<>(ids.size());
     List<CompiledQuota> quotas = new ArrayList<>(ids.size());
     for (String id : ids) {
       AgentWindow window = windows.get(id);
       if (window != null) {
-        snapshots.add(AgentSnapshot.of(window));
+        snapshots.add(AgentSnapshot.of(window, now));
         quotas.add(node.quotaIndex().get(id));
       }
     }

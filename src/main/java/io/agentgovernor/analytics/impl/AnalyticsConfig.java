@@ -1,9 +1,11 @@
 package io.agentgovernor.analytics.impl;
 
+import io.agentgovernor.analytics.recommend.RecommendationConfig;
 import io.agentgovernor.analytics.recommend.RecommendationType;
 import io.agentgovernor.bus.GovernorException;
 import io.agentgovernor.bus.Ids;
 import io.agentgovernor.bus.Json;
+import io.agentgovernor.quota.Resource;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.EnumSet;
@@ -20,8 +22,12 @@ import java.util.Set;
  * @param retentionMs how long an agent's stored results outlive its last analysis (default 24 h),
  *     so reports still cover agents that are gone
  * @param autoApply group name → how recommendations are applied automatically in that group
+ * @param recommendations the recommender's settings; from the section, the violation budget per
+ *     resource ({@code violationBudget: {cpu: 0.05, memory: 0.005}}, see
+ *     {@link io.agentgovernor.analytics.recommend.NeedModel#violationBudget()}); the rest are defaults
  */
-public record AnalyticsConfig(long intervalMs, long resolutionMs, long retentionMs, Map<String, AutoApply> autoApply) {
+public record AnalyticsConfig(long intervalMs, long resolutionMs, long retentionMs, Map<String, AutoApply> autoApply,
+                              RecommendationConfig recommendations) {
 
   /**
    * Auto-apply in one group.
@@ -56,7 +62,29 @@ public record AnalyticsConfig(long intervalMs, long resolutionMs, long retention
       }
     }
     return new AnalyticsConfig(interval == null ? 300_000 : interval, resolution == null ? 5_000 : resolution,
-        retention == null ? 86_400_000 : retention, Map.copyOf(groups));
+        retention == null ? 86_400_000 : retention, Map.copyOf(groups), recommendations(json));
+  }
+
+  /**
+   * {@code violationBudget: {resource: budget}}: a resource name (built-in or custom) to a
+   * number in (0, 0.5]; resources not named keep their default.
+   */
+  private static RecommendationConfig recommendations(JsonObject json) {
+    RecommendationConfig.Builder builder = RecommendationConfig.custom();
+    JsonObject budgets = Json.optObject(json, "violationBudget", "analytics");
+    if (budgets != null) {
+      for (String name : budgets.fieldNames()) {
+        String path = "analytics.violationBudget." + name;
+        Resource resource = Resource.resolve(Ids.require(name, "analytics.violationBudget resource"), true);
+        Double budget = Json.optNumber(budgets, name, "analytics.violationBudget");
+        if (budget == null || !(budget > 0 && budget <= 0.5)) {
+          throw GovernorException.invalid(path + " must be a number in (0, 0.5] (the share of the load allowed above"
+              + " the limit's base; smaller = fewer violations, more slack), got " + budgets.getValue(name));
+        }
+        builder.violationBudget(resource, budget);
+      }
+    }
+    return builder.build();
   }
 
   private static AutoApply autoApply(JsonObject json, String path, Object raw) {

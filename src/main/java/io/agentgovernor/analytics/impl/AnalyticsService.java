@@ -33,7 +33,8 @@ public final class AnalyticsService {
   public AnalyticsService(Vertx vertx, NodeContext node, AnalyticsConfig config) {
     this.vertx = vertx;
     this.node = node;
-    this.windows = new LocalWindows(node.nodeId(), config.resolutionMs(), config.windowMs());
+    this.windows = new LocalWindows(node.nodeId(), config.resolutionMs(), config.windowMs(),
+        config.recommendations());
     this.store = new AnalyticsStore(node.hazelcast(), config.retentionMs());
     this.applier = new RecommendationApplier(vertx, node, store);
     this.runner = new AnalysisRunner(vertx, node, config, windows, store, applier);

@@ -1,5 +1,6 @@
 package io.agentgovernor.analytics.impl;
 
+import io.agentgovernor.analytics.recommend.RecommendationConfig;
 import io.agentgovernor.monitor.AgentSample;
 import io.agentgovernor.monitor.SampleBatch;
 import io.vertx.core.json.JsonArray;
@@ -20,17 +21,19 @@ final class LocalWindows {
   private final String nodeId;
   private final long resolutionMs;
   private final long windowMs;
+  private final RecommendationConfig recommendations;
   private final Map<String, AgentWindow> windows = new HashMap<>();
 
-  LocalWindows(String nodeId, long resolutionMs, long windowMs) {
+  LocalWindows(String nodeId, long resolutionMs, long windowMs, RecommendationConfig recommendations) {
     this.nodeId = nodeId;
     this.resolutionMs = resolutionMs;
     this.windowMs = windowMs;
+    this.recommendations = recommendations;
   }
 
   void onBatch(SampleBatch batch) {
     for (AgentSample sample : batch.samples()) {
-      windows.computeIfAbsent(sample.agentId(), id -> new AgentWindow(id, resolutionMs)).add(sample);
+      windows.computeIfAbsent(sample.agentId(), id -> new AgentWindow(id, resolutionMs, recommendations)).add(sample);
     }
   }
 
@@ -41,7 +44,7 @@ final class LocalWindows {
         || event.getString("action") == null) {
       return;
     }
-    windows.computeIfAbsent(agentId, id -> new AgentWindow(id, resolutionMs)).addAction(new AgentWindow.ActionSeen(
+    windows.computeIfAbsent(agentId, id -> new AgentWindow(id, resolutionMs, recommendations)).addAction(new AgentWindow.ActionSeen(
         event.getString("action"), event.getString("resource"), event.getString("outcome"), time.longValue()));
   }
 

@@ -1,10 +1,16 @@
 package io.agentgovernor.analytics.recommend;
 
+import io.agentgovernor.analytics.pattern.UsagePattern;
 import io.agentgovernor.analytics.pattern.UsageSeries;
-import io.agentgovernor.analytics.pattern.UsageStatistics;
-import io.agentgovernor.quota.Resource;
+import java.util.Locale;
 
-/** Derives the hard (and burst) amount a history calls for, by pattern. */
+/**
+ * The amounts a resource needs. The need is the {@link NeedTracker}'s (the node's own tracker, or
+ * one fed the history alone), and it is the hard amount, except for an agent whose last hour is
+ * bursty: its hard amount stays at its base (p90 of the hour + headroom) and the need goes under
+ * the burst limit, with room to the hour's peak, for twice the longest burst seen. Enforcement
+ * tolerates usage between hard and burst for the burst window, so the need is still covered.
+ */
 final class NeedEstimator {
 
   /** The amounts needed; {@code burst} and {@code burstWindowMs} are 0 unless the agent is bursty. */
@@ -15,66 +21,45 @@ final class NeedEstimator {
   }
 
   static Need estimate(RecommendationInput in, RecommendationConfig config) {
-    UsageStatistics s = in.pattern().statistics();
-    double[] sorted = in.history().sortedValues();
-    double margin = 1 + config.headroom();
-    String pct = Math.round(config.headroom() * 100) + " %";
-    Need need = switch (in.pattern().pattern()) {
-      case PERIODIC -> new Need(cyclePeak(in.history(), s.periodMs()) * margin, 0, 0, "cycle peak + " + pct);
-      case BURSTY -> bursty(in.history(), sorted, margin, pct);
-      case GROWING -> new Need(Math.max(percentile(sorted, 0.99), projected(s, config)) * margin, 0, 0,
-          "trend extended " + config.growthHorizon().toMinutes() + " min + " + pct);
-      case STEADY, DECLINING -> new Need(percentile(sorted, 0.99) * margin, 0, 0, "p99 + " + pct);
-    };
-    return bumpAfterViolations(in, s, need, config);
+    NeedModel model = config.need(in.resource());
+    int overruns = in.recentViolations() + in.recentTerminations();
+    double hard = in.trackedNeed() != null ? in.trackedNeed() : fromHistory(in, config, overruns);
+    String basis = String.format(Locale.ROOT, "load-weighted p%s + %.0f %%", percentileName(model.percentile()),
+        100 * model.headroom())
+        + (model.overrunFloor() && overruns > 0 ? ", floored at the usage seen after " + overruns
+        + " violation(s)/termination(s)" : "");
+    if (in.pattern().pattern() == UsagePattern.BURSTY) {
+      return bursty(in.history(), hard, 1 + config.headroom());
+    }
+    return new Need(hard, 0, 0, basis);
   }
 
   /**
-   * Memory that was violated or killed gets at least {@code max(peak * ratio, peak + min bump)},
-   * capped at {@code peak * maxBumpOverPeak}: built from what the agent used, never from the limit.
+   * A policy asked about a history alone (no node state): a fresh tracker is fed the history, and
+   * violations or terminations count as one overrun at the history's peak.
    */
-  private static Need bumpAfterViolations(RecommendationInput in, UsageStatistics s, Need need,
-      RecommendationConfig config) {
-    if (!in.resource().equals(Resource.MEMORY) || in.recentViolations() + in.recentTerminations() == 0) {
-      return need;
-    }
-    double bumped = Math.min(s.peak() * config.maxBumpOverPeak(),
-        Math.max(s.peak() * config.memoryBumpRatio(), s.peak() + config.memoryMinBumpBytes()));
-    if (bumped <= need.hard()) {
-      return need;
-    }
-    return new Need(bumped, Math.max(need.burst(), bumped), need.burstWindowMs(),
-        "peak bumped after " + (in.recentViolations() + in.recentTerminations()) + " violation(s)/termination(s)");
-  }
-
-  /** The highest peak among the whole cycles in the window: a periodic limit must hold every cycle. */
-  private static double cyclePeak(UsageSeries h, long periodMs) {
-    double best = 0;
-    double current = 0;
-    long cycleEnd = h.time(0) + periodMs;
+  private static double fromHistory(RecommendationInput in, RecommendationConfig config, int overruns) {
+    UsageSeries h = in.history();
+    NeedTracker tracker = new NeedTracker(config.need(in.resource()), config);
     for (int i = 0; i < h.size(); i++) {
-      if (h.time(i) >= cycleEnd) {
-        best = Math.max(best, current);
-        current = 0;
-        cycleEnd += periodMs * ((h.time(i) - cycleEnd) / periodMs + 1);
-      }
-      current = Math.max(current, h.value(i));
+      tracker.observe(h.time(i), h.value(i));
     }
-    return Math.max(best, current);
+    long last = h.time(h.size() - 1);
+    if (overruns > 0) {
+      tracker.onOverrun(last, in.pattern().statistics().peak());
+    }
+    return tracker.need(last);
   }
 
-  /**
-   * Hard covers the base (p90: bursty series spend less than ~15 % of the time bursting), burst
-   * covers the peak, and the window twice the longest burst seen.
-   */
-  private static Need bursty(UsageSeries h, double[] sorted, double margin, String pct) {
-    double hard = percentile(sorted, 0.90) * margin;
+  private static Need bursty(UsageSeries h, double need, double margin) {
+    double[] sorted = h.sortedValues();
+    double base = percentile(sorted, 0.90) * margin;
     long longest = 0;
     long start = -1;
     for (int i = 0; i < h.size(); i++) {
-      if (h.value(i) > hard && start < 0) {
+      if (h.value(i) > base && start < 0) {
         start = i == 0 ? h.time(0) : h.time(i - 1);
-      } else if (h.value(i) <= hard && start >= 0) {
+      } else if (h.value(i) <= base && start >= 0) {
         longest = Math.max(longest, h.time(i) - start);
         start = -1;
       }
@@ -82,14 +67,9 @@ final class NeedEstimator {
     if (start >= 0) {
       longest = Math.max(longest, h.time(h.size() - 1) - start);
     }
-    return new Need(hard, sorted[sorted.length - 1] * margin, 2 * longest, "base p90 + " + pct + ", bursts to peak + " + pct);
-  }
-
-  /** The fitted line at the end of the window, extended by the horizon (regular sampling assumed). */
-  private static double projected(UsageStatistics s, RecommendationConfig config) {
-    double perHour = s.trendPerHour() * s.mean();
-    double endHours = s.spanMs() / 2.0 / 3_600_000.0;
-    return s.mean() + perHour * (endHours + config.growthHorizon().toMillis() / 3_600_000.0);
+    String pct = Math.round((margin - 1) * 100) + " %";
+    return new Need(base, Math.max(need, sorted[sorted.length - 1] * margin), 2 * longest,
+        "base p90 + " + pct + ", bursts to the need or the peak + " + pct);
   }
 
   static double percentile(double[] sorted, double q) {
@@ -97,5 +77,9 @@ final class NeedEstimator {
     int lo = (int) pos;
     int hi = Math.min(lo + 1, sorted.length - 1);
     return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
+  }
+
+  private static String percentileName(double p) {
+    return String.format(Locale.ROOT, "%.2f", 100 * p).replaceAll("\\.?0+$", "");
   }
 }

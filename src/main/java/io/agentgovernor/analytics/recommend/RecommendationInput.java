@@ -12,9 +12,17 @@ import java.util.Objects;
  * @param history the samples the pattern was computed over (the same window)
  * @param recentViolations hard or burst violations of this resource in the window
  * @param recentTerminations times the agent was terminated (or OOM-killed) for this resource
+ * @param trackedNeed the need the node's {@link NeedTracker} of this agent and resource holds, or
+ *     null: then a tracker is fed the history alone (and, after violations, an overrun at its peak)
  */
 public record RecommendationInput(Resource resource, UsageSeries history, Limit current, PatternAnalysis pattern,
-                                  int recentViolations, int recentTerminations) {
+                                  int recentViolations, int recentTerminations, Double trackedNeed) {
+
+  /** Without a tracked need: the history is all the recommendation knows. */
+  public RecommendationInput(Resource resource, UsageSeries history, Limit current, PatternAnalysis pattern,
+                             int recentViolations, int recentTerminations) {
+    this(resource, history, current, pattern, recentViolations, recentTerminations, null);
+  }
 
   public RecommendationInput {
     Objects.requireNonNull(resource, "resource");

@@ -14,10 +14,11 @@ import java.util.Objects;
  * Turns one resource's history, limit, pattern and violations into recommendations: a pure
  * function, so the same input always gives the same list (and the same ids).
  *
- * <p>The needed hard amount follows the pattern ({@link NeedEstimator}): a periodic agent's limit
- * follows its cycle's peak, a bursty agent keeps hard at its base and gets burst room, a growing
- * one is extended along its trend, memory that was violated or killed is bumped from its observed
- * peak. Then, in order: a need above the configured ceiling asks to optimize the code; growing memory
+ * <p>The needed hard amount is the governor's one recommender, the {@link NeedTracker} (the
+ * node's, kept sample by sample, or one fed the history): a load-weighted percentile of the
+ * decayed usage set by the resource's violation budget, plus headroom, and for memory a floor
+ * after violations or kills, built from the usage seen. A bursty agent also gets burst room to
+ * its peak. Then, in order: a need above the configured ceiling asks to optimize the code; growing memory
  * also suggests a leak; a need {@code changeGroupRatio} times off asks for another group; a bursty
  * need above the burst raises the burst; otherwise hard moves up or down when the change passes the
  * deadband. A decrease is never recommended right after violations.

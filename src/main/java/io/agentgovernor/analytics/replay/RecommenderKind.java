@@ -1,5 +1,6 @@
 package io.agentgovernor.analytics.replay;
 
+import io.agentgovernor.analytics.recommend.RecommendationConfig;
 import java.util.Locale;
 
 /** The recommenders the replay can run, by their command-line names. */
@@ -26,12 +27,17 @@ public enum RecommenderKind {
 
   /** A fresh recommender for one entity and resource; {@code capacity} may be null if not needed. */
   public LimitRecommender create(ReplayResource resource, Capacity capacity) {
+    return create(resource, capacity, RecommendationConfig.ofDefaults());
+  }
+
+  /** The same, with the governor's settings given (the baselines ignore them). */
+  public LimitRecommender create(ReplayResource resource, Capacity capacity, RecommendationConfig governor) {
     return switch (this) {
       case STATIC -> new StaticRecommender(capacity, resource);
       case VPA -> new VpaRecommender(resource);
       case AUTOPILOT -> new AutopilotRecommender(capacity.initial(resource),
           AutopilotRecommender.Settings.defaults(resource));
-      case GOVERNOR -> new GovernorRecommender(GovernorSettings.ofDefaults(resource));
+      case GOVERNOR -> new TrackerRecommender(resource, governor);
     };
   }
 

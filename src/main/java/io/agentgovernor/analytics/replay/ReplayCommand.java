@@ -5,6 +5,7 @@ import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -58,6 +59,9 @@ public final class ReplayCommand {
       throws IOException, TraceFormatException {
     Trace trace = readTrace(options);
     Map<String, Capacity> capacities = readCapacities(options, trace);
+    if (options.sweep() != null) {
+      return sweep(options, trace, capacities, out);
+    }
     Map<EntitySeries, EnumMap<ReplayResource, double[]>> written = new IdentityHashMap<>();
     List<ReplayMetrics> metrics = new ArrayList<>();
     for (ReplayResource resource : options.resources()) {
@@ -72,6 +76,29 @@ public final class ReplayCommand {
           + ("-".equals(options.output()) ? "standard output" : options.output()));
     }
     MetricsTable.print(metrics, table);
+    return OK;
+  }
+
+  private static int sweep(ReplayOptions options, Trace trace, Map<String, Capacity> capacities, PrintStream out)
+      throws IOException {
+    List<BudgetSweep.Result> results = new ArrayList<>();
+    for (ReplayResource resource : options.resources()) {
+      List<Double> budgets = options.sweep().isEmpty() ? BudgetSweep.DEFAULT_BUDGETS.get(resource) : options.sweep();
+      results.add(BudgetSweep.run(trace, resource, budgets, capacities));
+    }
+    if (options.output() == null) {
+      PrintWriter w = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
+      SweepReport.markdown(results, options.trace(), w);
+      w.flush();
+      return OK;
+    }
+    try (PrintWriter md = new PrintWriter(Files.newBufferedWriter(Path.of(options.output() + ".md"), StandardCharsets.UTF_8));
+         PrintWriter csv = new PrintWriter(Files.newBufferedWriter(Path.of(options.output() + ".csv"),
+             StandardCharsets.UTF_8))) {
+      SweepReport.markdown(results, options.trace(), md);
+      SweepReport.csv(results, csv);
+    }
+    out.println("sweep written to " + options.output() + ".md and " + options.output() + ".csv");
     return OK;
   }
 

@@ -1,5 +1,7 @@
 package io.agentgovernor.analytics.replay;
 
+import io.agentgovernor.analytics.recommend.DecayingHistogram;
+
 /**
  * The Kubernetes VPA recommender with its defaults (spec section A): CPU samples into a decaying
  * histogram, memory as one decaying peak per 24 h window, {@code target = P90 * 1.15} clamped to
@@ -21,7 +23,7 @@ final class VpaRecommender implements LimitRecommender, LimitRecommender.Applied
   static final double UPDATE_MIN_AGE = 12 * 3600;
 
   private final boolean memory;
-  private final VpaHistogram histogram;
+  private final DecayingHistogram histogram;
   private long firstSample = Long.MIN_VALUE;
   private long lastSample;
   private long totalSamples;
@@ -32,7 +34,7 @@ final class VpaRecommender implements LimitRecommender, LimitRecommender.Applied
 
   VpaRecommender(ReplayResource resource) {
     this.memory = resource == ReplayResource.MEMORY;
-    this.histogram = memory ? new VpaHistogram(1e7, DAY) : new VpaHistogram(0.01, DAY);
+    this.histogram = new DecayingHistogram(memory ? 1e7 : 0.01, DAY, DecayingHistogram.VPA_BUCKETS);
   }
 
   @Override

@@ -8,6 +8,7 @@ import io.agentgovernor.analytics.pattern.UsageSeries;
 import io.agentgovernor.analytics.pattern.UsageStatistics;
 import io.agentgovernor.analytics.recommend.Evidence;
 import io.agentgovernor.analytics.recommend.Recommendation;
+import io.agentgovernor.analytics.recommend.RecommendationConfig;
 import io.agentgovernor.analytics.recommend.RecommendationType;
 import io.agentgovernor.bus.ErrorCode;
 import io.agentgovernor.bus.GovernorException;
@@ -49,7 +50,7 @@ class AnalyticsHelpersTest {
   @Test
   @DisplayName("a window allocates rings only for resources in use and counts one episode per run of hard violations")
   void windowEpisodes() {
-    AgentWindow w = new AgentWindow("a", 1000);
+    AgentWindow w = new AgentWindow("a", 1000, RecommendationConfig.ofDefaults());
     Violation hard = new Violation(Resource.CPU, ViolationKind.HARD, 40, 20);
     Violation soft = new Violation(Resource.CPU, ViolationKind.SOFT, 18, 15);
     long t = 0;
@@ -57,7 +58,7 @@ class AnalyticsHelpersTest {
       w.add(sample(t += 1000, 40, v));
     }
     assertThat(w.rings()).containsOnlyKeys("cpu");
-    AgentSnapshot s = AgentSnapshot.of(w);
+    AgentSnapshot s = AgentSnapshot.of(w, t);
     assertThat(s.violations("cpu", 0)).isEqualTo(2);
     assertThat(s.violations("cpu", 3500)).isEqualTo(1);
     assertThat(s.violations("memory", 0)).isZero();
@@ -66,12 +67,12 @@ class AnalyticsHelpersTest {
   @Test
   @DisplayName("terminations are counted per resource from this node's successful enforcement events only")
   void terminationsFromEvents() {
-    LocalWindows windows = new LocalWindows("n1", 1000, 60_000);
+    LocalWindows windows = new LocalWindows("n1", 1000, 60_000, RecommendationConfig.ofDefaults());
     windows.onEvent(event("n1", "terminate", "memory", "success", 10));
     windows.onEvent(event("n1", "terminate", "memory", "failure", 11));
     windows.onEvent(event("n2", "terminate", "memory", "success", 12));
     windows.onEvent(new JsonObject().put("type", "alert").put("agentId", "a").put("node", "n1").put("time", 13));
-    AgentSnapshot s = AgentSnapshot.of(windows.get("a"));
+    AgentSnapshot s = AgentSnapshot.of(windows.get("a"), 13);
     assertThat(s.terminations("memory", 0)).isEqualTo(1);
     assertThat(s.actions()).hasSize(2);
     assertThat(windows.agentIds(10 + 60_000)).containsExactly("a");
@@ -175,7 +176,7 @@ class AnalyticsHelpersTest {
   @Test
   @DisplayName("an agent using 40 % of a core against a hard limit of 20, with violations, is told to increase cpu")
   void analyzerRecommendsIncrease() {
-    AgentWindow w = new AgentWindow("a", 1000);
+    AgentWindow w = new AgentWindow("a", 1000, RecommendationConfig.ofDefaults());
     Violation hard = new Violation(Resource.CPU, ViolationKind.HARD, 40, 20);
     for (int i = 0; i < 120; i++) {
       w.add(sample(i * 1000L, 40 + (i % 3) - 1, List.of(hard)));
@@ -186,7 +187,7 @@ class AnalyticsHelpersTest {
         io.agentgovernor.analytics.recommend.RecommendationConfig.ofDefaults(), 3_600_000);
     io.agentgovernor.quota.Quota quota = new io.agentgovernor.quota.Quota("a", "g", 5,
         Map.of("cpu", Limit.of(15, 20), "memory", Limit.of(1e8, 2e8)), false, 0, 0, 1);
-    AgentAnalyzer.Result result = analyzer.analyze(AgentSnapshot.of(w), quota);
+    AgentAnalyzer.Result result = analyzer.analyze(AgentSnapshot.of(w, 120_000), quota);
     assertThat(result.patterns()).containsOnlyKeys("cpu");
     assertThat(result.patterns().get("cpu").pattern()).isEqualTo(UsagePattern.STEADY);
     assertThat(result.recommendations()).singleElement().satisfies(r -> {

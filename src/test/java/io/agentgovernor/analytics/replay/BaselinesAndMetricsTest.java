@@ -3,6 +3,8 @@ package io.agentgovernor.analytics.replay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.agentgovernor.analytics.recommend.DecayingHistogram;
+import io.agentgovernor.analytics.recommend.RecommendationConfig;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -54,7 +56,7 @@ class BaselinesAndMetricsTest {
     for (int i = 0; i < 288; i++) {
       vpa.observe(TraceFixtures.T0 + 300L * i, 1.0);
     }
-    VpaHistogram h = new VpaHistogram(0.01, 86_400);
+    DecayingHistogram h = new DecayingHistogram(0.01, 86_400, DecayingHistogram.VPA_BUCKETS);
     double expected = h.bucketStart(h.bucket(1.0) + 1) * 1.15;
     assertThat(vpa.recommend(TraceFixtures.T0 + 300L * 288)).isCloseTo(expected, within(1e-12));
     assertThat(expected).isBetween(1.15, 1.15 * 1.05);
@@ -97,9 +99,9 @@ class BaselinesAndMetricsTest {
   }
 
   @Test
-  @DisplayName("governor: a memory overrun sets a floor from the usage seen, held for a day")
+  @DisplayName("governor: a memory overrun sets a floor from the usage seen")
   void governorOverrunFloor() {
-    GovernorRecommender g = new GovernorRecommender(GovernorSettings.ofDefaults(ReplayResource.MEMORY));
+    TrackerRecommender g = new TrackerRecommender(ReplayResource.MEMORY, RecommendationConfig.ofDefaults());
     long t = TraceFixtures.T0;
     for (int i = 0; i < 288; i++) {
       g.observe(t + 300L * i, 100 * MIB);
