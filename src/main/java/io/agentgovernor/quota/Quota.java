@@ -84,7 +84,8 @@ public record Quota(String agentId, String group, int priority, Map<String, Limi
 
   /**
    * A client's request to create or change a quota: {@code {"group", "priority"?, "limits"?,
-   * "dryRun"?, "version"?}} (or the seed's {@code quota_group} and {@code resource_limits}). Validated here; the group is resolved by the caller.
+   * "dryRun"?, "version"?}} (or the seed's {@code quota_group} and {@code resource_limits}).
+   * Validated here; the group is resolved by the caller.
    *
    * @param expectedVersion when given, the update applies only if the stored version matches
    */
