@@ -17,7 +17,10 @@ import java.util.Set;
  *       limit {@code {"soft", "hard", "burst"?, "ladder": [one step]}}: the seed runs a limit's
  *       {@code enforcement_action} once a hard violation has lasted the action's escalation delay
  *       ({@link #escalationDelayMs}), so the ladder is that one step after that delay. Its
- *       {@code custom_handler} is our {@code custom}, named by a sibling {@code "handler"}.
+ *       {@code custom_handler} is our {@code custom}, named by a sibling {@code "handler"}. A
+ *       {@code burst_limit} is our {@code burst} (tolerated for {@code burst_window_ms}, none by
+ *       default); the seed's rule "burst → throttle" is not reproduced, as its own compliance check
+ *       never reports a burst violation (it classifies hard and soft only).
  *   <li>A group's {@code default_limits} and {@code total_group_limit} are our
  *       {@code defaultLimits} and {@code totalLimits}.
  * </ul>
