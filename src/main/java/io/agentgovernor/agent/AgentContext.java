@@ -28,6 +28,8 @@ import java.util.concurrent.Callable;
  *   <li>network: bytes of message bodies sent and received through the context and bytes over its
  *       sockets, per second.</li>
  *   <li>message_queue: messages waiting in the inbox.</li>
+ *   <li>disk: the size on disk, read once per sample, of every file the agent wrote through
+ *       {@link #openFile} (until the file is deleted).</li>
  *   <li>custom resources: what the agent {@link #report}s.</li>
  * </ul>
  *
@@ -87,7 +89,10 @@ public interface AgentContext {
 
   Future<Void> undeployChild(String deploymentId);
 
-  /** Opens a file (counted under {@code files} until closed). */
+  /**
+   * Opens a file (counted under {@code files} until closed; once written through the returned
+   * file, it counts under {@code disk} with its size on disk for as long as it exists).
+   */
   Future<AsyncFile> openFile(String path, OpenOptions options);
 
   /**

@@ -39,7 +39,9 @@ public final class Addresses {
   public static final String QUOTA_LIST = "governor.quota.list";
   /**
    * Check usage against an agent's quota. Request {@code {"agentId", "usage": {resource: n}}}.
-   * Reply {@code {"agentId", "compliant", "violations": [{"resource", "violation", "current", "limit"}]}}.
+   * Reply {@code {"agentId", "compliant", "violations": [{"resource", "violation", "current", "limit"}]}}:
+   * any violation, soft included, makes the agent non-compliant; {@code violation} says which kind
+   * ({@code soft}, {@code hard}, {@code burst}).
    */
   public static final String QUOTA_COMPLIANCE = "governor.quota.compliance";
 
@@ -118,7 +120,8 @@ public final class Addresses {
   public static final String MONITOR_MEASUREMENTS = "governor.monitor.measurements";
   /**
    * The agent's latest usage checked against its quota. Request {@code {"agentId"}}. Reply
-   * {@code {"agentId", "compliant", "usage", "violations": [...]}}.
+   * {@code {"agentId", "compliant", "usage", "violations": [...]}}; {@code compliant} is false on
+   * any violation, soft included, each violation naming its kind.
    */
   public static final String MONITOR_COMPLIANCE = "governor.monitor.compliance";
 

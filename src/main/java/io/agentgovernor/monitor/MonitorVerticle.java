@@ -165,7 +165,8 @@ public final class MonitorVerticle extends VerticleBase {
     AgentSample sample = latestOf(request);
     JsonArray violations = new JsonArray();
     sample.violations().forEach(v -> violations.add(v.toJson()));
-    boolean compliant = sample.violations().stream().allMatch(v -> v.kind() == io.agentgovernor.quota.ViolationKind.SOFT);
+    // any violation, soft included, is non-compliance (the seed's check_quota_compliance)
+    boolean compliant = sample.violations().isEmpty();
     return Future.succeededFuture(new JsonObject().put("agentId", sample.agentId()).put("time", sample.time())
         .put("compliant", compliant).put("usage", sample.usageJson()).put("violations", violations));
   }

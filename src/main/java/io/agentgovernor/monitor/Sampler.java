@@ -94,6 +94,7 @@ final class Sampler {
     usage[Resource.NETWORK.index()] = (bytes - c.lastBytes) / (elapsed / 1e9);
     c.lastBytes = bytes;
     usage[Resource.MESSAGE_QUEUE.index()] = h.context().queuedMessages();
+    usage[Resource.DISK.index()] = a.diskBytes();
     double[] outside = a.external();
     if (outside != null) {
       // An agent in another process: its own CPU and memory come from the OS (or its reports),

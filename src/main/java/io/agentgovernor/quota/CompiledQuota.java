@@ -55,8 +55,8 @@ public final class CompiledQuota {
     if (builtInUsage.length == Resource.BUILT_IN_COUNT && (customUsage == null || custom.isEmpty())
         && builtInUsage[0] <= thresholds[0] && builtInUsage[1] <= thresholds[1] && builtInUsage[2] <= thresholds[2]
         && builtInUsage[3] <= thresholds[3] && builtInUsage[4] <= thresholds[4] && builtInUsage[5] <= thresholds[5]
-        && builtInUsage[6] <= thresholds[6]) {
-      return List.of(); // the common case, unrolled: seven compares and no allocation
+        && builtInUsage[6] <= thresholds[6] && builtInUsage[7] <= thresholds[7]) {
+      return List.of(); // the common case, unrolled: eight compares and no allocation
     }
     List<Violation> violations = null;
     int n = Math.min(thresholds.length, builtInUsage.length);

@@ -88,11 +88,14 @@ public record Limit(double soft, double hard, double burst, long burstWindowMs, 
   }
 
   /**
-   * Reads a limit from untrusted JSON; {@code path} (e.g. {@code limits.cpu}) prefixes every error.
-   * Fails with {@link ErrorCode#INVALID_LIMIT} naming the field at fault.
+   * Reads a limit from untrusted JSON, in our form or the seed's ({@link SeedForm#limit});
+   * {@code path} (e.g. {@code limits.cpu}, whose last segment names the resource) prefixes every
+   * error. Fails with {@link ErrorCode#INVALID_LIMIT} naming the field at fault; unknown fields are
+   * refused, never ignored.
    */
-  public static Limit fromJson(JsonObject json, String path) {
+  public static Limit fromJson(JsonObject given, String path) {
     try {
+      JsonObject json = SeedForm.limit(given, path.substring(path.lastIndexOf('.') + 1), path);
       double soft = Json.number(json, "soft", path);
       double hard = Json.number(json, "hard", path);
       Double burst = Json.optNumber(json, "burst", path);

@@ -84,14 +84,16 @@ public record Quota(String agentId, String group, int priority, Map<String, Limi
 
   /**
    * A client's request to create or change a quota: {@code {"group", "priority"?, "limits"?,
-   * "dryRun"?, "version"?}}. Validated here; the group is resolved by the caller.
+   * "dryRun"?, "version"?}} (or the seed's {@code quota_group} and {@code resource_limits}).
+   * Validated here; the group is resolved by the caller.
    *
    * @param expectedVersion when given, the update applies only if the stored version matches
    */
   public record Request(String group, Integer priority, Map<String, Limit> limits, Boolean dryRun,
                         Long expectedVersion) {
 
-    public static Request fromJson(JsonObject json) {
+    public static Request fromJson(JsonObject given) {
+      JsonObject json = SeedForm.quotaRequest(given);
       String group = Json.optString(json, "group", "");
       if (group != null) {
         Ids.require(group, "group");

@@ -15,7 +15,10 @@ import java.util.Map;
  */
 public record QuotaConfig(Map<String, QuotaGroup> groups, List<LadderStep> defaultLadder) {
 
-  /** Warn at once, throttle after 30 s, suspend after 5 min, terminate after 10 min. */
+  /**
+   * Warn at once, throttle after 30 s, suspend after 5 min, terminate after 10 min: ours, chaining
+   * the seed's escalation delays (a seed-style limit runs only its own action, see {@link SeedForm}).
+   */
   public static final List<LadderStep> STANDARD_LADDER = List.of(
       LadderStep.of(ActionType.WARN, 0),
       LadderStep.of(ActionType.THROTTLE, 30_000),

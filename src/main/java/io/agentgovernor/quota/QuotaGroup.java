@@ -18,8 +18,9 @@ import java.util.Map;
  *
  * @param priority the priority its agents get unless their quota says otherwise (higher = more
  *     important; the lowest are degraded and enforced first)
- * @param overcommit how far the sum of its agents' hard limits may exceed a total at admission
- *     (1.0 = not at all; 2.0 = twice the total)
+ * @param overcommit how far what its agents are promised (the sum of their soft limits) may exceed
+ *     a total at admission (1.0 = not at all; 2.0 = twice the total); measured usage is held to
+ *     the total itself at run time
  * @param dryRun decisions for its agents are recorded, never applied
  */
 public record QuotaGroup(String name, String description, int priority, Map<String, Limit> defaultLimits,
@@ -73,8 +74,12 @@ public record QuotaGroup(String name, String description, int priority, Map<Stri
   /** The longest description a group may have. */
   public static final int MAX_DESCRIPTION = 1024;
 
-  /** Reads a group from untrusted JSON; every error names the field at fault. */
-  public static QuotaGroup fromJson(JsonObject json) {
+  /**
+   * Reads a group from untrusted JSON, in our form or the seed's ({@link SeedForm#group}); every
+   * error names the field at fault, and unknown fields are refused, never ignored.
+   */
+  public static QuotaGroup fromJson(JsonObject given) {
+    JsonObject json = SeedForm.group(given);
     String name = Json.string(json, "name", "");
     Ids.require(name, "group name");
     String description = Json.optString(json, "description", "");

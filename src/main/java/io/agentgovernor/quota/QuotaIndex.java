@@ -54,16 +54,17 @@ public final class QuotaIndex {
   }
 
   /**
-   * The sum of the hard limits on {@code resource} over the group's agents, leaving out one agent
-   * (the one being admitted or changed). A scan: admission is rare next to compliance checks.
+   * What the group's agents are promised of {@code resource}: the sum of their soft limits (as
+   * Kubernetes sums requests, not limits, against a quota), leaving out one agent (the one being
+   * admitted or changed). A scan: admission is rare next to compliance checks.
    */
-  public double reservedHard(String group, String resource, String exceptAgentId) {
+  public double promised(String group, String resource, String exceptAgentId) {
     double sum = 0;
     for (CompiledQuota q : quotas.values()) {
       Quota quota = q.quota();
       if (quota.group().equals(group) && !quota.agentId().equals(exceptAgentId)) {
         Limit limit = quota.limit(resource);
-        sum += limit == null ? 0 : limit.hard();
+        sum += limit == null ? 0 : limit.soft();
       }
     }
     return sum;

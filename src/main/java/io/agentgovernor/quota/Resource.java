@@ -8,10 +8,10 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * A measurable resource: one of the seven built in, or a custom one an agent reports by name
+ * A measurable resource: one of the eight built in, or a custom one an agent reports by name
  * (LLM tokens per minute, money spent, ...).
  *
- * <p>Each built-in resource has a dense {@link #index()} (0..6) so usage and limits are plain
+ * <p>Each built-in resource has a dense {@link #index()} (0..7) so usage and limits are plain
  * arrays on the hot path. Custom resources are identified by name only.
  */
 public final class Resource {
@@ -30,12 +30,14 @@ public final class Resource {
   public static final Resource NETWORK = new Resource("network", "bytes/s", 5, false);
   /** Messages waiting for the agent. */
   public static final Resource MESSAGE_QUEUE = new Resource("message_queue", "count", 6, false);
+  /** Bytes on disk held by the files the agent wrote through its context. */
+  public static final Resource DISK = new Resource("disk", "bytes", 7, false);
 
   public static final List<Resource> BUILT_IN =
-      List.of(MEMORY, CPU, PROCESSES, FILES, CONNECTIONS, NETWORK, MESSAGE_QUEUE);
+      List.of(MEMORY, CPU, PROCESSES, FILES, CONNECTIONS, NETWORK, MESSAGE_QUEUE, DISK);
 
   /** Number of built-in resources: usage vectors are {@code double[BUILT_IN_COUNT]}. */
-  public static final int BUILT_IN_COUNT = 7;
+  public static final int BUILT_IN_COUNT = 8;
 
   private static final Map<String, Resource> BY_NAME =
       BUILT_IN.stream().collect(Collectors.toUnmodifiableMap(Resource::name, r -> r));

@@ -139,7 +139,8 @@ class AnalyticsIT {
     assertThat(stored.getLong("appliedAt")).isPositive();
     // enforcement uses the new limit at once: 40 % is no longer a hard violation
     await().atMost(PATIENCE).ignoreExceptions().until(() -> request(node, Addresses.MONITOR_COMPLIANCE,
-        new JsonObject().put("agentId", "burner")).getBoolean("compliant"));
+        new JsonObject().put("agentId", "burner")).getJsonArray("violations").stream().map(JsonObject.class::cast)
+        .allMatch(v -> "soft".equals(v.getString("violation"))));
     await().atMost(PATIENCE).until(() -> events.stream().anyMatch(e -> "burner".equals(e.getString("agentId"))
         && "applied".equals(e.getString("status")) && rec.getString("id").equals(e.getString("recommendationId"))));
   }

@@ -112,12 +112,16 @@ class DegradationIT {
     double peak = first.getJsonObject("plan").getDouble("baselineUsage");
     assertThat(peak).isGreaterThan(0.9 * 50 * MB);
 
-    // It does not shed under cache_aggressively alone: the feedback goes one level deeper.
+    // It does not shed under cache_aggressively alone: the feedback goes one level deeper, to the
+    // seed's moderate memory row (cache_aggressively, batch_operations); the hog does not batch, so
+    // it goes deeper again until reduce_precision (and, if needed, drop_non_essential) sheds.
     await().atMost(Duration.ofSeconds(15)).until(() -> seen("hog", "degradation", "deepened", e -> true));
     JsonObject deeper = EVENTS.stream().filter(e -> "hog".equals(e.getString("agentId")) && "plan".equals(e.getString("event")))
         .skip(1).findFirst().orElseThrow();
-    assertThat(strategies(deeper)).startsWith("cache_aggressively", "drop_non_essential");
-    await().atMost(Duration.ofSeconds(15)).until(() -> seen("hog", "degradation", "effective", e -> true));
+    assertThat(strategies(deeper)).startsWith("cache_aggressively", "batch_operations");
+    assertThat(deeper.getJsonObject("plan").getJsonArray("strategies").getJsonObject(1).getJsonObject("params")
+        .getDouble("batch_size_increase")).as("the seed's parameters travel with the strategy").isEqualTo(3.0);
+    await().atMost(Duration.ofSeconds(30)).until(() -> seen("hog", "degradation", "effective", e -> true));
     // Once cache_aggressively is lifted it would grow again and start a new cycle under these
     // assertions: the limit is raised so the pressure stays gone.
     request(node, Addresses.QUOTA_UPDATE, new JsonObject().put("agentId", "hog").put("group", "heavy_computation_agent")
@@ -136,7 +140,7 @@ class DegradationIT {
             "stage_completed", "recovery_completed");
     List<JsonObject> stages = EVENTS.stream().filter(e -> "hog".equals(e.getString("agentId"))
         && "stage_completed".equals(e.getString("event"))).toList();
-    assertThat(stages).extracting(e -> e.getString("strategy")).endsWith("drop_non_essential", "cache_aggressively");
+    assertThat(stages).extracting(e -> e.getString("strategy")).endsWith("reduce_precision", "cache_aggressively");
     assertThat(stages.get(stages.size() - 1).getLong("time") - stages.get(stages.size() - 2).getLong("time"))
         .isGreaterThanOrEqualTo(1500 - 600); // one stage per interval (sampling every 500 ms)
 

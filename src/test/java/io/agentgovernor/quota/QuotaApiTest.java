@@ -50,7 +50,7 @@ class QuotaApiTest {
         {"agentId": "life-1", "group": "standard_agent", "limits": {"cpu": {"soft": 10, "hard": 20}}}"""));
     assertThat(created.getLong("version")).isEqualTo(1);
     assertThat(created.getJsonObject("limits").getJsonObject("cpu").getInteger("hard")).isEqualTo(20);
-    assertThat(created.getJsonObject("limits").getJsonObject("memory").getLong("hard")).isEqualTo(256_000_000L);
+    assertThat(created.getJsonObject("limits").getJsonObject("memory").getLong("hard")).isEqualTo(500_000_000L);
 
     assertThat(request(node, Addresses.QUOTA_GET, new JsonObject().put("agentId", "life-1"))).isEqualTo(created);
 
@@ -114,21 +114,22 @@ class QuotaApiTest {
   }
 
   @Test
-  @DisplayName("admission: hard limits beyond the group's total are refused, and nothing is stored")
+  @DisplayName("admission: soft limits (what agents are promised) beyond the group's total are refused, nothing is stored; hard limits are not summed")
   void admission() {
     request(node, Addresses.GROUP_PUT, new JsonObject("""
-        {"name": "small", "defaultLimits": {"cpu": {"soft": 10, "hard": 20}}, "totalLimits": {"cpu": 50}}"""));
+        {"name": "small", "defaultLimits": {"cpu": {"soft": 20, "hard": 40}}, "totalLimits": {"cpu": 50}}"""));
     request(node, Addresses.QUOTA_CREATE, new JsonObject("{\"agentId\": \"adm-1\", \"group\": \"small\"}"));
+    // promised 40 of 50, although the hard limits add up to 80
     request(node, Addresses.QUOTA_CREATE, new JsonObject("{\"agentId\": \"adm-2\", \"group\": \"small\"}"));
     assertThat(failureOf(Addresses.QUOTA_CREATE, "{\"agentId\": \"adm-3\", \"group\": \"small\"}"))
         .isEqualTo(ErrorCode.ADMISSION_REFUSED);
     assertThat(failureOf(Addresses.QUOTA_GET, "{\"agentId\": \"adm-3\"}")).isEqualTo(ErrorCode.NOT_FOUND);
-    // a smaller hard limit still fits
+    // a smaller soft limit still fits, whatever its hard limit
     request(node, Addresses.QUOTA_CREATE, new JsonObject("""
-        {"agentId": "adm-3", "group": "small", "limits": {"cpu": {"soft": 5, "hard": 10}}}"""));
+        {"agentId": "adm-3", "group": "small", "limits": {"cpu": {"soft": 10, "hard": 40}}}"""));
     // and an overcommit factor makes room
     request(node, Addresses.GROUP_PUT, new JsonObject("""
-        {"name": "small", "overcommit": 2, "defaultLimits": {"cpu": {"soft": 10, "hard": 20}}, "totalLimits": {"cpu": 50}}"""));
+        {"name": "small", "overcommit": 2, "defaultLimits": {"cpu": {"soft": 20, "hard": 40}}, "totalLimits": {"cpu": 50}}"""));
     request(node, Addresses.QUOTA_CREATE, new JsonObject("{\"agentId\": \"adm-4\", \"group\": \"small\"}"));
   }
 

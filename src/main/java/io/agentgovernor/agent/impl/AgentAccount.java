@@ -1,6 +1,11 @@
 package io.agentgovernor.agent.impl;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -27,6 +32,8 @@ public final class AgentAccount {
   final AtomicInteger files = new AtomicInteger();
   final AtomicInteger connections = new AtomicInteger();
   final Map<String, DoubleAdder> customSinceSample = new ConcurrentHashMap<>();
+  /** Files the agent wrote through its context: their sizes on disk are its disk use. */
+  final Set<Path> writtenFiles = ConcurrentHashMap.newKeySet();
   /** The event-loop thread of the agent's context: CPU of that thread is shared among its agents. */
   volatile Thread thread;
   /**
@@ -101,6 +108,28 @@ public final class AgentAccount {
 
   public int connections() {
     return connections.get();
+  }
+
+  /**
+   * Bytes on disk held by the files the agent wrote through its context, read from
+   * the file system now (one {@code stat} per file, so call it from a worker, once per sample).
+   * A file deleted since is forgotten; a file written outside the context is not seen.
+   */
+  public long diskBytes() {
+    if (writtenFiles.isEmpty()) {
+      return 0;
+    }
+    long total = 0;
+    for (Path file : writtenFiles) {
+      try {
+        total += Files.size(file);
+      } catch (NoSuchFileException gone) {
+        writtenFiles.remove(file);
+      } catch (IOException unreadable) {
+        // kept: a file that cannot be read now may be readable at the next sample
+      }
+    }
+    return total;
   }
 
   /** Child deployments plus blocking tasks running right now. */

@@ -405,7 +405,8 @@ public final class AgentContextImpl implements AgentContext {
 
   @Override
   public Future<AsyncFile> openFile(String path, OpenOptions options) {
-    return vertx.fileSystem().open(path, options).map(f -> Counted.file(f, account, this));
+    return vertx.fileSystem().open(path, options)
+        .map(f -> Counted.file(f, java.nio.file.Path.of(path).toAbsolutePath().normalize(), account, this));
   }
 
   @Override

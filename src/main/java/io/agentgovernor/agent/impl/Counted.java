@@ -22,6 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class Counted implements InvocationHandler {
 
   private final Object delegate;
+  /** The file's path (null for a socket): once written through the context it counts as disk. */
+  private final java.nio.file.Path file;
   private final AtomicInteger open;
   private final AgentAccount account;
   private final AgentContextImpl context;
@@ -29,8 +31,10 @@ final class Counted implements InvocationHandler {
   private Object proxy;
   private Handler<Void> userCloseHandler;
 
-  private Counted(Object delegate, AtomicInteger open, AgentAccount account, AgentContextImpl context) {
+  private Counted(Object delegate, java.nio.file.Path file, AtomicInteger open, AgentAccount account,
+                  AgentContextImpl context) {
     this.delegate = delegate;
+    this.file = file;
     this.open = open;
     this.account = account;
     this.context = context;
@@ -38,13 +42,13 @@ final class Counted implements InvocationHandler {
   }
 
   static NetSocket socket(NetSocket socket, AgentAccount account, AgentContextImpl context) {
-    Counted counted = new Counted(socket, account.connections, account, context);
+    Counted counted = new Counted(socket, null, account.connections, account, context);
     socket.closeHandler(v -> counted.closedByPeer());
     return counted.proxy(NetSocket.class);
   }
 
-  static AsyncFile file(AsyncFile file, AgentAccount account, AgentContextImpl context) {
-    return new Counted(file, account.files, account, context).proxy(AsyncFile.class);
+  static AsyncFile file(AsyncFile file, java.nio.file.Path path, AgentAccount account, AgentContextImpl context) {
+    return new Counted(file, path, account.files, account, context).proxy(AsyncFile.class);
   }
 
   private <T> T proxy(Class<T> type) {
@@ -76,13 +80,21 @@ final class Counted implements InvocationHandler {
       userCloseHandler = (Handler<Void>) args[0];
       return proxy;
     }
+    // Only socket bytes are network; a file written through the context shows as disk (its size).
+    boolean socket = file == null;
     if (name.equals("write") && args != null && args.length >= 1 && args[0] instanceof Buffer b) {
-      account.bytesOut.addAndGet(b.length());
+      if (socket) {
+        account.bytesOut.addAndGet(b.length());
+      } else {
+        account.writtenFiles.add(file);
+      }
     }
     if (name.equals("handler") && args != null && args.length == 1 && args[0] != null) {
       Handler<Buffer> user = (Handler<Buffer>) args[0];
       callArgs = new Object[] {context.accounted((Handler<Buffer>) buf -> {
-        account.bytesIn.addAndGet(buf.length());
+        if (socket) {
+          account.bytesIn.addAndGet(buf.length());
+        }
         user.handle(buf);
       })};
     }

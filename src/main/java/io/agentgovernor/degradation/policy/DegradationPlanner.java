@@ -9,8 +9,9 @@ import java.util.Objects;
 
 /**
  * Builds {@link DegradationPlan}s from the {@link DegradationConfig}: the strategies in force for
- * the resource at the level, each with its parameters ({@code resource}, {@code level},
- * {@code intensity}), the level's target reduction and timeline. Pure and immutable: planning is
+ * the resource at the level, each with its parameters (the seed's for the strategy, e.g.
+ * {@code precision_reduction: 0.5}, those of its table entry, then {@code resource}, {@code level}
+ * and {@code intensity}), the level's target reduction and timeline. Pure and immutable: planning is
  * separate from sending the plan to the agent.
  */
 public final class DegradationPlanner {
@@ -36,8 +37,8 @@ public final class DegradationPlanner {
     if (!Double.isFinite(baselineUsage) || baselineUsage < 0) {
       throw GovernorException.invalid("baseline usage must be finite and >= 0, got " + baselineUsage);
     }
-    List<StrategyStep> steps = config.table().strategies(resource, level).stream()
-        .map(s -> new StrategyStep(s, parameters(resource, level)))
+    List<StrategyStep> steps = config.table().entries(resource, level).stream()
+        .map(e -> new StrategyStep(e.strategy(), e.effectiveParams().mergeIn(parameters(resource, level))))
         .toList();
     return new DegradationPlan(agentId, resource, level, steps, config.targetReduction().get(level), baselineUsage,
         nowMs, config.timelineMs().get(level));

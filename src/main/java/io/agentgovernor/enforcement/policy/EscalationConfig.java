@@ -14,8 +14,13 @@ import java.util.List;
  */
 public record EscalationConfig(long warnIntervalMs, Hysteresis hysteresis, List<LadderStep> defaultLadder) {
 
-  /** The seed's ladder: warn at once, throttle after 30 s, suspend after 5 min, terminate after 10 min. */
-  public static final List<LadderStep> SEED_LADDER = List.of(
+  /**
+   * Our default ladder: warn at once, throttle after 30 s, suspend after 5 min, terminate after 10
+   * min. The delays are the seed's escalation delays chained into one ladder; the seed itself runs
+   * only a limit's one {@code enforcement_action}, after that action's delay (a seed-style limit
+   * means exactly that: see {@code quota.SeedForm}).
+   */
+  public static final List<LadderStep> DEFAULT_LADDER = List.of(
       LadderStep.of(ActionType.WARN, 0),
       LadderStep.of(ActionType.THROTTLE, 30_000),
       LadderStep.of(ActionType.SUSPEND, 300_000),
@@ -54,7 +59,7 @@ public record EscalationConfig(long warnIntervalMs, Hysteresis hysteresis, List<
   public static final class Builder {
     private long warnIntervalMs = DEFAULT_WARN_INTERVAL_MS;
     private Hysteresis hysteresis = Hysteresis.ofDefaults();
-    private List<LadderStep> defaultLadder = SEED_LADDER;
+    private List<LadderStep> defaultLadder = DEFAULT_LADDER;
 
     private Builder() {
     }

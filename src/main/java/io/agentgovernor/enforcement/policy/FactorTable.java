@@ -5,18 +5,20 @@ import java.util.List;
 
 /**
  * The throttle factor a throttle starts from, by how far usage is over the hard limit
- * ({@code over = current / hard - 1}). The first row whose {@code maxOver} is at least
- * {@code over} gives the factor.
+ * ({@code over = (current - hard) / hard}, the seed's excess ratio). The first row whose
+ * {@code maxOver} is at least {@code over} gives the factor.
  *
- * <p>Default (the seed's table):
+ * <p>Default, the seed's {@code calculate_throttle_factor} (its tests are strict {@code >}, so a
+ * boundary belongs to the lighter row):
  * <pre>
- *   over <= 10 %   -> 0.8
- *   over <= 50 %   -> 0.5
- *   over <= 100 %  -> 0.3
- *   more           -> 0.1
+ *   over <= 20 %   -> 0.9   (minimal)
+ *   over <= 50 %   -> 0.85  (light)
+ *   over <= 100 %  -> 0.7   (moderate)
+ *   more           -> 0.5   (heavy)
  * </pre>
- * It is only a first guess that saves the closed loop a few intervals; {@link ThrottleController}
- * corrects it from the measured effect.
+ * It is the loop's first step: the seed applies this factor and stops there, while
+ * {@link ThrottleController} then corrects it every interval from the measured effect, so an agent
+ * that a 0.9 does not bring under its limit is slowed further.
  *
  * @param rows strictly increasing {@code maxOver}, the last one {@code +Infinity}; factors in (0, 1]
  *     and non-increasing (more over never means a looser throttle)
@@ -53,8 +55,8 @@ public record FactorTable(List<Row> rows) {
   }
 
   public static FactorTable ofDefaults() {
-    return new FactorTable(List.of(new Row(0.10, 0.8), new Row(0.50, 0.5), new Row(1.00, 0.3),
-        new Row(Double.POSITIVE_INFINITY, 0.1)));
+    return new FactorTable(List.of(new Row(0.20, 0.9), new Row(0.50, 0.85), new Row(1.00, 0.7),
+        new Row(Double.POSITIVE_INFINITY, 0.5)));
   }
 
   /** The starting factor for usage {@code current} against {@code hard}; 1 when not over. */

@@ -43,22 +43,70 @@ final class QuotaStore {
     groupMirror.stop();
   }
 
-  /** Stores the group unless one of that name exists (seeding from configuration). */
-  boolean seedGroup(QuotaGroup group) {
-    return groups.putIfAbsent(group.name(), group.toJson().put("version", 1).encode()) == null;
+  /** What seeding did to one configured group. */
+  enum Seeded { CREATED, KEPT, REPLACED }
+
+  /**
+   * Seeds a group from configuration. Stored beside it is the fingerprint of the configured
+   * definition it came from ({@code "conf"}), so the rule is: the latest intention wins.
+   * <ul>
+   *   <li>none stored: the configured group is stored;</li>
+   *   <li>stored from this same configured definition: the stored group is kept, with whatever
+   *       was changed at run time since;</li>
+   *   <li>stored from another definition (the configuration was edited since), or from before
+   *       fingerprints existed: the configured group replaces it, at the next version.</li>
+   * </ul>
+   */
+  Seeded seedGroup(QuotaGroup group) {
+    String conf = fingerprint(group);
+    for (;;) {
+      String stored = groups.get(group.name());
+      if (stored == null) {
+        if (groups.putIfAbsent(group.name(), group.toJson().put("version", 1).put("conf", conf).encode()) == null) {
+          return Seeded.CREATED;
+        }
+        continue;
+      }
+      JsonObject storedJson = new JsonObject(stored);
+      if (conf.equals(storedJson.getString("conf"))) {
+        return Seeded.KEPT;
+      }
+      long version = Math.max(0, MapMirror.jsonVersion(stored));
+      String next = group.toJson().put("version", version + 1).put("conf", conf).encode();
+      if (groups.replace(group.name(), stored, next)) {
+        return Seeded.REPLACED;
+      }
+    }
+  }
+
+  /** A fingerprint of a configured group's definition (hex of the first 8 bytes of its SHA-256). */
+  static String fingerprint(QuotaGroup group) {
+    try {
+      byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+          .digest(group.toJson().encode().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(digest, 0, 8);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
   }
 
   /**
    * Stores a group with the version after the stored one (the stored JSON carries a
    * {@code "version"}; the group itself does not), so the mirrors and a split-brain merge order
-   * its changes.
+   * its changes. The fingerprint of the configured definition stays, so a restart with the same
+   * configuration keeps this change.
    */
   void putGroup(QuotaGroup group) {
     for (;;) {
       String stored = groups.get(group.name());
       long version = stored == null ? 0 : Math.max(0, MapMirror.jsonVersion(stored));
-      String next = group.toJson().put("version", version + 1).encode();
-      if (stored == null ? groups.putIfAbsent(group.name(), next) == null : groups.replace(group.name(), stored, next)) {
+      JsonObject next = group.toJson().put("version", version + 1);
+      String conf = stored == null ? null : new JsonObject(stored).getString("conf");
+      if (conf != null) {
+        next.put("conf", conf);
+      }
+      if (stored == null ? groups.putIfAbsent(group.name(), next.encode()) == null
+          : groups.replace(group.name(), stored, next.encode())) {
         return;
       }
     }

@@ -87,8 +87,11 @@ public final class QuotaVerticle extends VerticleBase {
   private boolean seedGroups() {
     try {
       config.groups().values().forEach(group -> {
-        if (store.seedGroup(group)) {
-          LOG.debug("seeded group {}", group.name());
+        switch (store.seedGroup(group)) {
+          case CREATED -> LOG.debug("seeded group {}", group.name());
+          case REPLACED -> LOG.info("group {}: its definition in the configuration changed; it replaces the stored one",
+              group.name());
+          case KEPT -> LOG.debug("group {}: stored as configured (with any run-time change) kept", group.name());
         }
       });
       return true;
@@ -253,7 +256,8 @@ public final class QuotaVerticle extends VerticleBase {
     JsonArray list = new JsonArray();
     violations.forEach(v -> list.add(v.toJson()));
     return new JsonObject().put("agentId", agentId)
-        .put("compliant", violations.stream().noneMatch(v -> v.kind() != io.agentgovernor.quota.ViolationKind.SOFT))
+        // as the seed's check_quota_compliance: any violation, soft included, is non-compliance
+        .put("compliant", violations.isEmpty())
         .put("violations", list);
   }
 
@@ -306,9 +310,12 @@ public final class QuotaVerticle extends VerticleBase {
   }
 
   /**
-   * Admission: the hard limits of a group's agents may add up to at most its total times its
-   * overcommit factor. Reads the node's index, so two nodes admitting at the same instant may
-   * both pass (a window of milliseconds); enforcement of group totals covers what slips through.
+   * Admission: what a group's agents are promised, the sum of their soft limits (Kubernetes sums
+   * requests against a quota the same way), may reach at most its total times its overcommit
+   * factor. Hard limits are not summed: an agent uses its headroom above soft only at times, and
+   * the group's measured usage is held to the total itself at run time (enforcement's group
+   * violations). Reads the node's index, so two nodes admitting at the same instant may both pass
+   * (a window of milliseconds); the run-time check covers what slips through.
    */
   private void admit(Quota quota, QuotaGroup group) {
     for (Map.Entry<String, Double> total : group.totalLimits().entrySet()) {
@@ -316,12 +323,13 @@ public final class QuotaVerticle extends VerticleBase {
       if (limit == null) {
         continue;
       }
-      double reserved = index.reservedHard(group.name(), total.getKey(), quota.agentId());
+      double promised = index.promised(group.name(), total.getKey(), quota.agentId());
       double allowed = total.getValue() * group.overcommit();
-      if (reserved + limit.hard() > allowed) {
+      if (promised + limit.soft() > allowed) {
         throw new GovernorException(ErrorCode.ADMISSION_REFUSED, "group '" + group.name() + "' total for "
-            + total.getKey() + " is " + fmt(total.getValue()) + " (overcommit " + group.overcommit() + "); "
-            + fmt(reserved) + " is reserved, so a hard limit of " + fmt(limit.hard()) + " does not fit");
+            + total.getKey() + " is " + fmt(total.getValue()) + " (overcommit " + group.overcommit() + "); its agents are"
+            + " promised " + fmt(promised) + " (sum of soft limits), so a soft limit of " + fmt(limit.soft())
+            + " does not fit");
       }
     }
   }

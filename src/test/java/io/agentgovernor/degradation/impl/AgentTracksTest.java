@@ -53,7 +53,7 @@ class AgentTracksTest {
     assertThat(log).contains("apply [cache_aggressively]");
     sample(1000, 93);
     sample(2000, 93); // timeline over, usage did not fall by 5 %
-    assertThat(log).contains("degradation deepened", "apply [cache_aggressively, drop_non_essential]");
+    assertThat(log).contains("degradation deepened", "apply [cache_aggressively, batch_operations]");
     sample(4000, 60); // shed: effective
     assertThat(log).contains("degradation effective");
     long t = 4000;
@@ -61,7 +61,7 @@ class AgentTracksTest {
       t += 500;
       sample(t, 60);
     }
-    assertThat(log).containsSubsequence("recovery plan_created", "lift drop_non_essential", "recovery stage_completed",
+    assertThat(log).containsSubsequence("recovery plan_created", "lift batch_operations", "recovery stage_completed",
         "lift cache_aggressively", "recovery stage_completed", "recovery recovery_completed");
     assertThat(tracks.all()).isEmpty();
   }

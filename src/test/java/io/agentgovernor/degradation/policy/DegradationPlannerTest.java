@@ -21,22 +21,74 @@ class DegradationPlannerTest {
   private final DegradationPlanner planner = DegradationPlanner.ofDefaults();
 
   @Test
-  @DisplayName("memory: strategies accumulate level by level in the documented order")
+  @DisplayName("memory: the seed's table, level by level")
   void memoryByLevel() {
     assertThat(strategies(Resource.MEMORY, PressureLevel.MINIMAL)).containsExactly(CACHE_AGGRESSIVELY);
-    assertThat(strategies(Resource.MEMORY, PressureLevel.MODERATE)).containsExactly(CACHE_AGGRESSIVELY, DROP_NON_ESSENTIAL);
+    assertThat(strategies(Resource.MEMORY, PressureLevel.MODERATE)).containsExactly(CACHE_AGGRESSIVELY, BATCH_OPERATIONS);
     assertThat(strategies(Resource.MEMORY, PressureLevel.AGGRESSIVE))
-        .containsExactly(CACHE_AGGRESSIVELY, DROP_NON_ESSENTIAL, REDUCE_PRECISION);
+        .containsExactly(CACHE_AGGRESSIVELY, BATCH_OPERATIONS, REDUCE_PRECISION);
     assertThat(strategies(Resource.MEMORY, PressureLevel.EMERGENCY))
-        .containsExactly(CACHE_AGGRESSIVELY, DROP_NON_ESSENTIAL, REDUCE_PRECISION, USE_FALLBACK_ALGORITHM);
+        .containsExactly(CACHE_AGGRESSIVELY, BATCH_OPERATIONS, REDUCE_PRECISION, DROP_NON_ESSENTIAL);
   }
 
   @Test
-  @DisplayName("cpu: all five seed strategies by emergency")
+  @DisplayName("cpu: the seed's table, level by level")
   void cpuByLevel() {
-    assertThat(strategies(Resource.CPU, PressureLevel.MINIMAL)).containsExactly(CACHE_AGGRESSIVELY);
-    assertThat(strategies(Resource.CPU, PressureLevel.EMERGENCY)).containsExactly(CACHE_AGGRESSIVELY,
-        BATCH_OPERATIONS, REDUCE_PRECISION, USE_FALLBACK_ALGORITHM, DROP_NON_ESSENTIAL);
+    assertThat(strategies(Resource.CPU, PressureLevel.MINIMAL)).containsExactly(BATCH_OPERATIONS);
+    assertThat(strategies(Resource.CPU, PressureLevel.MODERATE)).containsExactly(BATCH_OPERATIONS, USE_FALLBACK_ALGORITHM);
+    assertThat(strategies(Resource.CPU, PressureLevel.AGGRESSIVE))
+        .containsExactly(BATCH_OPERATIONS, USE_FALLBACK_ALGORITHM, REDUCE_PRECISION);
+    assertThat(strategies(Resource.CPU, PressureLevel.EMERGENCY))
+        .containsExactly(BATCH_OPERATIONS, USE_FALLBACK_ALGORITHM, REDUCE_PRECISION, DROP_NON_ESSENTIAL);
+  }
+
+  @Test
+  @DisplayName("each strategy is sent with the seed's parameters, then resource, level and intensity")
+  void seedParameters() {
+    DegradationPlan plan = planner.plan("hog", Resource.MEMORY, PressureLevel.EMERGENCY, 1_000, 0);
+    JsonObject cache = plan.strategies().get(0).params();
+    assertThat(cache.getDouble("cache_size_increase")).isEqualTo(2.0);
+    assertThat(cache.getDouble("cache_duration_increase")).isEqualTo(5.0);
+    JsonObject batch = plan.strategies().get(1).params();
+    assertThat(batch.getDouble("batch_size_increase")).isEqualTo(3.0);
+    assertThat(batch.getInteger("batch_delay")).isEqualTo(1000);
+    JsonObject precision = plan.strategies().get(2).params();
+    assertThat(precision.getDouble("precision_reduction")).isEqualTo(0.5);
+    assertThat(precision.getJsonArray("affected_operations")).containsExactly("calculations", "predictions");
+    JsonObject drop = plan.strategies().get(3).params();
+    assertThat(drop.getJsonArray("operations_to_drop"))
+        .containsExactly("detailed_logging", "metrics_collection", "optional_validations");
+    plan.strategies().forEach(step -> {
+      assertThat(step.params().getString("resource")).isEqualTo("memory");
+      assertThat(step.params().getString("level")).isEqualTo("emergency");
+      assertThat(step.intensity()).isEqualTo(1.0);
+    });
+  }
+
+  @Test
+  @DisplayName("a custom strategy, and parameters over the seed's, come from the strategy table")
+  void customStrategy() {
+    StrategyTable table = StrategyTable.fromJson(new JsonObject().put("custom",
+        new JsonArray()
+            .add(new JsonObject().put("strategy", "reduce_precision").put("from", "minimal")
+                .put("params", new JsonObject().put("precision_reduction", 0.8)))
+            .add(new JsonObject().put("strategy", "custom").put("from", "moderate")
+                .put("params", new JsonObject().put("name", "cheaper_model").put("model", "small")))));
+    DegradationPlanner custom = new DegradationPlanner(DegradationConfig.custom().table(table).build());
+    DegradationPlan plan = custom.plan("a", Resource.resolve("llm_tokens", true), PressureLevel.MODERATE, 1, 0);
+    assertThat(plan.strategies()).extracting(StrategyStep::strategy).containsExactly(REDUCE_PRECISION,
+        DegradationStrategy.CUSTOM);
+    assertThat(plan.strategies().get(0).params().getDouble("precision_reduction")).isEqualTo(0.8);
+    assertThat(plan.strategies().get(0).params().getJsonArray("affected_operations")).isNotEmpty();
+    assertThat(plan.strategies().get(1).toJson().getString("strategy")).isEqualTo("custom");
+    assertThat(plan.strategies().get(1).params().getString("name")).isEqualTo("cheaper_model");
+    assertThat(plan.strategies().get(1).params().getString("model")).isEqualTo("small");
+    assertThatThrownBy(() -> StrategyTable.fromJson(new JsonObject().put("custom", new JsonArray()
+        .add(new JsonObject().put("strategy", "custom").put("from", "minimal")))))
+        .hasMessageContaining("strategies.custom[0]").hasMessageContaining("params.name");
+    assertThatThrownBy(() -> StrategyTable.fromJson(new JsonObject().put("cpu", new JsonArray()
+        .add(new JsonObject().put("strategy", "batch_operations").put("after", "minimal")))))
+        .hasMessageContaining("unknown field 'after'");
   }
 
   @ParameterizedTest(name = "{0}")
@@ -62,7 +114,7 @@ class DegradationPlannerTest {
     assertThat(first.params().getString("resource")).isEqualTo("memory");
     JsonObject json = plan.toJson();
     assertThat(json.getString("level")).isEqualTo("moderate");
-    assertThat(json.getJsonArray("strategies").getJsonObject(1).getString("strategy")).isEqualTo("drop_non_essential");
+    assertThat(json.getJsonArray("strategies").getJsonObject(1).getString("strategy")).isEqualTo("batch_operations");
     assertThat(planner.plan("hog", Resource.CPU, PressureLevel.EMERGENCY, 10, 0).timelineMs()).isEqualTo(15_000);
   }
 
@@ -89,7 +141,7 @@ class DegradationPlannerTest {
         .extracting(StrategyStep::strategy).containsExactly(DROP_NON_ESSENTIAL);
     assertThat(custom.plan("a", Resource.CPU, PressureLevel.MINIMAL, 1, 0).strategies())
         .as("resources not listed keep their defaults").extracting(StrategyStep::strategy)
-        .containsExactly(CACHE_AGGRESSIVELY);
+        .containsExactly(BATCH_OPERATIONS);
   }
 
   @Test

@@ -35,9 +35,9 @@ class DegradationScenarioTest {
     plan = planner.deepen(plan, 1_050, plan.evaluateAtMs());
     assertThat(plan.level()).isEqualTo(PressureLevel.MODERATE);
     assertThat(plan.strategies()).extracting(StrategyStep::strategy)
-        .containsExactly(DegradationStrategy.CACHE_AGGRESSIVELY, DegradationStrategy.DROP_NON_ESSENTIAL);
+        .containsExactly(DegradationStrategy.CACHE_AGGRESSIVELY, DegradationStrategy.BATCH_OPERATIONS);
 
-    // Under drop_non_essential it sheds 30 %.
+    // Under batch_operations it sheds 30 %.
     FeedbackResult second = DegradationFeedback.evaluate(plan, plan.evaluateAtMs(), 735, AgentAck.APPLIED);
     assertThat(second.verdict()).isEqualTo(FeedbackResult.Verdict.EFFECTIVE);
 
@@ -60,6 +60,6 @@ class DegradationScenarioTest {
     assertThat(history.events()).extracting(e -> e.getClass().getSimpleName()).containsExactly(
         "PlanCreated", "StageCompleted", "StageCompleted", "RecoveryCompleted");
     assertThat(history.events().get(1)).isInstanceOfSatisfying(RecoveryEvent.StageCompleted.class,
-        e -> assertThat(e.strategy()).isEqualTo("drop_non_essential"));
+        e -> assertThat(e.strategy()).isEqualTo("batch_operations"));
   }
 }

@@ -31,9 +31,9 @@ class RecoveryPlanTest {
   @DisplayName("stages remove the strategies in reverse order of introduction")
   void reverseOrder() {
     assertThat(plan.stages()).extracting(s -> s.strategy().strategy()).containsExactly(
-        DegradationStrategy.REDUCE_PRECISION, DegradationStrategy.DROP_NON_ESSENTIAL,
+        DegradationStrategy.REDUCE_PRECISION, DegradationStrategy.BATCH_OPERATIONS,
         DegradationStrategy.CACHE_AGGRESSIVELY);
-    assertThat(plan.created().stages()).containsExactly("reduce_precision", "drop_non_essential", "cache_aggressively");
+    assertThat(plan.created().stages()).containsExactly("reduce_precision", "batch_operations", "cache_aggressively");
   }
 
   @Test
@@ -66,10 +66,10 @@ class RecoveryPlanTest {
     List<RecoveryEvent> back = plan.update(201_000, 1_100);
     assertThat(back).singleElement().isInstanceOfSatisfying(RecoveryEvent.RolledBack.class, r -> {
       assertThat(r.stage()).isEqualTo(1);
-      assertThat(r.strategy()).isEqualTo("drop_non_essential");
+      assertThat(r.strategy()).isEqualTo("batch_operations");
     });
     assertThat(plan.activeStrategies()).extracting(StrategyStep::strategy)
-        .containsExactly(DegradationStrategy.CACHE_AGGRESSIVELY, DegradationStrategy.DROP_NON_ESSENTIAL);
+        .containsExactly(DegradationStrategy.CACHE_AGGRESSIVELY, DegradationStrategy.BATCH_OPERATIONS);
     assertThat(feedEverySecond(202_000, 210_000, 1_100)).as("one rollback per violation episode").isEmpty();
     assertThat(feedEverySecond(211_000, 269_000, 500)).as("the hold restarts at the last violation").isEmpty();
     List<RecoveryEvent> again = plan.update(270_000, 500);
@@ -98,7 +98,7 @@ class RecoveryPlanTest {
     assertThat(json.stream().map(o -> ((JsonObject) o).getString("type")).toList())
         .containsExactly("plan_created", "stage_completed", "stage_completed", "rolled_back");
     assertThat(json.getJsonObject(0).getJsonArray("stages")).hasSize(3);
-    assertThat(json.getJsonObject(3).getString("strategy")).isEqualTo("drop_non_essential");
+    assertThat(json.getJsonObject(3).getString("strategy")).isEqualTo("batch_operations");
     assertThat(history.rollbacks()).hasSize(1);
     assertThat(history.forAgent("hog")).hasSize(4);
     assertThat(history.forAgent("other")).isEmpty();

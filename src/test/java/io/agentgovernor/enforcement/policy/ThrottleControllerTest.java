@@ -33,8 +33,8 @@ class ThrottleControllerTest {
   }
 
   @ParameterizedTest(name = "{0} % of the hard limit starts at factor {1}")
-  @CsvSource({"105, 0.8", "110, 0.8", "111, 0.5", "150, 0.5", "151, 0.3", "200, 0.3", "201, 0.1", "1000, 0.1"})
-  @DisplayName("the first factor comes from the documented table")
+  @CsvSource({"105, 0.9", "120, 0.9", "121, 0.85", "150, 0.85", "151, 0.7", "200, 0.7", "201, 0.5", "1000, 0.5"})
+  @DisplayName("the first factor comes from the seed's table: excess <= 20 % 0.9, <= 50 % 0.85, <= 100 % 0.7, more 0.5")
   void startsFromTable(double percentOfHard, double factor) {
     assertThat(ThrottleController.start(CONFIG, percentOfHard / 5, 20).factor()).isEqualTo(factor);
   }
@@ -67,7 +67,7 @@ class ThrottleControllerTest {
   }
 
   @Test
-  @DisplayName("the seed's cpu-burner case: 40 % of a core under a hard 20 settles at <= 22 %")
+  @DisplayName("a cpu-burner at 40 % of a core under a hard 20 settles at <= 22 %")
   void cpuBurnerCase() {
     SimulatedAgent agent = new SimulatedAgent(40, 0.1);
     ThrottleController c = ThrottleController.start(CONFIG, 40, 20);
