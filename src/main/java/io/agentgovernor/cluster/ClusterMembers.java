@@ -49,26 +49,23 @@ public final class ClusterMembers {
 
   /** The node ids of the members in this member's view of the cluster. */
   public static Set<String> liveNodeIds(HazelcastInstance hazelcast) {
-    Set<String> ids = new HashSet<>();
-    for (Member m : hazelcast.getCluster().getMembers()) {
-      String id = nodeIdOf(m);
-      if (id != null) {
-        ids.add(id);
-      }
-    }
-    return ids;
+    return attributes(hazelcast, NODE_ATTRIBUTE);
   }
 
   /** The incarnations of the members in this member's view of the cluster. */
   public static Set<String> liveIncarnations(HazelcastInstance hazelcast) {
-    Set<String> ids = new HashSet<>();
+    return attributes(hazelcast, INCARNATION_ATTRIBUTE);
+  }
+
+  private static Set<String> attributes(HazelcastInstance hazelcast, String attribute) {
+    Set<String> values = new HashSet<>();
     for (Member m : hazelcast.getCluster().getMembers()) {
-      String id = incarnationOf(m);
-      if (id != null) {
-        ids.add(id);
+      String value = m.getAttribute(attribute);
+      if (value != null) {
+        values.add(value);
       }
     }
-    return ids;
+    return values;
   }
 
   /** Whether a node id is in this member's view of the cluster. */
