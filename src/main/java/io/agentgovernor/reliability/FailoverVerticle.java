@@ -13,6 +13,7 @@ import io.agentgovernor.agent.impl.AgentRegistry;
 import io.agentgovernor.cluster.ClusterMembers;
 import io.agentgovernor.node.NodeContext;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
@@ -27,6 +28,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,7 +71,7 @@ public final class FailoverVerticle extends VerticleBase {
   private static final long DEPLOYING_GRACE_MS = 30_000;
   private static final long SWEEP_STUCK_MS = 10_000;
   private static final long FORGET_MISSING_MS = 3_600_000;
-  private static final int RESTART_BATCH = 32;
+  private static final int RESTARTS_IN_FLIGHT = 32;
 
   private final NodeContext node;
   private final AgentRegistry registry;
@@ -232,7 +234,7 @@ public final class FailoverVerticle extends VerticleBase {
     }
     sweepAgain = false;
     vertx.executeBlocking(this::findOrphans, false)
-        .compose(this::restartInBatches)
+        .compose(this::restartAll)
         .onComplete(ar -> {
           if (ar.failed()) {
             LOG.warn("failover sweep failed: {}", ar.cause().toString());
@@ -245,28 +247,37 @@ public final class FailoverVerticle extends VerticleBase {
   }
 
   /**
-   * Restarts orphans {@value #RESTART_BATCH} at a time, spread over the live nodes with the most
-   * spare memory: a lost node may have held thousands, and starting them all at once, or all on
-   * one node, would time out deploys on the survivors and leave agents pending.
+   * Restarts orphans with at most {@value #RESTARTS_IN_FLIGHT} under way at once (a new one starts
+   * as each finishes), spread over the live nodes with the most spare memory: a lost node may have
+   * held thousands, and starting them all at once, or all on one node, would time out deploys on
+   * the survivors and leave agents pending.
    */
-  private Future<Void> restartInBatches(List<JsonObject> orphans) {
+  private Future<Void> restartAll(List<JsonObject> orphans) {
     if (orphans.isEmpty()) {
       return Future.succeededFuture();
     }
     return targets().compose(targets -> {
-      Future<Void> chain = Future.succeededFuture();
-      for (int from = 0; from < orphans.size(); from += RESTART_BATCH) {
-        int first = from;
-        List<JsonObject> batch = orphans.subList(from, Math.min(orphans.size(), from + RESTART_BATCH));
-        chain = chain.compose(v -> {
-          List<Future<Object>> restarts = new ArrayList<>();
-          for (int i = 0; i < batch.size(); i++) {
-            restarts.add(restart(batch.get(i), targets.isEmpty() ? null : targets.get((first + i) % targets.size())));
+      Promise<Void> done = Promise.promise();
+      AtomicInteger next = new AtomicInteger();
+      AtomicInteger finished = new AtomicInteger();
+      Runnable[] startNext = new Runnable[1];
+      startNext[0] = () -> {
+        int i = next.getAndIncrement();
+        if (i >= orphans.size()) {
+          return;
+        }
+        restart(orphans.get(i), targets.isEmpty() ? null : targets.get(i % targets.size())).onComplete(ar -> {
+          if (finished.incrementAndGet() == orphans.size()) {
+            done.complete();
+          } else {
+            startNext[0].run();
           }
-          return Future.join(restarts).<Void>mapEmpty().recover(e -> Future.succeededFuture());
         });
+      };
+      for (int k = 0; k < Math.min(RESTARTS_IN_FLIGHT, orphans.size()); k++) {
+        startNext[0].run();
       }
-      return chain;
+      return done.future();
     });
   }
 

@@ -102,6 +102,12 @@ final class LoadProcess implements AutoCloseable {
     return answer.substring(5).split(" ");
   }
 
+  /** The distinct reasons deploys failed on this node, as it logged them (at most 5). */
+  List<String> deployFailures() {
+    return log.stream().filter(l -> l.startsWith("deploy ") && l.contains(" failed: "))
+        .map(l -> l.substring(l.indexOf(" failed: ") + 9)).distinct().limit(5).toList();
+  }
+
   String tail() {
     int n = log.size();
     return String.join("\n", log.subList(Math.max(0, n - 20), n));
