@@ -161,7 +161,13 @@ public final class BridgeVerticle extends VerticleBase {
           connection.reply(replyAddress, ar.result());
         }
       } else {
-        refuse(connection, replyAddress, address, codeOf(ar.cause()), String.valueOf(ar.cause().getMessage()));
+        ErrorCode code = codeOf(ar.cause());
+        if (code == ErrorCode.INTERNAL) {
+          LOG.warn("bridge request to {} failed", address, ar.cause());
+        }
+        // a client learns what it did wrong, never the node's internals
+        refuse(connection, replyAddress, address, code,
+            code == ErrorCode.INTERNAL ? "internal error" : String.valueOf(ar.cause().getMessage()));
       }
       if (connection.end()) {
         drain(connection);

@@ -210,8 +210,9 @@ class HostileBridgeIT {
     long pid = request(node, Addresses.AGENT_GET, new JsonObject().put("id", "detached-py")).getJsonObject("status").getLong("pid");
     try {
       assertThat(ProcessHandle.current().descendants().noneMatch(p -> p.pid() == pid)).isTrue();
-      try (BridgeClient thief = BridgeClient.connect(bridgePort)) {
-        for (long named : new long[] {pid, 1, ProcessHandle.current().pid()}) {
+      // a connection each: an unregistered connection has registerTimeoutMs (1 s here) from its connect
+      for (long named : new long[] {pid, 1, ProcessHandle.current().pid()}) {
+        try (BridgeClient thief = BridgeClient.connect(bridgePort)) {
           JsonObject refused = thief.register(new JsonObject().put("id", "thief").put("group", "lightweight_agent").put("pid", named));
           assertThat(refused.getInteger("failureCode")).isEqualTo(ErrorCode.FORBIDDEN.failureCode());
           assertThat(refused.getString("message")).startsWith("pid refused");
