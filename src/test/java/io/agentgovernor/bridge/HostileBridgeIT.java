@@ -49,6 +49,7 @@ class HostileBridgeIT {
   private static final int IDLE_TIMEOUT_MS = 5000;
   private static final int LEASE_GRACE_MS = 3000;
   private static final int MAX_UNREGISTERED = 64;
+  private static final int REGISTER_TIMEOUT_MS = 3000;
 
   private static GovernorNode node;
   private static int bridgePort;
@@ -59,7 +60,7 @@ class HostileBridgeIT {
     bridgePort = freePort();
     node = TestNodes.start(TestNodes.config(TestNodes.randomClusterName(), TestNodes.randomClusterPort(), "hb", List.of())
         .with("bridge.port", bridgePort).with("monitor.intervalMs", 500)
-        .with("bridge.registerTimeoutMs", 1000).with("bridge.idleTimeoutMs", IDLE_TIMEOUT_MS)
+        .with("bridge.registerTimeoutMs", REGISTER_TIMEOUT_MS).with("bridge.idleTimeoutMs", IDLE_TIMEOUT_MS)
         .with("bridge.leaseGraceMs", LEASE_GRACE_MS).with("bridge.maxUnregistered", MAX_UNREGISTERED));
     Files.deleteIfExists(FIGURES);
     victim = python(VICTIM, VICTIM_LOG, bridgePort, "240");
@@ -156,7 +157,7 @@ class HostileBridgeIT {
         .getJsonObject("status").getBoolean("connected"));
     request(node, Addresses.AGENT_SEND, new JsonObject().put("id", "roamer").put("body", new JsonObject().put("n", 1)));
 
-    try (BridgeClient second = BridgeClient.connect(bridgePort); BridgeClient third = BridgeClient.connect(bridgePort)) {
+    try (BridgeClient second = BridgeClient.connect(bridgePort)) {
       assertThat(second.register(new JsonObject().put("id", "roamer")).getInteger("failureCode"))
           .isEqualTo(ErrorCode.FORBIDDEN.failureCode());
       assertThat(second.register(new JsonObject().put("id", "roamer").put("secret", secret + "x")).getInteger("failureCode"))
@@ -168,12 +169,15 @@ class HostileBridgeIT {
       await().atMost(Duration.ofSeconds(5)).until(() -> second.framesTo(ExternalAgent.out("roamer")).size() == 1);
 
       // one live connection per agent: a third with the secret takes it; the second is closed and gets nothing more
-      third.register(new JsonObject().put("id", "roamer").put("secret", secret));
-      await().atMost(Duration.ofSeconds(5)).until(second::closedByNode);
-      request(node, Addresses.AGENT_SEND, new JsonObject().put("id", "roamer").put("body", new JsonObject().put("n", 2)));
-      await().atMost(Duration.ofSeconds(5)).until(() -> third.framesTo(ExternalAgent.out("roamer")).size() == 1);
-      assertThat(second.framesTo(ExternalAgent.out("roamer"))).hasSize(1);
-      assertThat(third.framesTo(ExternalAgent.out("roamer")).get(0).getJsonObject("body").getInteger("n")).isEqualTo(2);
+      try (BridgeClient third = BridgeClient.connect(bridgePort)) {
+        third.register(new JsonObject().put("id", "roamer").put("secret", secret));
+        await().atMost(Duration.ofSeconds(5)).until(second::closedByNode);
+        assertThat(second.errors()).anyMatch(f -> f.getString("message").startsWith("replaced"));
+        request(node, Addresses.AGENT_SEND, new JsonObject().put("id", "roamer").put("body", new JsonObject().put("n", 2)));
+        await().atMost(Duration.ofSeconds(5)).until(() -> third.framesTo(ExternalAgent.out("roamer")).size() == 1);
+        assertThat(second.framesTo(ExternalAgent.out("roamer"))).hasSize(1);
+        assertThat(third.framesTo(ExternalAgent.out("roamer")).get(0).getJsonObject("body").getInteger("n")).isEqualTo(2);
+      }
     }
     request(node, Addresses.AGENT_UNDEPLOY, new JsonObject().put("id", "roamer"));
   }
@@ -210,7 +214,7 @@ class HostileBridgeIT {
     long pid = request(node, Addresses.AGENT_GET, new JsonObject().put("id", "detached-py")).getJsonObject("status").getLong("pid");
     try {
       assertThat(ProcessHandle.current().descendants().noneMatch(p -> p.pid() == pid)).isTrue();
-      // a connection each: an unregistered connection has registerTimeoutMs (1 s here) from its connect
+      // a connection each: an unregistered connection has registerTimeoutMs (3 s here) from its connect
       for (long named : new long[] {pid, 1, ProcessHandle.current().pid()}) {
         try (BridgeClient thief = BridgeClient.connect(bridgePort)) {
           JsonObject refused = thief.register(new JsonObject().put("id", "thief").put("group", "lightweight_agent").put("pid", named));
@@ -238,8 +242,8 @@ class HostileBridgeIT {
     JsonObject done = flood.awaitPhase("done", Duration.ofSeconds(60));
     sampler.join(5000);
     long after = heapAfterGc();
-    record(String.format("flood with defaults (maxUnregistered=%d, registerTimeoutMs=1000): %s; %s; max unregistered connections held by the node %d;"
-        + " heap after GC before %.1f MB, after %.1f MB (delta %+.1f MB)", MAX_UNREGISTERED, connected.encode(), done.encode(),
+    record(String.format("flood with defaults (maxUnregistered=%d, registerTimeoutMs=%d): %s; %s; max unregistered connections held by the node %d;"
+        + " heap after GC before %.1f MB, after %.1f MB (delta %+.1f MB)", MAX_UNREGISTERED, REGISTER_TIMEOUT_MS, connected.encode(), done.encode(),
         maxHeld.get(), mb(before), mb(after), mb(after - before)));
     assertThat(connected.getInteger("connected")).isEqualTo(10_000);
     assertThat(done.getInteger("open")).isZero();
