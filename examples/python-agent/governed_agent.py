@@ -6,6 +6,11 @@ It registers itself with its PID (so the node measures its CPU and resident memo
 reports a custom resource (LLM tokens), handles messages sent to its inbox, and obeys the
 governor's control messages: throttle (it works less), suspend / resume, terminate.
 
+The register's reply carries the agent's secret. If the connection is lost, the agent connects
+again and registers with {"id", "secret"}: within the node's lease grace (bridge.leaseGraceMs) it
+takes its agent back, and what was sent to it meanwhile arrives. Without the secret the node
+refuses anyone who claims the id.
+
     python3 governed_agent.py --host 127.0.0.1 --port 7001 --id py-agent-1 --group standard_agent
 
 Frames: a 4-byte big-endian length, then a UTF-8 JSON object, as the Vert.x TCP bridge defines.
@@ -29,10 +34,28 @@ class Bridge:
         data = json.dumps(frame).encode("utf-8")
         self.sock.sendall(struct.pack(">I", len(data)) + data)
 
+    def close(self):
+        self.sock.close()
+
+    def _buffered(self):
+        """Takes one complete frame out of the buffer, or None."""
+        if len(self.buffer) < 4:
+            return None
+        (size,) = struct.unpack(">I", self.buffer[:4])
+        if len(self.buffer) < 4 + size:
+            return None
+        frame = json.loads(self.buffer[4:4 + size].decode("utf-8"))
+        self.buffer = self.buffer[4 + size:]
+        return frame
+
     def frames(self, timeout):
-        """Yields the frames that arrive within `timeout` seconds."""
+        """Yields the frames that arrive within `timeout` seconds (those already received first)."""
         deadline = time.monotonic() + timeout
         while True:
+            frame = self._buffered()
+            if frame is not None:
+                yield frame
+                continue
             left = deadline - time.monotonic()
             if left <= 0:
                 return
@@ -43,13 +66,6 @@ class Bridge:
             if not chunk:
                 raise ConnectionError("the governor closed the connection")
             self.buffer += chunk
-            while len(self.buffer) >= 4:
-                (size,) = struct.unpack(">I", self.buffer[:4])
-                if len(self.buffer) < 4 + size:
-                    break
-                frame = json.loads(self.buffer[4:4 + size].decode("utf-8"))
-                self.buffer = self.buffer[4 + size:]
-                yield frame
 
     def request(self, address, body, timeout=10.0):
         reply_to = "py-reply-%d" % time.monotonic_ns()
@@ -58,6 +74,40 @@ class Bridge:
             if frame.get("address") == reply_to or frame.get("type") == "err":
                 return frame
         raise TimeoutError("no reply from " + address)
+
+
+def register(args, secret=None):
+    """Connects and registers: a new agent (secret None) or, with its secret, the same agent again.
+    Returns (bridge, secret); raises RuntimeError if the node refuses."""
+    bridge = Bridge(args.host, args.port)
+    body = {"id": args.id, "pid": os.getpid()}
+    if secret is None:
+        body.update({"group": args.group,
+                     "quota": {"limits": {"llm_tokens": {"soft": 100000, "hard": 200000, "custom": True}}}})
+    else:
+        body["secret"] = secret
+    reply = bridge.request("governor.bridge.register", body)
+    if reply.get("type") == "err" or "failureCode" in reply:
+        bridge.close()
+        raise RuntimeError("registration refused: %s" % reply)
+    # The node delivers the agent's inbox and control messages from now on; subscribing says so
+    # explicitly (and is how a client that unsubscribed one of them gets it back).
+    bridge.send({"type": "register", "address": "governor.agent.%s.out" % args.id})
+    bridge.send({"type": "register", "address": "governor.agent.%s.control" % args.id})
+    return bridge, reply["body"].get("secret", secret), reply["body"]
+
+
+def reconnect(args, secret, attempts=10):
+    """Takes the agent back after a lost connection: a bounded number of tries, one a second."""
+    for attempt in range(attempts):
+        try:
+            bridge, secret, _ = register(args, secret)
+            print("reconnected", args.id, flush=True)
+            return bridge
+        except (OSError, RuntimeError) as e:
+            print("reconnect %d failed: %s" % (attempt + 1, e), file=sys.stderr, flush=True)
+            time.sleep(1.0)
+    return None
 
 
 def burn(seconds):
@@ -81,40 +131,47 @@ def main():
     parser.add_argument("--tokens-per-second", type=float, default=500.0)
     args = parser.parse_args()
 
-    bridge = Bridge(args.host, args.port)
-    reply = bridge.request("governor.bridge.register", {
-        "id": args.id, "group": args.group, "pid": os.getpid(),
-        "quota": {"limits": {"llm_tokens": {"soft": 100000, "hard": 200000, "custom": True}}}})
-    if reply.get("type") == "err" or "failureCode" in reply:
-        print("registration refused:", reply, file=sys.stderr)
+    try:
+        bridge, secret, agent = register(args)
+    except RuntimeError as e:
+        print(e, file=sys.stderr)
         return 1
-    print("registered", args.id, "on node", reply["body"].get("node"), flush=True)
-    bridge.send({"type": "register", "address": "governor.agent.%s.out" % args.id})
-    bridge.send({"type": "register", "address": "governor.agent.%s.control" % args.id})
+    print("registered", args.id, "on node", agent.get("node"), flush=True)
 
     factor, suspended, handled = 1.0, False, 0
     end = time.monotonic() + args.seconds
     while time.monotonic() < end:
         if not suspended:
             burn(args.cpu * factor * 0.5)
-        for frame in bridge.frames(0.5 - (0 if suspended else args.cpu * factor * 0.5)):
-            address = frame.get("address", "")
-            if address.endswith(".control"):
-                command = frame["body"]["command"]
-                print("control:", command, frame["body"].get("params"), flush=True)
-                if command == "throttle":
-                    factor = frame["body"]["params"]["factor"]
-                elif command == "suspend":
-                    suspended = True
-                elif command == "resume":
-                    suspended = False
-                elif command == "terminate":
-                    return 0
-            elif address.endswith(".out"):
-                handled += 1
-        tokens = 0 if suspended else args.tokens_per_second * 0.5 * factor
-        bridge.send({"type": "send", "address": "governor.bridge.report",
-                     "body": {"id": args.id, "usage": {"llm_tokens": tokens}}})
+        try:
+            for frame in bridge.frames(0.5 - (0 if suspended else args.cpu * factor * 0.5)):
+                address = frame.get("address", "")
+                if frame.get("type") == "err":
+                    print("refused:", frame.get("message"), flush=True)
+                elif address.endswith(".control"):
+                    command = frame["body"]["command"]
+                    print("control:", command, frame["body"].get("params"), flush=True)
+                    if command == "throttle":
+                        factor = frame["body"]["params"]["factor"]
+                    elif command == "suspend":
+                        suspended = True
+                    elif command == "resume":
+                        suspended = False
+                    elif command == "terminate":
+                        return 0
+                elif address.endswith(".out"):
+                    handled += 1
+                    print("message:", json.dumps(frame.get("body")), flush=True)
+            # The reports double as the keep-alive the node's bridge.idleTimeoutMs asks for.
+            tokens = 0 if suspended else args.tokens_per_second * 0.5 * factor
+            bridge.send({"type": "send", "address": "governor.bridge.report",
+                         "body": {"id": args.id, "usage": {"llm_tokens": tokens}}})
+        except (ConnectionError, OSError) as e:
+            print("connection lost:", e, flush=True)
+            bridge.close()
+            bridge = reconnect(args, secret)
+            if bridge is None:
+                return 2
     print("done; handled", handled, "messages", flush=True)
     return 0
 

@@ -1,182 +1,251 @@
 package io.agentgovernor.bridge;
 
-import io.agentgovernor.agent.AgentFactory;
-import io.agentgovernor.agent.GovernedAgent;
 import io.agentgovernor.agent.impl.AgentHandle;
-import io.agentgovernor.bus.Addresses;
+import io.agentgovernor.bridge.impl.BridgeConnection;
+import io.agentgovernor.bridge.impl.ConnectionTable;
+import io.agentgovernor.bridge.impl.FrameDecoder;
+import io.agentgovernor.bridge.impl.FramePolicy;
+import io.agentgovernor.bridge.impl.PidProof;
+import io.agentgovernor.bridge.impl.RefusalLog;
+import io.agentgovernor.bus.ErrorCode;
 import io.agentgovernor.bus.GovernorException;
-import io.agentgovernor.bus.Handlers;
-import io.agentgovernor.bus.Ids;
-import io.agentgovernor.bus.Json;
 import io.agentgovernor.node.NodeContext;
 import io.agentgovernor.quota.UsageReport;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
-import io.vertx.ext.bridge.BridgeEventType;
-import io.vertx.ext.bridge.BridgeOptions;
-import io.vertx.ext.bridge.PermittedOptions;
-import io.vertx.ext.eventbus.bridge.tcp.BridgeEvent;
-import io.vertx.ext.eventbus.bridge.tcp.TcpEventBusBridge;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Agents in other processes, in any language, through the Vert.x TCP event-bus bridge
- * ({@code bridge.port}, bound to the cluster host). A client first sends
- * {@code governor.bridge.register} {@code {"id", "group", "pid"?, "quota"?}}; from then on its
- * connection is that agent and may only: send {@code governor.bridge.report} {@code {"id",
- * "usage": {resource: n}}} for itself, and register for its own {@code governor.agent.<id>.out}
- * (its inbox) and {@code governor.agent.<id>.control} (throttle, suspend, resume, terminate,
- * scale_down, degrade). Every other frame is refused, whatever the bridge's global permits say.
+ * Agents in other processes, in any language, over the wire protocol of the Vert.x TCP event-bus
+ * bridge ({@code bridge.port}, bound to the cluster host). A client first sends
+ * {@code governor.bridge.register} {@code {"id", "group", "pid"?, "quota"?}} and is answered with
+ * the Agent and its {@code "secret"}; only then is its connection that agent, and it may: send
+ * {@code governor.bridge.report} {@code {"id", "usage": {resource: n}}} for itself, ping, and
+ * (un)register its own {@code governor.agent.<id>.out} (its inbox) and
+ * {@code governor.agent.<id>.control}, which it receives from the moment it is registered. Every
+ * other frame is refused with an {@code err} frame carrying a failure code.
+ *
+ * <p>One connection holds an agent at a time. A client whose connection was lost registers again
+ * with {@code {"id", "secret"}} and takes its agent back, closing any older connection to it; a
+ * register for an agent this bridge holds, without its secret, is refused (FORBIDDEN), as is one
+ * for an agent live anywhere else (ALREADY_EXISTS). An agent no connection holds for
+ * {@code bridge.leaseGraceMs} is undeployed or suspended ({@code bridge.leaseExpiry}). Frames, the
+ * connections before and after registering, their idle time and their refusals are bounded by
+ * {@link BridgeConfig}. A {@code pid} is accepted only as {@link PidProof} decides.
+ *
+ * <p>The library's own {@code TcpEventBusBridge} (5.0.7) is not used: it signals neither new nor
+ * closed sockets, buffers any frame length a client declares, and logs every malformed frame, so
+ * none of these bounds could be kept with it. The wire format is the same, so its clients work.
  */
 public final class BridgeVerticle extends VerticleBase {
 
-  public static final String REGISTER = "governor.bridge.register";
-  public static final String REPORT = "governor.bridge.report";
+  public static final String REGISTER = FramePolicy.REGISTER;
+  public static final String REPORT = FramePolicy.REPORT;
 
   private static final Logger LOG = LoggerFactory.getLogger(BridgeVerticle.class);
-  private static final long REFUSAL_LOG_INTERVAL_MS = 60_000;
+  private static final long REFUSAL_LOG_INTERVAL_MS = 10_000;
 
   private final NodeContext node;
-  /** Which agent each bridge connection is (set by its first register). */
-  private final Map<NetSocket, String> identities = new ConcurrentHashMap<>();
-  private final Map<String, Long> lastRefusalLog = new ConcurrentHashMap<>();
-  private TcpEventBusBridge bridge;
+  private BridgeConfig settings;
+  private ConnectionTable<BridgeConnection> connections;
+  private BridgeAgents agents;
+  private final RefusalLog refusalLog = new RefusalLog(REFUSAL_LOG_INTERVAL_MS);
+  private BridgeStats stats;
+  private NetServer server;
   private int port;
 
   public BridgeVerticle(NodeContext node) {
     this.node = node;
   }
 
+  /** The port the bridge listens on (the configured one, or the one chosen for port 0). */
   public int port() {
     return port;
   }
 
   @Override
   public Future<?> start() {
-    port = config().getInteger("port", 7001);
-    node.agentTypes().register(externalType());
-    BridgeOptions options = new BridgeOptions()
-        .addInboundPermitted(new PermittedOptions().setAddress(REGISTER))
-        .addInboundPermitted(new PermittedOptions().setAddress(REPORT))
-        .addOutboundPermitted(new PermittedOptions().setAddressRegex("governor\\.agent\\.[A-Za-z0-9._-]+\\.(out|control)"));
-    bridge = TcpEventBusBridge.create(vertx, options, new NetServerOptions(), this::police);
-    return Future.all(List.of(
-            vertx.eventBus().localConsumer(REGISTER, Handlers.json(this::register)).completion(),
-            vertx.eventBus().localConsumer(REPORT, Handlers.json(this::report)).completion()))
-        .compose(v -> bridge.listen(port, node.config().clusterHost()));
+    settings = BridgeConfig.fromJson(config());
+    connections = new ConnectionTable<>(settings.maxConnections(), settings.maxUnregistered(),
+        settings.registerTimeoutMs(), settings.idleTimeoutMs());
+    Context bridgeContext = vertx.getOrCreateContext();
+    agents = new BridgeAgents(vertx, node, settings, connections, PidProof.ofSystem(), bridgeContext);
+    stats = new BridgeStats(node.nodeId(), connections, agents);
+    node.agentTypes().register(agents.externalType());
+    server = vertx.createNetServer(new NetServerOptions().setTcpNoDelay(true));
+    server.connectHandler(this::accept);
+    vertx.setPeriodic(settings.sweepIntervalMs(), t -> sweep());
+    return server.listen(settings.port(), node.config().clusterHost()).onSuccess(s -> port = s.actualPort());
   }
 
   @Override
   public Future<?> stop() {
-    return bridge == null ? Future.succeededFuture() : bridge.close();
+    stats.close();
+    return server == null ? Future.succeededFuture() : server.close();
   }
 
-  /** Lets a frame through only if it concerns the connection's own agent. */
-  private void police(BridgeEvent event) {
-    NetSocket socket = event.socket();
-    BridgeEventType type = event.type();
-    if (type == BridgeEventType.SOCKET_CLOSED) {
-      identities.remove(socket);
-      event.complete(true);
+  private void accept(NetSocket socket) {
+    BridgeConnection connection = new BridgeConnection(socket, settings.maxFrameBytes());
+    BridgeConnection displaced = connections.admit(connection, now());
+    socket.handler(bytes -> arrived(connection, bytes));
+    socket.closeHandler(v -> closed(connection));
+    socket.exceptionHandler(e -> connection.close("socket_error", null));
+    if (displaced != null) {
+      close(displaced, "evicted: too many connections waiting to register", ErrorCode.RATE_LIMITED);
+    }
+  }
+
+  private void arrived(BridgeConnection connection, Buffer bytes) {
+    FrameDecoder decoder = connection.decoder();
+    decoder.feed(bytes);
+    if (decoder.failure() == FrameDecoder.Failure.TOO_LARGE) {
+      refusalLogged(connection, "frame of " + decoder.offendingLength() + " bytes");
+      stats.refused();
+      close(connection, "frame_too_large: " + decoder.offendingLength() + " bytes declared, at most "
+          + settings.maxFrameBytes(), ErrorCode.PAYLOAD_TOO_LARGE);
       return;
     }
-    JsonObject frame = event.getRawMessage();
-    String address = frame == null ? null : frame.getString("address");
-    String own = identities.get(socket);
-    boolean allowed = switch (type) {
-      case SEND -> address != null && (address.equals(REGISTER) ? claim(socket, own, frame) : address.equals(REPORT)
-          && own != null && frame.getValue("body") instanceof JsonObject body && own.equals(body.getValue("id")));
-      case REGISTER, UNREGISTER -> own != null
-          && (ExternalAgent.out(own).equals(address) || ExternalAgent.control(own).equals(address));
-      case PUBLISH -> false;
-      default -> true;
-    };
-    if (!allowed) {
-      refused(socket, type + " to " + address);
-    }
-    event.complete(allowed);
+    drain(connection);
   }
 
-  /** A connection becomes the agent it registers, once. */
-  private boolean claim(NetSocket socket, String own, JsonObject frame) {
-    if (!(frame.getValue("body") instanceof JsonObject body) || !(body.getValue("id") instanceof String id)
-        || !Ids.isValid(id)) {
-      return false;
-    }
-    if (own != null) {
-      return own.equals(id);
-    }
-    identities.put(socket, id);
-    return true;
-  }
-
-  private void refused(NetSocket socket, String what) {
-    String source = String.valueOf(socket.remoteAddress());
-    long now = System.currentTimeMillis();
-    Long last = lastRefusalLog.get(source);
-    if (last == null || now - last >= REFUSAL_LOG_INTERVAL_MS) {
-      lastRefusalLog.put(source, now);
-      LOG.warn("bridge client {} refused: {} (further refusals from it are not logged for {} s)",
-          source, what, REFUSAL_LOG_INTERVAL_MS / 1000);
+  /** Handles the complete frames the connection has, while it may take more. */
+  private void drain(BridgeConnection connection) {
+    Buffer frame;
+    while (connection.readable() && (frame = connection.decoder().next()) != null) {
+      handle(connection, frame);
     }
   }
 
-  private Future<Object> register(JsonObject request) {
-    String id = Ids.require(Json.optString(request, "id", ""), "id");
-    String group = Ids.require(Json.optString(request, "group", ""), "group");
-    Long pid = Json.optLong(request, "pid", "", 1, Long.MAX_VALUE);
-    JsonObject deploy = new JsonObject().put("id", id).put("type", ExternalAgent.TYPE).put("group", group)
-        .put("node", node.nodeId()).put("config", new JsonObject().put("pid", pid == null ? 0 : pid));
-    JsonObject quota = Json.optObject(request, "quota", "");
-    if (quota != null) {
-      deploy.put("quota", quota);
+  private void handle(BridgeConnection connection, Buffer bytes) {
+    JsonObject frame;
+    try {
+      frame = new JsonObject(bytes);
+    } catch (DecodeException | ClassCastException e) {
+      refuse(connection, null, null, ErrorCode.INVALID_REQUEST, "invalid_json");
+      return;
     }
-    return vertx.eventBus().request(Addresses.AGENT_DEPLOY, deploy).map(m -> m.body());
+    connections.touch(connection, now());
+    String own = connections.agentOf(connection);
+    FramePolicy.Decision decision = FramePolicy.decide(frame, own, connections.isClaiming(connection));
+    String address = frame.getValue("address") instanceof String a ? a : null;
+    String replyAddress = frame.getValue("replyAddress") instanceof String r ? r : null;
+    switch (decision.kind()) {
+      case PONG -> connection.pong();
+      case REGISTER -> answer(connection, replyAddress, address, agents.register(connection, frame.getJsonObject("body")));
+      case REPORT -> answer(connection, replyAddress, address, report(own, frame.getJsonObject("body")));
+      case SUBSCRIBE -> connection.subscribe(vertx, address);
+      case UNSUBSCRIBE -> {
+        if (!connection.unsubscribe(address)) {
+          refuse(connection, null, address, ErrorCode.NOT_FOUND, "unknown_address");
+        }
+      }
+      case REFUSE -> refuse(connection, replyAddress, address, decision.code(), decision.reason());
+    }
   }
 
-  private Future<JsonObject> report(JsonObject request) {
-    String id = Ids.require(Json.optString(request, "id", ""), "id");
-    AgentHandle handle = node.localAgents().get(id);
-    if (handle == null || !(handle.agent() instanceof ExternalAgent agent)) {
-      throw GovernorException.notFound("outside agent", id);
-    }
-    UsageReport usage = UsageReport.parse(Json.optObject(request, "usage", ""), node.quotaIndex().get(id));
-    return handle.context().onContext(() -> {
-      agent.reported(usage.builtIn());
-      usage.custom().forEach((name, amount) -> handle.context().report(name, amount));
-      return new JsonObject().put("id", id).put("accepted", true);
+  /** Sends a request's outcome back: its reply, or a coded refusal. */
+  private void answer(BridgeConnection connection, String replyAddress, String address, Future<JsonObject> outcome) {
+    connection.begin();
+    outcome.onComplete(ar -> {
+      if (ar.succeeded()) {
+        if (replyAddress != null) {
+          connection.reply(replyAddress, ar.result());
+        }
+      } else {
+        ErrorCode code = codeOf(ar.cause());
+        if (code == ErrorCode.INTERNAL) {
+          LOG.warn("bridge request to {} failed", address, ar.cause());
+        }
+        // a client learns what it did wrong, never the node's internals
+        refuse(connection, replyAddress, address, code,
+            code == ErrorCode.INTERNAL ? "internal error" : String.valueOf(ar.cause().getMessage()));
+      }
+      if (connection.end()) {
+        drain(connection);
+      }
     });
   }
 
-  private static AgentFactory externalType() {
-    return new AgentFactory() {
-      @Override
-      public String type() {
-        return ExternalAgent.TYPE;
+  private Future<JsonObject> report(String id, JsonObject request) {
+    try {
+      AgentHandle handle = node.localAgents().get(id);
+      if (handle == null || !(handle.agent() instanceof ExternalAgent agent)) {
+        throw GovernorException.notFound("outside agent", id);
       }
+      Object usageField = request.getValue("usage");
+      UsageReport usage = UsageReport.parse(usageField instanceof JsonObject u ? u : new JsonObject(),
+          node.quotaIndex().get(id));
+      return handle.context().onContext(() -> {
+        agent.reported(usage.builtIn());
+        usage.custom().forEach((name, amount) -> handle.context().report(name, amount));
+        return new JsonObject().put("id", id).put("accepted", true);
+      });
+    } catch (GovernorException e) {
+      return Future.failedFuture(e);
+    }
+  }
 
-      @Override
-      public String description() {
-        return "an agent in another process, connected through the TCP event-bus bridge";
-      }
+  private void refuse(BridgeConnection connection, String replyAddress, String address, ErrorCode code, String reason) {
+    stats.refused();
+    connection.error(replyAddress, address, code, reason);
+    refusalLogged(connection, (address == null ? "" : address + ": ") + reason);
+    if (connection.refused(settings.maxRefusals())) {
+      close(connection, "too many refused frames", ErrorCode.RATE_LIMITED);
+    }
+  }
 
-      @Override
-      public List<String> configKeys() {
-        return List.of("pid");
-      }
+  private void refusalLogged(BridgeConnection connection, String what) {
+    long left = refusalLog.record(now());
+    if (left >= 0) {
+      LOG.warn("bridge client {} refused: {} ({} other refusals not logged in the last {} s)",
+          connection.socket().remoteAddress(), what, left, REFUSAL_LOG_INTERVAL_MS / 1000);
+    }
+  }
 
-      @Override
-      public GovernedAgent create(JsonObject config) {
-        Long pid = Json.optLong(config, "pid", "external config", 0, Long.MAX_VALUE);
-        return new ExternalAgent(pid == null ? 0 : pid);
-      }
-    };
+  private void close(BridgeConnection connection, String reason, ErrorCode code) {
+    connection.close(reason, code);
+    closed(connection);
+  }
+
+  /** The socket is gone, whoever closed it: forget it, and start its agent's lease grace. */
+  private void closed(BridgeConnection connection) {
+    connection.markClosed();
+    String agent = connections.remove(connection);
+    if (agent != null) {
+      agents.disconnected(agent);
+    }
+  }
+
+  /** Closes connections past their deadline and acts on agents whose lease ran out. */
+  private void sweep() {
+    for (ConnectionTable.Close<BridgeConnection> due : connections.expired(now())) {
+      boolean idle = due.reason() == ConnectionTable.Reason.IDLE_TIMEOUT;
+      close(due.connection(), idle ? "idle_timeout: no frame for " + settings.idleTimeoutMs() + " ms"
+          : "register_timeout: not registered within " + settings.registerTimeoutMs() + " ms", ErrorCode.TIMEOUT);
+    }
+    agents.expireLeases();
+  }
+
+  private long now() {
+    return node.clock().millis();
+  }
+
+  static ErrorCode codeOf(Throwable failure) {
+    if (failure instanceof GovernorException g) {
+      return g.code();
+    }
+    if (failure instanceof ReplyException r && ErrorCode.ofFailureCode(r.failureCode()) != null) {
+      return ErrorCode.ofFailureCode(r.failureCode());
+    }
+    return ErrorCode.INTERNAL;
   }
 }

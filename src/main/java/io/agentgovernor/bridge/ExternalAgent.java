@@ -13,35 +13,53 @@ import io.vertx.core.json.JsonObject;
  * {@code governor.agent.<id>.out}, where the outside process listens. Control requests go to
  * {@code governor.agent.<id>.control}. With a PID on this host, the process's CPU and resident
  * memory are measured from {@code /proc} every second; without one, its reports stand.
+ *
+ * <p>While no bridge connection holds the agent (before its client's first register completes,
+ * and between a lost connection and a reconnect), what it would pass on is kept, up to
+ * {@link #DETACHED_BOUND} messages (the oldest dropped and counted in its status), and passed on
+ * in order once a connection holds it again.
  */
 public final class ExternalAgent extends GovernedAgent {
 
   public static final String TYPE = "external";
+  /** Messages (inbox and control together) kept for an agent no connection holds. */
+  public static final int DETACHED_BOUND = 1000;
 
   private final long pid;
+  private final java.util.function.BiConsumer<String, ExternalAgent> onStopped;
+  private final java.util.ArrayDeque<Kept> detached = new java.util.ArrayDeque<>();
+  private boolean attached;
+  private long dropped;
   private ProcessMeter meter;
   private volatile double[] reported = new double[Resource.BUILT_IN_COUNT];
   private long forwarded;
   private boolean processGone;
 
-  public ExternalAgent(long pid) {
+  /**
+   * @param pid       the process to measure from {@code /proc}, or 0
+   * @param onStopped told the agent's id and this copy when it stops (its bridge lease ends with it)
+   */
+  public ExternalAgent(long pid, java.util.function.BiConsumer<String, ExternalAgent> onStopped) {
     this.pid = pid;
+    this.onStopped = onStopped;
   }
 
   public static String out(String id) {
-    return "governor.agent." + id + ".out";
+    return io.agentgovernor.bridge.impl.FramePolicy.out(id);
   }
 
   public static String control(String id) {
-    return "governor.agent." + id + ".control";
+    return io.agentgovernor.bridge.impl.FramePolicy.control(id);
+  }
+
+  /** The process measured for this agent, or 0. */
+  public long pid() {
+    return pid;
   }
 
   @Override
   protected Future<?> onStart() {
-    agent().onMessage(msg -> {
-      agent().send(out(agent().id()), msg.body());
-      forwarded++;
-    });
+    agent().onMessage(msg -> pass(out(agent().id()), msg.body()));
     if (pid > 0) {
       meter = new ProcessMeter(pid);
       // The governor's own measurement, not the agent's work: it goes on while the agent is
@@ -50,6 +68,41 @@ public final class ExternalAgent extends GovernedAgent {
       measure();
     }
     return Future.succeededFuture();
+  }
+
+  @Override
+  protected Future<?> onStop() {
+    onStopped.accept(agent().id(), this);
+    return Future.succeededFuture();
+  }
+
+  /**
+   * A bridge connection now holds the agent (true) or no longer does (false). Run on the agent's
+   * context. Attaching passes on, in order, what was kept meanwhile.
+   */
+  void attached(boolean now) {
+    attached = now;
+    while (attached && !detached.isEmpty()) {
+      Kept kept = detached.poll();
+      agent().send(kept.address(), kept.body());
+      forwarded++;
+    }
+  }
+
+  private void pass(String address, Object body) {
+    if (attached) {
+      agent().send(address, body);
+      forwarded++;
+      return;
+    }
+    if (detached.size() >= DETACHED_BOUND) {
+      detached.poll();
+      dropped++;
+    }
+    detached.add(new Kept(address, body));
+  }
+
+  private record Kept(String address, Object body) {
   }
 
   private void measure() {
@@ -73,12 +126,13 @@ public final class ExternalAgent extends GovernedAgent {
   @Override
   public JsonObject status() {
     return new JsonObject().put("pid", pid).put("forwarded", forwarded).put("measuredByOs", pid > 0)
+        .put("connected", attached).put("kept", detached.size()).put("dropped", dropped)
         .put("processGone", processGone)
         .put("reportedCpu", reported[Resource.CPU.index()]).put("reportedMemory", reported[Resource.MEMORY.index()]);
   }
 
   private void tell(String command, JsonObject params) {
-    agent().send(control(agent().id()), new JsonObject().put("command", command).put("params", params));
+    pass(control(agent().id()), new JsonObject().put("command", command).put("params", params));
   }
 
   @Override

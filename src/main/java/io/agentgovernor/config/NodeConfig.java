@@ -55,6 +55,7 @@ public record NodeConfig(String nodeId, String httpHost, int httpPort, String da
       io.agentgovernor.cluster.TlsConfig.fromJson(config.section("cluster").getJsonObject("tls"), "cluster.tls");
       io.agentgovernor.cluster.TlsConfig.fromJson(config.section("admin").getJsonObject("tls"), "admin.tls");
       DegradationSettings.fromJson(config.section("degradation"));
+      io.agentgovernor.bridge.BridgeConfig.fromJson(config.section("bridge"));
       return config;
     } catch (GovernorException e) {
       throw new ConfigException("configuration: " + e.getMessage());

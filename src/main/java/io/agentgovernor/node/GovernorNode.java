@@ -144,8 +144,7 @@ public final class GovernorNode {
   }
 
   private static boolean bridgeEnabled(NodeConfig config) {
-    JsonObject bridge = config.section("bridge");
-    return bridge.getBoolean("enabled", true) && bridge.getInteger("port", 7001) > 0;
+    return io.agentgovernor.bridge.BridgeConfig.fromJson(config.section("bridge")).serves();
   }
 
   /** Deploys the parts in order and remembers each one's deployment, by the part's class name. */
