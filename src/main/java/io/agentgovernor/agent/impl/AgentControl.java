@@ -158,8 +158,9 @@ final class AgentControl {
     if (handle == null) {
       throw GovernorException.notFound("agent", id);
     }
-    if (handle.state() == AgentState.TERMINATED) {
-      throw new GovernorException(ErrorCode.INVALID_STATE, "agent '" + id + "' is already terminated");
+    if (handle.state() == AgentState.TERMINATED || !handle.beginUndeploy()) {
+      // two undeploys at once (an operator's DELETE, a lease expiry): the second is refused, not failed
+      throw new GovernorException(ErrorCode.INVALID_STATE, "agent '" + id + "' is already being stopped");
     }
     handle.terminating();
     handle.state(AgentState.TERMINATING);

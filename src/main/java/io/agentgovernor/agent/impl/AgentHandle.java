@@ -20,6 +20,7 @@ public final class AgentHandle {
   private volatile String deploymentId;
   private volatile AgentState state = AgentState.DEPLOYING;
   private volatile boolean terminating;
+  private final java.util.concurrent.atomic.AtomicBoolean undeploying = new java.util.concurrent.atomic.AtomicBoolean();
   /** What the node's monitor keeps of this agent between samples; the monitor's thread only. */
   private Object monitorState;
 
@@ -116,6 +117,11 @@ public final class AgentHandle {
     } else {
       activeStrategies.remove(strategy);
     }
+  }
+
+  /** Claims the undeploy of this copy: false if one is already under way. */
+  boolean beginUndeploy() {
+    return undeploying.compareAndSet(false, true);
   }
 
   void terminating() {
