@@ -99,6 +99,7 @@ public final class FailoverVerticle extends VerticleBase {
     long snapshotEvery = orDefault(Json.optLong(config(), "snapshotIntervalMs", "failover", 100, 3_600_000), 5_000);
     long sweepEvery = orDefault(Json.optLong(config(), "sweepIntervalMs", "failover", 100, 600_000), 2_000);
     configuredQuorum = (int) orDefault(Json.optLong(config(), "quorum", "failover", 0, 1000), 0);
+    long fenceEvery = orDefault(Json.optLong(config(), "fenceIntervalMs", "failover", 1_000, 3_600_000), 30_000);
     long leaseMs = LeaseKeeper.leaseMs(config());
     restartDelayMs = orDefault(Json.optLong(config(), "restartDelayMs", "failover", leaseMs, 600_000), leaseMs + 1_000);
     leaseKeeper = new LeaseKeeper(vertx, node, leaseMs, configuredQuorum, () -> fence(true));
@@ -106,7 +107,8 @@ public final class FailoverVerticle extends VerticleBase {
       vertx.setTimer(500, t -> adoptOwn());
       vertx.setPeriodic(snapshotEvery, id -> snapshotAll());
       vertx.setPeriodic(sweepEvery, id -> sweep());
-      vertx.setPeriodic(Math.max(sweepEvery, 5_000), id -> fence(false));
+      // a safety net only: a node that was cut off fences before it regains its lease
+      vertx.setPeriodic(fenceEvery, id -> fence(false));
     });
   }
 
@@ -173,8 +175,8 @@ public final class FailoverVerticle extends VerticleBase {
       }
       long epoch = h.context().epoch();
       h.context().onContext(() -> h.agent().snapshot())
-          .compose(snapshot -> vertx.executeBlocking(
-              () -> registry.saveSnapshot(h.id(), epoch, node.clock().millis(), node.nodeId(), snapshot), false))
+          .compose(snapshot -> Future.fromCompletionStage(
+              registry.saveSnapshotAsync(h.id(), epoch, node.clock().millis(), node.nodeId(), snapshot), context))
           .onSuccess(saved -> {
             if (!saved) {
               LOG.warn("snapshot of {} refused: a newer copy (epoch above {}) owns it", h.id(), epoch);

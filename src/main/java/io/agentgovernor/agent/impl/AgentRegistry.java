@@ -148,9 +148,21 @@ public final class AgentRegistry {
    * it; refused (false) if a newer copy's snapshot is there.
    */
   public boolean saveSnapshot(String id, long epoch, long time, String nodeId, JsonObject snapshot) {
-    String value = new JsonObject().put("time", time).put("node", nodeId).put("epoch", epoch)
-        .put("snapshot", snapshot).encode();
-    return snapshots.executeOnKey(id, FencedWrites.snapshot(value, epoch));
+    return snapshots.executeOnKey(id, FencedWrites.snapshot(snapshotValue(epoch, time, nodeId, snapshot), epoch));
+  }
+
+  /**
+   * {@link #saveSnapshot} without blocking a thread: the periodic snapshots of a node's agents
+   * (thousands) must not fill the worker pool that failover needs right after a member's loss,
+   * when writes to the lost member's partitions wait for their backups to be promoted.
+   */
+  public java.util.concurrent.CompletionStage<Boolean> saveSnapshotAsync(String id, long epoch, long time, String nodeId,
+                                                                          JsonObject snapshot) {
+    return snapshots.submitToKey(id, FencedWrites.snapshot(snapshotValue(epoch, time, nodeId, snapshot), epoch));
+  }
+
+  private static String snapshotValue(long epoch, long time, String nodeId, JsonObject snapshot) {
+    return new JsonObject().put("time", time).put("node", nodeId).put("epoch", epoch).put("snapshot", snapshot).encode();
   }
 
   /**
