@@ -239,8 +239,9 @@ public final class AgentRuntimeVerticle extends VerticleBase {
       throw new GovernorException(ErrorCode.RATE_LIMITED, "the inbox of agent '" + id + "' is full");
     }
     vertx.eventBus().send(Addresses.agentInbox(id), request.getValue("body"));
+    // "node": which copy took it, so a client (the fault checker) can tell where an accepted message waited
     return Future.succeededFuture(new JsonObject().put("id", id).put("accepted", true)
-        .put("queued", handle.context().queuedMessages()));
+        .put("queued", handle.context().queuedMessages()).put("node", node.nodeId()));
   }
 
   private Future<JsonObject> list(JsonObject request) {
