@@ -15,8 +15,9 @@ import java.util.concurrent.locks.LockSupport;
  * Every acknowledged quota write is readable on every node within a window after the cluster
  * re-formed: for each key, a read on each node must return a value that is the last acknowledged
  * value of that key or a later one that a client attempted (acknowledged or unknown outcome;
- * values of one key only rise, one writer per key). Each node is read until every key passes or
- * the window closes; what still fails then is a violation, with the last read as evidence.
+ * values of one key only rise, one writer per key). All nodes are read at once, again until every
+ * read passes or the window closes (a right answer arriving after it does not pass); what still
+ * fails then is a violation, with the last read as evidence.
  */
 final class QuotaChecker {
 
@@ -43,45 +44,60 @@ final class QuotaChecker {
       }
     }
     long start = System.currentTimeMillis();
-    long deadline = start + windowMs;
+    Reads reads = readUntilVisible(cluster, lastAcked, attempted, start + windowMs);
+    Map<String, String> failing = reads.failing();
     List<Finding> violations = new ArrayList<>();
-    long slowest = 0;
-    for (int node = 0; node < cluster.size(); node++) {
-      Map<String, String> failing = readUntilVisible(cluster.api(node), lastAcked, attempted, deadline);
-      if (failing.isEmpty()) {
-        slowest = Math.max(slowest, System.currentTimeMillis() - start);
-      } else {
-        slowest = -1;
-        String nodeId = JepsenCluster.nodeId(node);
-        failing.forEach((key, why) -> violations.add(new Finding("acked-write-readable", key + "@" + nodeId,
-            why + "; last acknowledged " + describe(history, key, lastAcked.get(key)))));
-      }
-    }
+    failing.forEach((keyAtNode, why) -> {
+      String key = keyAtNode.substring(0, keyAtNode.indexOf('@'));
+      violations.add(new Finding("acked-write-readable", keyAtNode, why + "; last acknowledged " + describe(history, key, lastAcked.get(key))));
+    });
+    long slowest = failing.isEmpty() ? reads.lastPassAt() - start : -1;
     return new Result(lastAcked.size(), acked, slowest, violations);
   }
 
-  /** Reads every key on one node until all pass or the deadline; returns the keys still failing with their last read. */
-  private static Map<String, String> readUntilVisible(Api api, Map<String, Long> lastAcked, Map<String, Set<Long>> attempted,
-                                                      long deadline) {
+  /** The reads still failing ({@code key@node} → last read) and when the last pass ended. */
+  private record Reads(Map<String, String> failing, long lastPassAt) {
+  }
+
+  /**
+   * Reads every key on every node at once, again and again, until each read passes or the deadline:
+   * a read passes if its answer arrived by the deadline and shows an allowed value. Returns
+   * {@code key@node} of those still failing, with their last read.
+   */
+  private static Reads readUntilVisible(JepsenCluster cluster, Map<String, Long> lastAcked,
+                                                      Map<String, Set<Long>> attempted, long deadline) {
     Map<String, String> failing = new HashMap<>();
-    lastAcked.keySet().forEach(k -> failing.put(k, "not read"));
+    for (int node = 0; node < cluster.size(); node++) {
+      for (String key : lastAcked.keySet()) {
+        failing.put(key + "@" + JepsenCluster.nodeId(node), "not read");
+      }
+    }
+    long lastPass = System.currentTimeMillis();
     for (int pass = 0; pass < 1_000 && !failing.isEmpty(); pass++) {
-      Map<String, CompletableFuture<Api.Reply>> reads = new HashMap<>();
-      failing.keySet().forEach(k -> reads.put(k, api.async("GET", "/quotas/" + k, null)));
-      reads.forEach((key, read) -> {
-        String why = verdict(read.join(), lastAcked.get(key), attempted.getOrDefault(key, Set.of()));
+      Map<String, CompletableFuture<String>> reads = new HashMap<>();
+      for (String keyAtNode : failing.keySet()) {
+        String key = keyAtNode.substring(0, keyAtNode.indexOf('@'));
+        int node = Integer.parseInt(keyAtNode.substring(keyAtNode.indexOf('@') + 2)) - 1;
+        reads.put(keyAtNode, cluster.api(node).async("GET", "/quotas/" + key, null).thenApply(reply -> {
+          String why = verdict(reply, lastAcked.get(key), attempted.getOrDefault(key, Set.of()));
+          return why == null && System.currentTimeMillis() > deadline ? "the right value, but answered after the window" : why;
+        }));
+      }
+      reads.forEach((keyAtNode, read) -> {
+        String why = read.join();
         if (why == null) {
-          failing.remove(key);
+          failing.remove(keyAtNode);
         } else {
-          failing.put(key, why);
+          failing.put(keyAtNode, why);
         }
       });
-      if (System.currentTimeMillis() >= deadline) {
+      lastPass = System.currentTimeMillis();
+      if (lastPass >= deadline) {
         break;
       }
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
     }
-    return failing;
+    return new Reads(failing, lastPass);
   }
 
   /** Null if the read shows the last acknowledged value or a later attempted one; else what it showed. */
