@@ -89,8 +89,8 @@ final class Round {
     violations.addAll(beats.violations());
     violations.addAll(ledger.violations());
     if (agentsBackMs < 0) {
-      violations.add(new Finding("agents-recover", String.join(",", HEARTBEATS) + "," + String.join(",", LEDGERS),
-          "not every agent answered within " + AGENTS_BOUND_MS + " ms of the cluster re-forming"));
+      notRunning.forEach((id, last) -> violations.add(new Finding("agents-recover", id,
+          "not running " + AGENTS_BOUND_MS + " ms after the cluster re-formed; last answer: " + last)));
     }
     RoundResult result = new RoundResult(seed, faultLines, history.count(History.Outcome.ACK), history.count(History.Outcome.UNKNOWN),
         history.count(History.Outcome.FAIL), quotas.keys(), quotas.slowestMs(), ledger.acked(), ledger.countedAcked(),
@@ -170,18 +170,25 @@ final class Round {
 
   // ---- end of round ----
 
-  private static boolean allAgentsAnswer(JepsenCluster cluster) {
+  /** Agents that no node reports running, with the last answer about each (empty when all run). */
+  private final Map<String, String> notRunning = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private boolean allAgentsAnswer(JepsenCluster cluster) {
+    notRunning.clear();
     for (String id : Stream.concat(HEARTBEATS.stream(), LEDGERS.stream()).toList()) {
       boolean running = false;
+      String last = "";
       for (int n = 0; n < cluster.size() && !running; n++) {
         Api.Reply r = cluster.api(n).call("GET", "/agents/" + id, null);
         running = r.ok() && "running".equals(r.json().getString("state"));
+        last = JepsenCluster.nodeId(n) + " answered " + r.status() + (r.ok() ? " state " + r.json().getString("state")
+            + " on " + r.json().getString("node") : r.status() > 0 ? " " + r.body() : "");
       }
       if (!running) {
-        return false;
+        notRunning.put(id, last);
       }
     }
-    return true;
+    return notRunning.isEmpty();
   }
 
   /** The ids in a ledger's final state, read until two reads a second apart agree (at most 10 s). */
