@@ -26,6 +26,7 @@ final class QuotaChecker {
   }
 
   private static final int READS_PER_NODE = 8;
+  private static final long LATE_MS = 30_000;
 
   private QuotaChecker() {
   }
@@ -48,17 +49,28 @@ final class QuotaChecker {
     long start = System.currentTimeMillis();
     Reads reads = readUntilVisible(cluster, lastAcked, attempted, start + windowMs);
     Map<String, String> failing = reads.failing();
+    // how long the failures last: the same reads go on for up to LATE_MS more (evidence only)
+    Map<String, Long> lateAt = new HashMap<>();
+    if (!failing.isEmpty()) {
+      Map<String, Long> lateAcked = new HashMap<>();
+      failing.keySet().forEach(k -> lateAcked.put(k.substring(0, k.indexOf('@')), lastAcked.get(k.substring(0, k.indexOf('@')))));
+      Reads late = readUntilVisible(cluster, lateAcked, attempted, System.currentTimeMillis() + LATE_MS);
+      failing.keySet().stream().filter(k -> !late.failing().containsKey(k)).forEach(k -> lateAt.put(k, late.passedAt().get(k) - start));
+    }
     List<Finding> violations = new ArrayList<>();
     failing.forEach((keyAtNode, why) -> {
       String key = keyAtNode.substring(0, keyAtNode.indexOf('@'));
-      violations.add(new Finding("acked-write-readable", keyAtNode, why + "; last acknowledged " + describe(history, key, lastAcked.get(key))));
+      String after = lateAt.containsKey(keyAtNode) ? "; readable by " + lateAt.get(keyAtNode) + " ms after re-forming"
+          : "; still not " + LATE_MS / 1000 + " s later";
+      violations.add(new Finding("acked-write-readable", keyAtNode, why + after + "; last acknowledged "
+          + describe(history, key, lastAcked.get(key))));
     });
     long slowest = failing.isEmpty() ? reads.lastPassAt() - start : -1;
     return new Result(lastAcked.size(), acked, slowest, violations);
   }
 
   /** The reads still failing ({@code key@node} → last read) and when the last pass ended. */
-  private record Reads(Map<String, String> failing, long lastPassAt) {
+  private record Reads(Map<String, String> failing, Map<String, Long> passedAt, long lastPassAt) {
   }
 
   /**
@@ -74,6 +86,7 @@ final class QuotaChecker {
         failing.put(key + "@" + JepsenCluster.nodeId(node), "not read");
       }
     }
+    Map<String, Long> passedAt = new HashMap<>();
     long lastPass = System.currentTimeMillis();
     for (int pass = 0; pass < 1_000 && !failing.isEmpty(); pass++) {
       Map<String, CompletableFuture<String>> reads = new HashMap<>();
@@ -99,6 +112,7 @@ final class QuotaChecker {
         String why = read.join();
         if (why == null) {
           failing.remove(keyAtNode);
+          passedAt.put(keyAtNode, System.currentTimeMillis());
         } else {
           failing.put(keyAtNode, why);
         }
@@ -109,7 +123,7 @@ final class QuotaChecker {
       }
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
     }
-    return new Reads(failing, lastPass);
+    return new Reads(failing, passedAt, lastPass);
   }
 
   /** Null if the read shows the last acknowledged value or a later attempted one; else what it showed. */
