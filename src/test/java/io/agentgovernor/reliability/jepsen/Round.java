@@ -76,9 +76,13 @@ final class Round {
       long formedAt = System.currentTimeMillis();
       reformMs = reformMs < 0 ? -1 : formedAt - healed;
       note("re-formed " + reformMs + " ms after the last heal: " + cluster.membership());
+      // the agents are watched while the quota check runs, so neither waits for the other
+      java.util.concurrent.CompletableFuture<Long> agentsBack = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        long ms = waitMs(() -> allAgentsAnswer(cluster), AGENTS_BOUND_MS);
+        return ms < 0 ? -1 : System.currentTimeMillis() - formedAt;
+      });
       quotas = QuotaChecker.check(cluster, history, VISIBLE_WINDOW_MS);
-      agentsBackMs = waitMs(() -> allAgentsAnswer(cluster), AGENTS_BOUND_MS);
-      agentsBackMs = agentsBackMs < 0 ? -1 : System.currentTimeMillis() - formedAt;
+      agentsBackMs = agentsBack.get(AGENTS_BOUND_MS + 60_000, TimeUnit.MILLISECONDS);
       for (String ledger : LEDGERS) {
         finalIds.put(ledger, settledIds(cluster, ledger));
       }
