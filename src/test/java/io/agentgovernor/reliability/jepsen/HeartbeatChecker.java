@@ -25,7 +25,11 @@ import java.util.stream.Stream;
 final class HeartbeatChecker {
 
   /** One copy of an agent, as its beats show it. */
-  record Copy(String agent, String node, long epoch, long first, long last, long beats, long lastSeq) {
+  record Copy(String agent, String node, long epoch, long first, long last, long beats, long lastSeq, List<Long> times) {
+    long beatsWithin(long from, long to) {
+      return times.stream().filter(t -> t >= from && t <= to).count();
+    }
+
     String describe() {
       return node + "/epoch " + epoch + " [" + Report.time(first) + " .. " + Report.time(last) + ", " + beats + " beats]";
     }
@@ -60,8 +64,10 @@ final class HeartbeatChecker {
           if (b.first() <= a.last()) {
             long overlap = Math.min(a.last(), b.last()) - b.first();
             maxOverlap = Math.max(maxOverlap, overlap);
+            long to = Math.min(a.last(), b.last());
             violations.add(new Finding("single-copy", agent, "two copies ran at once for " + overlap + " ms: "
-                + a.describe() + " and " + b.describe()));
+                + a.describe() + " and " + b.describe() + "; beats inside the overlap: " + a.beatsWithin(b.first(), to)
+                + " and " + b.beatsWithin(b.first(), to)));
           }
         }
         if (i > 0) {
@@ -102,10 +108,13 @@ final class HeartbeatChecker {
       Copy continued = seq == 0 ? null
           : open.stream().filter(c -> c.lastSeq() == seq - 1 && c.epoch() == epoch && c.node().equals(f[1])).findFirst().orElse(null);
       if (continued == null) {
-        open.add(new Copy(agent, f[1], epoch, time, time, 1, seq));
+        List<Long> times = new ArrayList<>();
+        times.add(time);
+        open.add(new Copy(agent, f[1], epoch, time, time, 1, seq, times));
       } else {
+        continued.times().add(time);
         open.set(open.indexOf(continued), new Copy(agent, f[1], epoch, continued.first(), Math.max(continued.last(), time),
-            continued.beats() + 1, seq));
+            continued.beats() + 1, seq, continued.times()));
       }
     }
     copies.addAll(open);
