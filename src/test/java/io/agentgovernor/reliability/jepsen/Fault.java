@@ -9,12 +9,13 @@ import java.util.List;
 record Fault(FaultKind kind, List<Integer> nodes, long holdMs, long gapBeforeMs) {
 
   String describe() {
-    String who = nodes.stream().map(i -> "j" + (i + 1)).reduce((a, b) -> a + "|" + b).orElse("-");
+    // no '|' here: the description goes into Markdown tables
+    String who = nodes.stream().map(i -> "j" + (i + 1)).reduce((a, b) -> a + " from " + b).orElse("-");
     return switch (kind) {
       case KILL -> "kill -9 " + who + ", down " + holdMs + " ms, restart";
       case PAUSE -> "SIGSTOP " + who + " " + holdMs + " ms";
       case ISOLATE -> "isolate " + who + " " + holdMs + " ms";
-      case BRIDGE -> "cut " + who + " from each other " + holdMs + " ms";
+      case BRIDGE -> "cut " + who + " " + holdMs + " ms";
     };
   }
 }

@@ -13,8 +13,8 @@ import java.util.stream.Stream;
  * {@code heartbeat} agents ({@code <agent>@<node>.hb}, lines {@code <epochMillis> <node> <epoch> <seq>}).
  *
  * <p>A copy is one run of the agent in one process: in a file, a line with seq 0 opens a copy and
- * a line with seq n continues the copy whose last line had seq n - 1 (so even two copies in one
- * process, or a copy whose epoch is wrong, are told apart). Its interval is [first beat, last
+ * a line with seq n continues the copy whose last line had seq n - 1, the one that beat last if
+ * several did (so even two copies in one process, or a copy whose epoch is wrong, are told apart). Its interval is [first beat, last
  * beat]. Two copies of one agent violate single-copy if their intervals intersect: each wrote a
  * beat while the other was between two of its own. All processes share this machine's clock, so
  * no clock tolerance is needed; the resolution is the beat period ({@code everyMs}, 100 ms): a
@@ -105,8 +105,11 @@ final class HeartbeatChecker {
         unreadable++;
         continue;
       }
+      // of the copies this line could continue, the one that beat last: a copy that ended long ago
+      // may have stopped at the very seq a younger copy has just reached
       Copy continued = seq == 0 ? null
-          : open.stream().filter(c -> c.lastSeq() == seq - 1 && c.epoch() == epoch && c.node().equals(f[1])).findFirst().orElse(null);
+          : open.stream().filter(c -> c.lastSeq() == seq - 1 && c.epoch() == epoch && c.node().equals(f[1]))
+              .max(Comparator.comparingLong(Copy::last)).orElse(null);
       if (continued == null) {
         List<Long> times = new ArrayList<>();
         times.add(time);

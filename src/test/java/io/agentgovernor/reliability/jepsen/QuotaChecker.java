@@ -89,25 +89,20 @@ final class QuotaChecker {
     Map<String, Long> passedAt = new HashMap<>();
     long lastPass = System.currentTimeMillis();
     for (int pass = 0; pass < 1_000 && !failing.isEmpty(); pass++) {
-      Map<String, CompletableFuture<String>> reads = new HashMap<>();
-      // at most READS_PER_NODE reads in flight per node, so the checker does not become the load it measures
-      List<CompletableFuture<Void>> lanes = new ArrayList<>();
-      for (int lane = 0; lane < READS_PER_NODE * cluster.size(); lane++) {
-        lanes.add(CompletableFuture.completedFuture(null));
+      // per node READS_PER_NODE readers take keys from a queue: a read that hangs holds up one
+      // reader, not the keys behind it, and the checker does not become the load it measures
+      Map<String, CompletableFuture<String>> reads = new java.util.concurrent.ConcurrentHashMap<>();
+      List<CompletableFuture<Void>> readers = new ArrayList<>();
+      for (int node = 0; node < cluster.size(); node++) {
+        String suffix = "@" + JepsenCluster.nodeId(node);
+        java.util.Queue<String> queue = new java.util.concurrent.ConcurrentLinkedQueue<>(
+            failing.keySet().stream().filter(k -> k.endsWith(suffix)).toList());
+        Api api = cluster.api(node);
+        for (int r = 0; r < READS_PER_NODE; r++) {
+          readers.add(readNext(api, queue, reads, lastAcked, attempted, deadline));
+        }
       }
-      int next = 0;
-      for (String keyAtNode : failing.keySet()) {
-        String key = keyAtNode.substring(0, keyAtNode.indexOf('@'));
-        int node = Integer.parseInt(keyAtNode.substring(keyAtNode.indexOf('@') + 2)) - 1;
-        int lane = node * READS_PER_NODE + (next++ % READS_PER_NODE);
-        CompletableFuture<String> read = lanes.get(lane).thenCompose(v -> cluster.api(node).async("GET", "/quotas/" + key, null))
-            .thenApply(reply -> {
-              String why = verdict(reply, lastAcked.get(key), attempted.getOrDefault(key, Set.of()));
-              return why == null && System.currentTimeMillis() > deadline ? "the right value, but answered after the window" : why;
-            });
-        lanes.set(lane, read.thenAccept(x -> { }));
-        reads.put(keyAtNode, read);
-      }
+      CompletableFuture.allOf(readers.toArray(CompletableFuture[]::new)).join();
       reads.forEach((keyAtNode, read) -> {
         String why = read.join();
         if (why == null) {
@@ -124,6 +119,22 @@ final class QuotaChecker {
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
     }
     return new Reads(failing, passedAt, lastPass);
+  }
+
+  /** Reads the queue's keys one after another on one node, recording each verdict (null: passed). */
+  private static CompletableFuture<Void> readNext(Api api, java.util.Queue<String> queue, Map<String, CompletableFuture<String>> reads,
+                                                  Map<String, Long> lastAcked, Map<String, Set<Long>> attempted, long deadline) {
+    String keyAtNode = queue.poll();
+    if (keyAtNode == null) {
+      return CompletableFuture.completedFuture(null);
+    }
+    String key = keyAtNode.substring(0, keyAtNode.indexOf('@'));
+    CompletableFuture<String> read = api.async("GET", "/quotas/" + key, null).thenApply(reply -> {
+      String why = verdict(reply, lastAcked.get(key), attempted.getOrDefault(key, Set.of()));
+      return why == null && System.currentTimeMillis() > deadline ? "the right value, but answered after the window" : why;
+    });
+    reads.put(keyAtNode, read);
+    return read.thenCompose(v -> readNext(api, queue, reads, lastAcked, attempted, deadline));
   }
 
   /** Null if the read shows the last acknowledged value or a later attempted one; else what it showed. */
