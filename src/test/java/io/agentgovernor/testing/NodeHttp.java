@@ -16,7 +16,11 @@ public final class NodeHttp {
   private final String base;
 
   public NodeHttp(int port) {
-    this.base = "http://127.0.0.1:" + port + "/api/v1";
+    this("127.0.0.1", port);
+  }
+
+  public NodeHttp(String host, int port) {
+    this.base = "http://" + host + ":" + port + "/api/v1";
   }
 
   /** The response, or null when the node does not answer (a dead node). */

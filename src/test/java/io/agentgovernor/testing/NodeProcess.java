@@ -43,7 +43,17 @@ public final class NodeProcess implements AutoCloseable {
 
   /** Starts {@code java [jvmFlags] -jar agent-governor.jar args} with extra environment variables. */
   public static NodeProcess start(List<String> args, Map<String, String> env, String... jvmFlags) throws IOException {
-    List<String> command = new ArrayList<>();
+    return start(List.of(), args, env, jvmFlags);
+  }
+
+  /**
+   * As {@link #start(List, Map, String...)}, with the java command placed after {@code launcher}
+   * (e.g. {@code ip netns exec ns setsid}, each of which execs in place, so {@link #pid()} is the
+   * JVM's).
+   */
+  public static NodeProcess start(List<String> launcher, List<String> args, Map<String, String> env, String... jvmFlags)
+      throws IOException {
+    List<String> command = new ArrayList<>(launcher);
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx512m");
     command.add("-Djava.util.concurrent.ForkJoinPool.common.parallelism=4");

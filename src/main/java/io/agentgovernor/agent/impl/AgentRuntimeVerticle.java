@@ -250,6 +250,12 @@ public final class AgentRuntimeVerticle extends VerticleBase {
     if (handle == null) {
       return sendElsewhere(id, request);
     }
+    if (!node.lease().holds(System.nanoTime())) {
+      // cut off from the majority: the agent may be restarted elsewhere, and this copy, with what
+      // waits in its inbox, stopped; the sender must try again, through a node of the majority
+      throw new GovernorException(ErrorCode.UNAVAILABLE, "node '" + node.nodeId()
+          + "' is cut off from the cluster majority; try again");
+    }
     if (handle.state() == AgentState.DEPLOYING) { // its inbox opens as it starts
       return awaitStarted(id, System.nanoTime() + DEPLOYING_WAIT_NANOS).compose(v -> send(request));
     }
@@ -260,11 +266,12 @@ public final class AgentRuntimeVerticle extends VerticleBase {
       throw new GovernorException(ErrorCode.RATE_LIMITED, "the inbox of agent '" + id + "' is full");
     }
     // straight into this copy's inbox here (its node-specific address, local only): a send to the
-    // cluster-wide address could be routed by a stale subscription view to a node it just left
+    // cluster-wide address could be routed by a stale subscription view to a node it just left.
+    // "node" in the reply: which copy took it, so a client (the fault checker) can tell where it waited
     vertx.eventBus().send(Addresses.onNode(Addresses.agentInbox(id), node.nodeId()), request.getValue("body"),
         LOCAL_ONLY);
     return Future.succeededFuture(new JsonObject().put("id", id).put("accepted", true)
-        .put("queued", handle.context().queuedMessages()));
+        .put("queued", handle.context().queuedMessages()).put("node", node.nodeId()));
   }
 
   /**

@@ -41,7 +41,13 @@ public final class SampleAgents {
         factory("chatty", "sends bytesPerSecond to a sink", List.of("bytesPerSecond"),
             c -> new ChattyAgent((long) c.number("bytesPerSecond", 100_000, 0, 1L << 30))),
         factory("stateful-counter", "counts inbox messages; the count survives migration", List.of(),
-            c -> new StatefulCounterAgent()));
+            c -> new StatefulCounterAgent()),
+        factory("heartbeat", "every everyMs appends '<epochMillis> <nodeId> <epoch> <seq>' to <dir>/<agentId>@<nodeId>.hb",
+            List.of("dir", "everyMs"), c -> new HeartbeatAgent(c.absolutePath("dir", true),
+                (long) c.number("everyMs", 100, 10, 3_600_000))),
+        factory("ledger", "counts inbox messages by their \"id\", keeping the ids (up to maxIds) in its state; "
+            + "with dir, logs each to <dir>/<agentId>@<nodeId>.ledger", List.of("dir", "maxIds"),
+            c -> new LedgerAgent(c.absolutePath("dir", false), (int) c.number("maxIds", 100_000, 0, 1_000_000))));
   }
 
   private static AgentFactory factory(String type, String description, List<String> keys,

@@ -25,6 +25,26 @@ final class SampleConfig {
     return v == null ? dflt : v;
   }
 
+  /** An absolute path, required. */
+  java.nio.file.Path absolutePath(String key, boolean required) {
+    String v = Json.optString(config, key, type + " config");
+    if (v == null) {
+      if (required) {
+        throw GovernorException.invalid(type + " config: " + key + " is required");
+      }
+      return null;
+    }
+    try {
+      java.nio.file.Path path = java.nio.file.Path.of(v);
+      if (path.isAbsolute()) {
+        return path.normalize();
+      }
+    } catch (java.nio.file.InvalidPathException e) {
+      // reported below like any other unusable path
+    }
+    throw GovernorException.invalid(type + " config: " + key + " must be an absolute path");
+  }
+
   double number(String key, double dflt, double min, double max) {
     Double v = Json.optNumber(config, key, type + " config");
     if (v == null) {
