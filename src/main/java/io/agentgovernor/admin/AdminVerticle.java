@@ -173,10 +173,21 @@ public final class AdminVerticle extends VerticleBase {
     json(ctx, 200, new JsonObject().put("status", "UP").put("node", node.nodeId()));
   }
 
+  /**
+   * Ready: the node serves, holds its lease (a majority counts it as a member) and the cluster is
+   * safe (every partition's backups in sync: not in the middle of a merge or of re-creating the
+   * backups a lost member held). A node that is not ready still answers what it can.
+   */
   private void ready(RoutingContext ctx) {
     boolean up = ready.get() && node.hazelcast().getLifecycleService().isRunning();
-    json(ctx, up ? 200 : 503, new JsonObject().put("status", up ? "READY" : "NOT_READY").put("node", node.nodeId())
-        .put("members", node.hazelcast().getCluster().getMembers().size()));
+    boolean lease = node.lease().holds(System.nanoTime());
+    vertx.executeBlocking(() -> up && node.hazelcast().getPartitionService().isClusterSafe(), false)
+        .recover(e -> Future.succeededFuture(false))
+        .onSuccess(safe -> {
+          boolean all = up && lease && safe;
+          json(ctx, all ? 200 : 503, new JsonObject().put("status", all ? "READY" : "NOT_READY").put("node", node.nodeId())
+              .put("members", node.hazelcast().getCluster().getMembers().size()).put("lease", lease).put("clusterSafe", safe));
+        });
   }
 
   static void json(RoutingContext ctx, int status, JsonObject body) {

@@ -59,8 +59,8 @@ public final class ClusterSetup {
     hz.setProperty("hazelcast.wait.seconds.before.join", "0");
     // A member cut off for a while (paused, partitioned) rejoins within seconds, not Hazelcast's
     // default 5 minutes, so the two halves do not run apart for long.
-    hz.setProperty("hazelcast.merge.first.run.delay.seconds", "10");
-    hz.setProperty("hazelcast.merge.next.run.delay.seconds", "10");
+    hz.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
+    hz.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
     hz.setProperty("hazelcast.socket.bind.any", "false");
     hz.setProperty("hazelcast.local.localAddress", config.clusterHost());
 

@@ -1,6 +1,7 @@
 package io.agentgovernor.quota.impl;
 
 import io.agentgovernor.bus.Addresses;
+import io.agentgovernor.cluster.SafeWrites;
 import io.agentgovernor.bus.ErrorCode;
 import io.agentgovernor.bus.GovernorException;
 import io.agentgovernor.bus.Handlers;
@@ -43,6 +44,7 @@ public final class QuotaVerticle extends VerticleBase {
   private static final long SEED_RETRY_MS = 1000;
 
   private final NodeContext node;
+  private SafeWrites safeWrites;
   private final QuotaIndex index;
   private QuotaStore store;
   private QuotaConfig config;
@@ -56,6 +58,7 @@ public final class QuotaVerticle extends VerticleBase {
   public Future<?> start() {
     config = QuotaConfig.fromJson(config());
     store = new QuotaStore(node.hazelcast(), index);
+    safeWrites = new SafeWrites(node.hazelcast());
     return vertx.executeBlocking(this::seedGroupsAndMirror)
         .compose(v -> registerConsumers());
   }
@@ -102,15 +105,31 @@ public final class QuotaVerticle extends VerticleBase {
 
   private Future<?> registerConsumers() {
     return Future.all(List.of(
-        consume(Addresses.QUOTA_CREATE, this::create),
+        consume(Addresses.QUOTA_CREATE, leased(this::create)),
         consume(Addresses.QUOTA_GET, this::get),
-        consume(Addresses.QUOTA_UPDATE, this::update),
-        consume(Addresses.QUOTA_DELETE, this::delete),
+        consume(Addresses.QUOTA_UPDATE, leased(this::update)),
+        consume(Addresses.QUOTA_DELETE, leased(this::delete)),
         consume(Addresses.QUOTA_LIST, this::list),
         consume(Addresses.QUOTA_COMPLIANCE, this::compliance),
         consume(Addresses.GROUP_GET, this::getGroup),
         consume(Addresses.GROUP_LIST, this::listGroups),
-        consume(Addresses.GROUP_PUT, this::putGroup)));
+        consume(Addresses.GROUP_PUT, leased(this::putGroup))));
+  }
+
+  /**
+   * A write is taken only while this node holds its lease: a node cut off from the majority
+   * refuses it (UNAVAILABLE) as soon as its lease runs out, before Hazelcast's own split-brain
+   * protection, which waits for the failure detector, would; what it acknowledged could otherwise
+   * be overwritten at the merge.
+   */
+  private Function<JsonObject, Future<?>> leased(Function<JsonObject, Future<?>> write) {
+    return request -> {
+      if (!node.lease().holds(System.nanoTime())) {
+        throw new GovernorException(ErrorCode.UNAVAILABLE, "node '" + node.nodeId()
+            + "' is cut off from the cluster majority: writes go to a node of the majority");
+      }
+      return safeWrites.ready(vertx).compose(v -> write.apply(request));
+    };
   }
 
   private Future<Void> consume(String address, Function<JsonObject, Future<?>> handler) {

@@ -53,6 +53,11 @@ final class Api {
         .exceptionally(e -> new Reply(-1, String.valueOf(e.getMessage())));
   }
 
+  /** Whether the node says it is ready: it holds its lease and the cluster is safe (its {@code /ready} answers 200). */
+  boolean ready() {
+    return call("GET", "/ready", null).status == 200;
+  }
+
   /** Members of the Hazelcast cluster as this node sees them (its {@code /ready}), -1 if it does not answer. */
   int members() {
     Reply r = call("GET", "/ready", null);

@@ -120,10 +120,13 @@ final class JepsenCluster implements AutoCloseable {
     signal(nodes.get(i).pid(), "CONT");
   }
 
-  /** Whether every node answers and sees all members. */
+  /**
+   * Whether the cluster is whole again: every node answers, sees all members and is ready (holds
+   * its lease, the cluster safe: merged and its backups re-created). "Healed" in the checks means this.
+   */
   boolean formed() {
     for (Api api : apis) {
-      if (api.members() != size()) {
+      if (api.members() != size() || !api.ready()) {
         return false;
       }
     }
