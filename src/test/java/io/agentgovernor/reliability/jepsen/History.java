@@ -39,6 +39,14 @@ final class History {
   }
 
   /** The first fault on {@code nodeId} (of {@code kinds}, all if none given) that began in [from, to], or null. */
+  /** A fault that had cut off or paused this node at {@code time} (started before, not yet healed), or null. */
+  FaultEvent faultDuring(String nodeId, long time) {
+    return faults.stream()
+        .filter(f -> f.fault().kind() != FaultKind.KILL && f.startedAt() <= time && (f.healedAt() == 0 || f.healedAt() >= time))
+        .filter(f -> f.fault().nodes().stream().anyMatch(i -> JepsenCluster.nodeId(i).equals(nodeId)))
+        .findFirst().orElse(null);
+  }
+
   FaultEvent firstFault(String nodeId, long from, long to, FaultKind... kinds) {
     List<FaultKind> wanted = kinds.length == 0 ? List.of(FaultKind.values()) : List.of(kinds);
     return faults.stream()

@@ -107,7 +107,13 @@ final class LedgerChecker {
   private static String rolledBack(History history, Handling h, List<Handling> timeline) {
     long until = Math.min(h.time() + SNAPSHOT_SLACK_MS, movedOn(h.node(), h.time(), timeline));
     History.FaultEvent f = history.firstFault(h.node(), h.time(), until);
-    return f == null ? null : "after the last snapshot, " + f.fault().kind().name().toLowerCase();
+    if (f != null) {
+      return "after the last snapshot, " + f.fault().kind().name().toLowerCase();
+    }
+    // handled by a copy whose node was already cut off or paused (within its lease, before it
+    // stopped): its successor restarts from the last snapshot, so this work is lost with the node
+    History.FaultEvent during = history.faultDuring(h.node(), h.time());
+    return during == null ? null : "while cut off, " + during.fault().kind().name().toLowerCase();
   }
 
   /** "in a killed inbox" if the node that took the message was killed after and before the agent moved on, else null. */
