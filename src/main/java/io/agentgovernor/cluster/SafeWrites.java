@@ -20,12 +20,14 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class SafeWrites {
 
   private static final long MAX_WAIT_MS = 5_000;
-  private static final long POLL_MS = 50;
+  private static final long POLL_MS = 250;
 
   private final HazelcastInstance hazelcast;
   /** Incremented on every membership change; {@link #safeAt} holds the change count last found safe. */
   private final AtomicLong changes = new AtomicLong();
   private volatile long safeAt = 0;
+  private Future<Void> pending;
+  private long pendingFor = -1;
 
   public SafeWrites(HazelcastInstance hazelcast) {
     this.hazelcast = hazelcast;
@@ -48,21 +50,27 @@ public final class SafeWrites {
   }
 
   /** Completes when a write may go ahead: at once, or once the cluster is safe (or after the bound). */
-  public Future<Void> ready(Vertx vertx) {
+  public synchronized Future<Void> ready(Vertx vertx) {
     long seen = changes.get();
     if (safeAt == seen) {
       return Future.succeededFuture();
     }
-    return vertx.executeBlocking(() -> {
-      long deadline = System.nanoTime() + MAX_WAIT_MS * 1_000_000L;
-      while (System.nanoTime() - deadline < 0) {
-        if (hazelcast.getPartitionService().isClusterSafe()) {
-          safeAt = seen;
-          return null;
+    // one check at a time for all waiting writes: each check asks every member, and a flood of
+    // them while partitions move would slow the very replication it waits for
+    if (pending == null || pendingFor != seen) {
+      pendingFor = seen;
+      pending = vertx.executeBlocking(() -> {
+        long deadline = System.nanoTime() + MAX_WAIT_MS * 1_000_000L;
+        while (System.nanoTime() - deadline < 0) {
+          if (hazelcast.getPartitionService().isClusterSafe()) {
+            safeAt = seen;
+            return null;
+          }
+          Thread.sleep(POLL_MS); // bounded by the deadline: the partitions' backups are being copied
         }
-        Thread.sleep(POLL_MS); // bounded by the deadline: the partitions' backups are being copied
-      }
-      return null; // not safe within the bound: write anyway rather than refuse (availability)
-    }, false);
+        return null; // not safe within the bound: write anyway rather than refuse (availability)
+      }, false);
+    }
+    return pending;
   }
 }

@@ -177,7 +177,9 @@ class FaultIT {
     awaitSnapshotAfter(System.currentTimeMillis(), "ctr-p");
     long pid = nodes.get(2).pid();
     signal(pid, "STOP");
-    await().atMost(Duration.ofSeconds(25)).ignoreExceptions().until(() ->
+    // generous: on two cores the two healthy members have been seen to lose each other too while
+    // the third is stopped (Hazelcast), split and merge back before the restart
+    await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() ->
         List.of("f1", "f2").contains(http.get(0).get("/agents/ctr-p").getString("node")));
     assertThat(count(http.get(0), "ctr-p")).isEqualTo(50);
     signal(pid, "CONT");
