@@ -1,6 +1,6 @@
 package io.agentgovernor.load;
 
-import io.agentgovernor.agent.impl.AgentHandle;
+import io.agentgovernor.agent.LocalAgent;
 import io.agentgovernor.bus.Addresses;
 import io.agentgovernor.node.GovernorNode;
 import io.vertx.core.json.JsonArray;
@@ -125,7 +125,7 @@ public final class BreachLatency {
     while (System.nanoTime() < deadline) {
       boolean all = true;
       for (int i = 0; i < wave && all; i++) {
-        AgentHandle h = node.context().localAgents().get("b-" + (group * wave + i));
+        LocalAgent h = node.context().localAgents().get("b-" + (group * wave + i));
         all = h != null && !h.context().suspended();
       }
       if (all) {

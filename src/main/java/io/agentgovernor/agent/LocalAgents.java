@@ -1,6 +1,5 @@
 package io.agentgovernor.agent;
 
-import io.agentgovernor.agent.impl.AgentHandle;
 import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,13 +11,13 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class LocalAgents {
 
-  private final Map<String, AgentHandle> agents = new ConcurrentHashMap<>();
+  private final Map<String, LocalAgent> agents = new ConcurrentHashMap<>();
 
-  public AgentHandle get(String id) {
+  public LocalAgent get(String id) {
     return agents.get(id);
   }
 
-  public Collection<AgentHandle> all() {
+  public Collection<LocalAgent> all() {
     return agents.values();
   }
 
@@ -26,7 +25,7 @@ public final class LocalAgents {
     return agents.size();
   }
 
-  public void add(AgentHandle handle) {
+  public void add(LocalAgent handle) {
     agents.put(handle.id(), handle);
   }
 

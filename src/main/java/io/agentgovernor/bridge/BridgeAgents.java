@@ -3,7 +3,8 @@ package io.agentgovernor.bridge;
 import io.agentgovernor.agent.AgentFactory;
 import io.agentgovernor.agent.AgentState;
 import io.agentgovernor.agent.GovernedAgent;
-import io.agentgovernor.agent.impl.AgentHandle;
+import io.agentgovernor.agent.AgentMeter;
+import io.agentgovernor.agent.LocalAgent;
 import io.agentgovernor.bridge.impl.AgentSecret;
 import io.agentgovernor.bridge.impl.BridgeConnection;
 import io.agentgovernor.bridge.impl.ConnectionTable;
@@ -90,7 +91,7 @@ final class BridgeAgents {
       throw new GovernorException(ErrorCode.FORBIDDEN,
           "agent '" + id + "' is registered; taking it over needs the secret it was given");
     }
-    AgentHandle handle = node.localAgents().get(id);
+    LocalAgent handle = node.localAgents().get(id);
     if (handle == null || !(handle.agent() instanceof ExternalAgent agent)) {
       throw GovernorException.notFound("outside agent", id);
     }
@@ -125,7 +126,7 @@ final class BridgeAgents {
         .compose(v -> vertx.eventBus().<JsonObject>request(Addresses.AGENT_DEPLOY, deploy))
         .map(reply -> {
           StringBuilder secret = new StringBuilder();
-          AgentHandle handle = node.localAgents().get(id);
+          LocalAgent handle = node.localAgents().get(id);
           if (handle == null || !(handle.agent() instanceof ExternalAgent agent)) {
             throw new GovernorException(ErrorCode.UNAVAILABLE, "agent '" + id + "' stopped as it was registered");
           }
@@ -182,16 +183,22 @@ final class BridgeAgents {
   /** The agent's connection is gone: its lease grace starts, and what it is sent is kept meanwhile. */
   void disconnected(String id) {
     leases.disconnected(id, now());
-    AgentHandle handle = node.localAgents().get(id);
+    LocalAgent handle = node.localAgents().get(id);
     if (handle != null && handle.agent() instanceof ExternalAgent agent && leases.get(id) != null) {
       attach(id, agent, false);
     }
   }
 
+  /** The running totals of the local agent that is exactly this copy, or null (it stopped meanwhile). */
+  private AgentMeter meterOf(String id, ExternalAgent agent) {
+    LocalAgent handle = node.localAgents().get(id);
+    return handle != null && handle.agent() == agent ? handle.meter() : null;
+  }
+
   private void attach(String id, ExternalAgent agent, boolean attached) {
-    AgentHandle handle = node.localAgents().get(id);
+    LocalAgent handle = node.localAgents().get(id);
     if (handle != null && handle.agent() == agent) {
-      handle.context().onContext(() -> {
+      handle.onContext(() -> {
         agent.attached(attached);
         return null;
       });
@@ -206,7 +213,7 @@ final class BridgeAgents {
         vertx.eventBus().request(Addresses.AGENT_UNDEPLOY, new JsonObject().put("id", id))
             .onFailure(e -> LOG.warn("bridge agent {}: undeploy after its lease failed: {}", id, e.getMessage()));
       } else {
-        AgentHandle handle = node.localAgents().get(id);
+        LocalAgent handle = node.localAgents().get(id);
         if (handle != null && handle.state() != AgentState.SUSPENDED) {
           LOG.info("bridge agent {}: no connection for {} ms, suspended", id, settings.leaseGraceMs());
           suspendedHere.add(id);
@@ -257,7 +264,7 @@ final class BridgeAgents {
       @Override
       public GovernedAgent create(JsonObject config) {
         Long pid = Json.optLong(config, "pid", "external config", 0, Long.MAX_VALUE);
-        return new ExternalAgent(pid == null ? 0 : pid, BridgeAgents.this::stopped);
+        return new ExternalAgent(pid == null ? 0 : pid, BridgeAgents.this::stopped, BridgeAgents.this::meterOf);
       }
     };
   }

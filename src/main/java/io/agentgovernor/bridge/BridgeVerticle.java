@@ -1,6 +1,6 @@
 package io.agentgovernor.bridge;
 
-import io.agentgovernor.agent.impl.AgentHandle;
+import io.agentgovernor.agent.LocalAgent;
 import io.agentgovernor.bridge.impl.BridgeConnection;
 import io.agentgovernor.bridge.impl.ConnectionTable;
 import io.agentgovernor.bridge.impl.FrameDecoder;
@@ -177,14 +177,14 @@ public final class BridgeVerticle extends VerticleBase {
 
   private Future<JsonObject> report(String id, JsonObject request) {
     try {
-      AgentHandle handle = node.localAgents().get(id);
+      LocalAgent handle = node.localAgents().get(id);
       if (handle == null || !(handle.agent() instanceof ExternalAgent agent)) {
         throw GovernorException.notFound("outside agent", id);
       }
       Object usageField = request.getValue("usage");
       UsageReport usage = UsageReport.parse(usageField instanceof JsonObject u ? u : new JsonObject(),
           node.quotaIndex().get(id));
-      return handle.context().onContext(() -> {
+      return handle.onContext(() -> {
         agent.reported(usage.builtIn());
         usage.custom().forEach((name, amount) -> handle.context().report(name, amount));
         return new JsonObject().put("id", id).put("accepted", true);

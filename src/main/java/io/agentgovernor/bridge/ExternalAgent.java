@@ -1,5 +1,6 @@
 package io.agentgovernor.bridge;
 
+import io.agentgovernor.agent.AgentMeter;
 import io.agentgovernor.agent.ControlAck;
 import io.agentgovernor.agent.GovernedAgent;
 import io.agentgovernor.quota.Resource;
@@ -27,6 +28,8 @@ public final class ExternalAgent extends GovernedAgent {
 
   private final long pid;
   private final java.util.function.BiConsumer<String, ExternalAgent> onStopped;
+  private final java.util.function.BiFunction<String, ExternalAgent, AgentMeter> meters;
+  private AgentMeter account;
   private final java.util.ArrayDeque<Kept> detached = new java.util.ArrayDeque<>();
   private boolean attached;
   private long dropped;
@@ -38,10 +41,13 @@ public final class ExternalAgent extends GovernedAgent {
   /**
    * @param pid       the process to measure from {@code /proc}, or 0
    * @param onStopped told the agent's id and this copy when it stops (its bridge lease ends with it)
+   * @param meters    the running totals of the local agent that is this copy (by id), or null once it is gone
    */
-  public ExternalAgent(long pid, java.util.function.BiConsumer<String, ExternalAgent> onStopped) {
+  public ExternalAgent(long pid, java.util.function.BiConsumer<String, ExternalAgent> onStopped,
+                       java.util.function.BiFunction<String, ExternalAgent, AgentMeter> meters) {
     this.pid = pid;
     this.onStopped = onStopped;
+    this.meters = meters;
   }
 
   public static String out(String id) {
@@ -112,14 +118,24 @@ public final class ExternalAgent extends GovernedAgent {
     double[] usage = new double[Resource.BUILT_IN_COUNT];
     usage[Resource.CPU.index()] = Math.max(0, cpu);
     usage[Resource.MEMORY.index()] = Math.max(0, rss);
-    ((io.agentgovernor.agent.impl.AgentContextImpl) agent()).account().external(usage);
+    external(usage);
   }
 
   /** Usage the outside process reported for built-in resources; used where the OS cannot tell (no PID). */
   void reported(double[] usage) {
     reported = usage;
     if (pid <= 0) {
-      ((io.agentgovernor.agent.impl.AgentContextImpl) agent()).account().external(usage);
+      external(usage);
+    }
+  }
+
+  /** CPU and memory of the outside process, added by the monitor to what this stand-in uses. */
+  private void external(double[] usage) {
+    if (account == null) {
+      account = meters.apply(agent().id(), this);
+    }
+    if (account != null) {
+      account.external(usage);
     }
   }
 

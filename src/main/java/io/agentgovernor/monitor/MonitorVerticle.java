@@ -1,7 +1,7 @@
 package io.agentgovernor.monitor;
 
 import io.agentgovernor.agent.LocalAgents;
-import io.agentgovernor.agent.impl.AgentHandle;
+import io.agentgovernor.agent.LocalAgent;
 import io.agentgovernor.bus.Addresses;
 import io.agentgovernor.bus.AgentRouting;
 import io.agentgovernor.bus.ErrorCode;
@@ -80,7 +80,7 @@ public final class MonitorVerticle extends VerticleBase {
     long now = node.clock().millis();
     long takenNanos = System.nanoTime();
     long[] elapsed = new long[1];
-    Map<AgentHandle, double[]> usage = sampler.sample(agents.all(), takenNanos, elapsed);
+    Map<LocalAgent, double[]> usage = sampler.sample(agents.all(), takenNanos, elapsed);
     List<AgentSample> samples = new ArrayList<>(usage.size());
     double[] totals = new double[Resource.BUILT_IN_COUNT];
     usage.forEach((handle, u) -> {
@@ -104,7 +104,7 @@ public final class MonitorVerticle extends VerticleBase {
     }
   }
 
-  private AgentSample check(AgentHandle handle, double[] usage, Map<String, Double> custom, long now) {
+  private AgentSample check(LocalAgent handle, double[] usage, Map<String, Double> custom, long now) {
     CompiledQuota quota = node.quotaIndex().get(handle.id());
     List<Violation> violations = quota == null ? List.of() : quota.check(usage, custom);
     AgentSample sample = new AgentSample(handle.id(), handle.group(), quota == null ? 5 : quota.quota().priority(),

@@ -1,7 +1,7 @@
 package io.agentgovernor.monitor;
 
-import io.agentgovernor.agent.impl.AgentAccount;
-import io.agentgovernor.agent.impl.AgentHandle;
+import io.agentgovernor.agent.AgentMeter;
+import io.agentgovernor.agent.LocalAgent;
 import io.agentgovernor.quota.Resource;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -32,13 +32,13 @@ final class Sampler {
   private long lastNanos = System.nanoTime();
 
   /** The interval's usage of every agent, keyed like the input; {@code elapsedOut[0]} gets the interval in ns. */
-  Map<AgentHandle, double[]> sample(Collection<AgentHandle> agents, long nowNanos, long[] elapsedOut) {
+  Map<LocalAgent, double[]> sample(Collection<? extends LocalAgent> agents, long nowNanos, long[] elapsedOut) {
     long elapsed = Math.max(1, nowNanos - lastNanos);
     lastNanos = nowNanos;
     elapsedOut[0] = elapsed;
     threads.values().forEach(t -> t[1] = 0);
-    for (AgentHandle h : agents) {
-      AgentAccount a = h.account();
+    for (LocalAgent h : agents) {
+      AgentMeter a = h.meter();
       long nanos = a.takeHandlerNanos();
       cursor(h).handlerNanos = nanos;
       Thread thread = a.thread();
@@ -47,8 +47,8 @@ final class Sampler {
       }
     }
     Map<Thread, Double> ratios = threadRatios();
-    Map<AgentHandle, double[]> out = new IdentityHashMap<>(agents.size() * 2);
-    for (AgentHandle h : agents) {
+    Map<LocalAgent, double[]> out = new IdentityHashMap<>(agents.size() * 2);
+    for (LocalAgent h : agents) {
       AgentCursor c = cursor(h);
       out.put(h, usageOf(h, c, c.handlerNanos, ratios, elapsed, nowNanos));
       c.handlerNanos = 0;
@@ -57,11 +57,11 @@ final class Sampler {
   }
 
   /** The agent's cursor, kept on its handle (no map lookup; it goes when the handle goes). */
-  private static AgentCursor cursor(AgentHandle h) {
+  private static AgentCursor cursor(LocalAgent h) {
     if (h.monitorState() instanceof AgentCursor c) {
       return c;
     }
-    AgentCursor c = new AgentCursor(h.account());
+    AgentCursor c = new AgentCursor(h.meter());
     h.monitorState(c);
     return c;
   }
@@ -78,22 +78,22 @@ final class Sampler {
     return ratios;
   }
 
-  private double[] usageOf(AgentHandle h, AgentCursor c, long handlerNanos, Map<Thread, Double> ratios, long elapsed,
+  private double[] usageOf(LocalAgent h, AgentCursor c, long handlerNanos, Map<Thread, Double> ratios, long elapsed,
                            long nowNanos) {
-    AgentAccount a = h.account();
+    AgentMeter a = h.meter();
     double[] usage = new double[Resource.BUILT_IN_COUNT];
     double ratio = a.thread() == null ? 1.0 : ratios.getOrDefault(a.thread(), 1.0);
     double cpuNanos = handlerNanos * ratio + a.takeWorkerCpuNanos();
     usage[Resource.CPU.index()] = cpuNanos / elapsed * 100.0;
-    usage[Resource.MEMORY.index()] = c.memory.measure(h.context()::retainedRoots, a.messagesHandled(), nowNanos)
-        + h.context().queuedBytes();
+    usage[Resource.MEMORY.index()] = c.memory.measure(h::retainedRoots, a.messagesHandled(), nowNanos)
+        + h.queuedBytes();
     usage[Resource.PROCESSES.index()] = a.processes();
     usage[Resource.FILES.index()] = a.files();
     usage[Resource.CONNECTIONS.index()] = a.connections();
     long bytes = a.bytesIn() + a.bytesOut();
     usage[Resource.NETWORK.index()] = (bytes - c.lastBytes) / (elapsed / 1e9);
     c.lastBytes = bytes;
-    usage[Resource.MESSAGE_QUEUE.index()] = h.context().queuedMessages();
+    usage[Resource.MESSAGE_QUEUE.index()] = h.queuedMessages();
     usage[Resource.DISK.index()] = a.diskBytes();
     double[] outside = a.external();
     if (outside != null) {
@@ -106,9 +106,9 @@ final class Sampler {
   }
 
   /** Custom usage: the amounts reported over the last 60 s. */
-  Map<String, Double> custom(AgentHandle h, long nowMs) {
+  Map<String, Double> custom(LocalAgent h, long nowMs) {
     AgentCursor c = h.monitorState() instanceof AgentCursor cursor ? cursor : null;
-    Map<String, Double> reported = h.account().takeCustom();
+    Map<String, Double> reported = h.meter().takeCustom();
     if (c == null) {
       return reported;
     }
@@ -128,7 +128,7 @@ final class Sampler {
     /** Handler time taken from the account in this interval's first pass. */
     long handlerNanos;
 
-    AgentCursor(AgentAccount a) {
+    AgentCursor(AgentMeter a) {
       lastBytes = a.bytesIn() + a.bytesOut();
     }
   }

@@ -4,8 +4,8 @@ import io.agentgovernor.admin.AdminVerticle;
 import io.agentgovernor.analytics.AnalyticsVerticle;
 import io.agentgovernor.agent.AgentTypes;
 import io.agentgovernor.agent.LocalAgents;
-import io.agentgovernor.agent.impl.AgentRegistry;
-import io.agentgovernor.agent.impl.AgentRuntimeVerticle;
+import io.agentgovernor.agent.Registry;
+import io.agentgovernor.agent.AgentRuntime;
 import io.agentgovernor.bridge.BridgeVerticle;
 import io.agentgovernor.demo.DemoVerticle;
 import io.agentgovernor.degradation.DegradationVerticle;
@@ -22,7 +22,7 @@ import io.agentgovernor.quota.QuotaIndex;
 import io.agentgovernor.reliability.FailoverVerticle;
 import io.agentgovernor.store.Database;
 import io.agentgovernor.store.StoreConfig;
-import io.agentgovernor.quota.impl.QuotaVerticle;
+import io.agentgovernor.quota.Quotas;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -101,7 +101,7 @@ public final class GovernorNode {
 
   private static Future<GovernorNode> deployParts(Vertx vertx, NodeConfig config, HazelcastClusterManager manager) {
     NodeContext context = new NodeContext(config, manager.getHazelcastInstance(), new QuotaIndex(),
-        new LocalAgents(), new AgentRegistry(manager.getHazelcastInstance()), new AgentTypes(), Clock.systemUTC(),
+        new LocalAgents(), Registry.create(manager.getHazelcastInstance()), new AgentTypes(), Clock.systemUTC(),
         new NodeLease(STARTING_LEASE_MS));
     String generated = config.adminToken().isEmpty() ? TokenAuth.generateToken() : null;
     TokenAuth auth = new TokenAuth(generated != null ? generated : config.adminToken(), config.viewerToken());
@@ -109,10 +109,10 @@ public final class GovernorNode {
     AdminVerticle admin = new AdminVerticle(context, auth, ready::get);
     vertx.eventBus().registerCodec(new SampleBatch.LocalCodec());
     Parts parts = new Parts(vertx);
-    return parts.deploy(new QuotaVerticle(context), config.section("quota"))
+    return parts.deploy(Quotas.verticle(context), config.section("quota"))
         // the runtime and failover block on Hazelcast from a pool of their own, so a burst of quota
         // writes stuck on a dead member's partitions cannot delay restarting its agents
-        .compose(v -> parts.deploy(new AgentRuntimeVerticle(context), new DeploymentOptions()
+        .compose(v -> parts.deploy(AgentRuntime.verticle(context), new DeploymentOptions()
             .setConfig(config.section("agents")).setWorkerPoolName("governor-agents").setWorkerPoolSize(8)))
         .compose(v -> parts.deploy(new EnforcementVerticle(context), config.section("enforcement")))
         .compose(v -> parts.deploy(new AnalyticsVerticle(context), analyticsSection(config)))

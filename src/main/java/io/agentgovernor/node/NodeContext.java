@@ -3,7 +3,7 @@ package io.agentgovernor.node;
 import com.hazelcast.core.HazelcastInstance;
 import io.agentgovernor.agent.AgentTypes;
 import io.agentgovernor.agent.LocalAgents;
-import io.agentgovernor.agent.impl.AgentRegistry;
+import io.agentgovernor.agent.Registry;
 import io.agentgovernor.cluster.NodeLease;
 import io.agentgovernor.config.NodeConfig;
 import io.agentgovernor.quota.QuotaIndex;
@@ -16,7 +16,7 @@ import java.time.Clock;
  * other only over the event bus; this holds the things that are not parts.
  */
 public record NodeContext(NodeConfig config, HazelcastInstance hazelcast, QuotaIndex quotaIndex,
-                          LocalAgents localAgents, AgentRegistry registry, AgentTypes agentTypes, Clock clock,
+                          LocalAgents localAgents, Registry registry, AgentTypes agentTypes, Clock clock,
                           NodeLease lease) {
 
   public String nodeId() {

@@ -5,11 +5,11 @@ import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.LifecycleEvent;
 import io.agentgovernor.agent.AgentState;
-import io.agentgovernor.agent.impl.AgentHandle;
+import io.agentgovernor.agent.LocalAgent;
 import io.agentgovernor.bus.Addresses;
 import io.agentgovernor.bus.ErrorCode;
 import io.agentgovernor.bus.Json;
-import io.agentgovernor.agent.impl.AgentRegistry;
+import io.agentgovernor.agent.Registry;
 import io.agentgovernor.cluster.ClusterMembers;
 import io.agentgovernor.node.NodeContext;
 import io.vertx.core.Future;
@@ -74,7 +74,7 @@ public final class FailoverVerticle extends VerticleBase {
   private static final int RESTARTS_IN_FLIGHT = 32;
 
   private final NodeContext node;
-  private final AgentRegistry registry;
+  private final Registry registry;
   /** When the running sweep began (0: none); a sweep stuck on the network longer than that is not waited for. */
   private final AtomicLong sweepingSince = new AtomicLong();
   private final Set<String> isolationSuspended = ConcurrentHashMap.newKeySet();
@@ -168,13 +168,13 @@ public final class FailoverVerticle extends VerticleBase {
   // ---- snapshots ----
 
   private void snapshotAll() {
-    for (AgentHandle h : node.localAgents().all()) {
+    for (LocalAgent h : node.localAgents().all()) {
       if (!"on-node-loss".equals(h.restartPolicy()) || h.state() == AgentState.DEPLOYING
           || h.state() == AgentState.MIGRATING || h.state() == AgentState.TERMINATING) {
         continue;
       }
-      long epoch = h.context().epoch();
-      h.context().onContext(() -> h.agent().snapshot())
+      long epoch = h.epoch();
+      h.onContext(() -> h.agent().snapshot())
           .compose(snapshot -> Future.fromCompletionStage(
               registry.saveSnapshotAsync(h.id(), epoch, node.clock().millis(), node.nodeId(), snapshot), context))
           .onSuccess(saved -> {
@@ -466,7 +466,7 @@ public final class FailoverVerticle extends VerticleBase {
     Map<String, Long> local = new HashMap<>();
     node.localAgents().all().forEach(h -> {
       if (h.state() != AgentState.DEPLOYING && h.state() != AgentState.MIGRATING) {
-        local.put(h.id(), h.context().epoch());
+        local.put(h.id(), h.epoch());
       }
     });
     if (local.isEmpty() || (isolated && !always)) {

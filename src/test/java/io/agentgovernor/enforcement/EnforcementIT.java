@@ -115,7 +115,7 @@ class EnforcementIT {
       node.vertx().eventBus().send(Addresses.agentInbox("rec"), new JsonObject().put("seq", i));
     }
     await().atMost(Duration.ofSeconds(10)).until(() ->
-        node.context().localAgents().get("rec").context().queuedMessages() == 1000);
+        node.context().localAgents().get("rec").queuedMessages() == 1000);
     assertThat(request(node, Addresses.AGENT_GET, new JsonObject().put("id", "rec")).getJsonObject("status")
         .getLong("received")).isZero();
     await().atMost(Duration.ofSeconds(5)).ignoreExceptions().until(() -> request(node, Addresses.MONITOR_USAGE,

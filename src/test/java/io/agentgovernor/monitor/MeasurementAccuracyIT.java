@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
-import io.agentgovernor.agent.impl.AgentHandle;
+import io.agentgovernor.agent.LocalAgent;
 import io.agentgovernor.bus.Addresses;
 import io.agentgovernor.node.GovernorNode;
 import io.agentgovernor.quota.Resource;
@@ -67,10 +67,10 @@ class MeasurementAccuracyIT {
   void cpuBurnersToldApart() {
     deploy("burn-40", "cpu-burner", new JsonObject().put("cpuPercent", 40));
     deploy("burn-10", "cpu-burner", new JsonObject().put("cpuPercent", 10));
-    AgentHandle a = node.context().localAgents().get("burn-40");
-    AgentHandle b = node.context().localAgents().get("burn-10");
-    await().atMost(Duration.ofSeconds(5)).until(() -> a.account().thread() != null && b.account().thread() != null);
-    assertThat(a.account().thread()).isSameAs(b.account().thread());
+    LocalAgent a = node.context().localAgents().get("burn-40");
+    LocalAgent b = node.context().localAgents().get("burn-10");
+    await().atMost(Duration.ofSeconds(5)).until(() -> a.meter().thread() != null && b.meter().thread() != null);
+    assertThat(a.meter().thread()).isSameAs(b.meter().thread());
     double cpuA = settledMean("burn-40", Resource.CPU, 6);
     double cpuB = settledMean("burn-10", Resource.CPU, 6);
     assertThat(cpuA).isCloseTo(40, within(10.0));

@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.DoubleAdder;
  * <p>Counters are atomics: an uncontended add costs a few nanoseconds, and the sampler's
  * {@code getAndSet(0)} never loses an add made concurrently.
  */
-public final class AgentAccount {
+public final class AgentAccount implements io.agentgovernor.agent.AgentMeter {
 
   /** Wall time spent in the agent's handlers since the last sample (apportioned to CPU later). */
   final AtomicLong handlerNanos = new AtomicLong();
@@ -43,10 +43,12 @@ public final class AgentAccount {
   private volatile double[] external;
 
   /** Sets the usage measured (or reported) outside the JVM: replaces cpu and memory in samples. */
+  @Override
   public void external(double[] usage) {
     this.external = usage.clone();
   }
 
+  @Override
   public double[] external() {
     double[] e = external;
     return e == null ? null : e.clone();
@@ -58,16 +60,19 @@ public final class AgentAccount {
   }
 
   /** Handler time since the last call (the sampler's per-interval read). */
+  @Override
   public long takeHandlerNanos() {
     return handlerNanos.getAndSet(0);
   }
 
   /** Worker CPU time since the last call. */
+  @Override
   public long takeWorkerCpuNanos() {
     return workerCpuNanos.getAndSet(0);
   }
 
   /** Custom amounts reported since the last call. */
+  @Override
   public Map<String, Double> takeCustom() {
     if (customSinceSample.isEmpty()) {
       return Map.of();
@@ -82,18 +87,22 @@ public final class AgentAccount {
     return out;
   }
 
+  @Override
   public long bytesIn() {
     return bytesIn.get();
   }
 
+  @Override
   public long bytesOut() {
     return bytesOut.get();
   }
 
+  @Override
   public Thread thread() {
     return thread;
   }
 
+  @Override
   public long messagesHandled() {
     return handled.get();
   }
@@ -102,10 +111,12 @@ public final class AgentAccount {
     return children.get();
   }
 
+  @Override
   public int files() {
     return files.get();
   }
 
+  @Override
   public int connections() {
     return connections.get();
   }
@@ -115,6 +126,7 @@ public final class AgentAccount {
    * the file system now (one {@code stat} per file, so call it from a worker, once per sample).
    * A file deleted since is forgotten; a file written outside the context is not seen.
    */
+  @Override
   public long diskBytes() {
     if (writtenFiles.isEmpty()) {
       return 0;
@@ -133,6 +145,7 @@ public final class AgentAccount {
   }
 
   /** Child deployments plus blocking tasks running right now. */
+  @Override
   public int processes() {
     return children.get() + workersRunning.get();
   }

@@ -25,7 +25,7 @@ final class AgentControl {
   private final Vertx vertx;
   private final NodeContext node;
   private final LocalAgents agents;
-  private final AgentRegistry registry;
+  private final io.agentgovernor.agent.Registry registry;
   /** Forwarders left on this node by agents that migrated away, by agent id. */
   private final java.util.Map<String, Forwarder> forwarders = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -41,7 +41,7 @@ final class AgentControl {
     }
   }
 
-  AgentControl(Vertx vertx, NodeContext node, AgentRegistry registry) {
+  AgentControl(Vertx vertx, NodeContext node, io.agentgovernor.agent.Registry registry) {
     this.vertx = vertx;
     this.node = node;
     this.agents = node.localAgents();
@@ -53,7 +53,7 @@ final class AgentControl {
     String command = Json.string(request, "command", "");
     JsonObject params = Json.optObject(request, "params", "");
     JsonObject p = params == null ? new JsonObject() : params;
-    AgentHandle handle = agents.get(id);
+    AgentHandle handle = AgentHandle.of(agents, id);
     if (handle == null) {
       throw GovernorException.notFound("agent", id);
     }
@@ -154,7 +154,7 @@ final class AgentControl {
 
   /** Undeploys a local agent: inbox closed, verticle (and its children) undeployed, registry and quota cleaned. */
   Future<JsonObject> undeploy(String id, boolean keepQuota, String event) {
-    AgentHandle handle = agents.get(id);
+    AgentHandle handle = AgentHandle.of(agents, id);
     if (handle == null) {
       throw GovernorException.notFound("agent", id);
     }

@@ -2,10 +2,15 @@ package io.agentgovernor.agent.impl;
 
 import io.agentgovernor.agent.AgentState;
 import io.agentgovernor.agent.GovernedAgent;
+import io.agentgovernor.agent.LocalAgent;
+import io.agentgovernor.agent.LocalAgents;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.concurrent.Callable;
 
-/** One agent deployed on this node: what the runtime, the sampler and enforcement need of it. */
-public final class AgentHandle {
+/** One agent deployed on this node: the runtime's side of {@link LocalAgent}. */
+public final class AgentHandle implements LocalAgent {
 
   private final String id;
   private final String type;
@@ -24,6 +29,11 @@ public final class AgentHandle {
   /** What the node's monitor keeps of this agent between samples; the monitor's thread only. */
   private Object monitorState;
 
+  /** The runtime's handle of a local agent, or null: the runtime alone adds to {@link LocalAgents}. */
+  static AgentHandle of(LocalAgents agents, String id) {
+    return (AgentHandle) agents.get(id);
+  }
+
   AgentHandle(String id, String type, String group, JsonObject config, GovernedAgent agent,
               AgentContextImpl context, long deployedAt, boolean quotaCreated, String restartPolicy) {
     this.id = id;
@@ -37,19 +47,22 @@ public final class AgentHandle {
     this.restartPolicy = restartPolicy;
   }
 
-  /** {@code never} or {@code on-node-loss}. */
+  @Override
   public String restartPolicy() {
     return restartPolicy;
   }
 
+  @Override
   public String id() {
     return id;
   }
 
+  @Override
   public String type() {
     return type;
   }
 
+  @Override
   public String group() {
     return group;
   }
@@ -58,34 +71,62 @@ public final class AgentHandle {
     return config.copy();
   }
 
+  @Override
   public GovernedAgent agent() {
     return agent;
   }
 
+  @Override
   public AgentContextImpl context() {
     return context;
   }
 
-  public AgentAccount account() {
+  @Override
+  public AgentAccount meter() {
     return context.account();
   }
 
-  /**
-   * The monitor's per-agent state, held here rather than in a map keyed by id: at 100,000 agents
-   * the map lookups, cache misses each, were most of the sampling cost.
-   */
+  @Override
+  public long epoch() {
+    return context.epoch();
+  }
+
+  @Override
+  public <T> Future<T> onContext(Callable<T> action) {
+    return context.onContext(action);
+  }
+
+  @Override
+  public int queuedMessages() {
+    return context.queuedMessages();
+  }
+
+  @Override
+  public long queuedBytes() {
+    return context.queuedBytes();
+  }
+
+  @Override
+  public List<Object> retainedRoots() {
+    return context.retainedRoots();
+  }
+
+  @Override
   public Object monitorState() {
     return monitorState;
   }
 
+  @Override
   public void monitorState(Object state) {
     this.monitorState = state;
   }
 
+  @Override
   public long deployedAt() {
     return deployedAt;
   }
 
+  @Override
   public boolean quotaCreated() {
     return quotaCreated;
   }
@@ -98,6 +139,7 @@ public final class AgentHandle {
     this.deploymentId = deploymentId;
   }
 
+  @Override
   public AgentState state() {
     return state;
   }
@@ -106,7 +148,7 @@ public final class AgentHandle {
     this.state = state;
   }
 
-  /** Degradation strategies the agent has applied and not yet had lifted. */
+  @Override
   public java.util.Set<String> activeStrategies() {
     return java.util.Set.copyOf(activeStrategies);
   }
@@ -142,7 +184,7 @@ public final class AgentHandle {
     return activeStrategies.isEmpty() ? AgentState.RUNNING : AgentState.DEGRADED;
   }
 
-  /** The Agent JSON of DESIGN.md, without the live status. */
+  @Override
   public JsonObject toJson(String node) {
     return new JsonObject()
         .put("id", id)

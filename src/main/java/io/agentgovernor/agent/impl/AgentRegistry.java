@@ -24,7 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * names the process that holds the agent (see {@link ClusterMembers}).
  * Blocking methods say so: call them from a worker.
  */
-public final class AgentRegistry {
+public final class AgentRegistry implements io.agentgovernor.agent.Registry {
 
   /** The flake-id generator epochs come from: cluster-unique, growing with time. */
   static final String EPOCHS = "governor.epochs";
@@ -43,32 +43,38 @@ public final class AgentRegistry {
   }
 
   /** Blocking. */
+  @Override
   public void start() {
     mirror.start();
   }
 
   /** Reads the whole registry again, in the background: after a split-brain merge. */
+  @Override
   public void reload() {
     mirror.reloadSoon();
   }
 
   /** Blocking. */
+  @Override
   public void stop() {
     mirror.stop();
   }
 
   /** The local copy of an entry, or null. */
+  @Override
   public JsonObject entry(String id) {
     JsonObject e = local.get(id);
     return e == null ? null : e.copy();
   }
 
   /** The node an agent lives on, or null. */
+  @Override
   public String nodeOf(String id) {
     JsonObject e = local.get(id);
     return e == null ? null : e.getString("node");
   }
 
+  @Override
   public Collection<JsonObject> entries() {
     return local.values();
   }
@@ -77,6 +83,7 @@ public final class AgentRegistry {
    * Blocking. Claims an id with a new epoch: null if claimed (the entry then holds its epoch), or
    * the stored entry already there (as stored).
    */
+  @Override
   public String claim(JsonObject entry) {
     stamp(entry, nextEpoch(0), 1);
     String previous = map.putIfAbsent(entry.getString("id"), entry.encode());
@@ -90,6 +97,7 @@ public final class AgentRegistry {
    * Blocking. Takes over an id whose stored entry is still exactly {@code staleStored} (e.g. of a
    * dead node), with an epoch above the stale one; the entry then holds its epoch.
    */
+  @Override
   public boolean takeOver(String staleStored, JsonObject entry) {
     stamp(entry, nextEpoch(FencedWrites.epochOf(staleStored)), FencedWrites.versionOf(staleStored) + 1);
     boolean replaced = map.replace(entry.getString("id"), staleStored, entry.encode());
@@ -103,6 +111,7 @@ public final class AgentRegistry {
    * Blocking. Rewrites the registration of a copy that holds {@code entry}'s epoch; false (nothing
    * written) when another copy owns the id now or it is gone.
    */
+  @Override
   public boolean update(JsonObject entry) {
     long epoch = entry.getLong("epoch", 0L);
     entry.put("incarnation", ClusterMembers.localIncarnation(hazelcast));
@@ -118,12 +127,14 @@ public final class AgentRegistry {
    * epoch kept and the version advanced (the failover part marking a lost agent pending or
    * terminated); whether it did.
    */
+  @Override
   public boolean replace(String staleStored, JsonObject next) {
     next.put("epoch", FencedWrites.epochOf(staleStored)).put("version", FencedWrites.versionOf(staleStored) + 1);
     return map.replace(next.getString("id"), staleStored, next.encode());
   }
 
   /** Blocking. Removes the registration of the copy with this epoch (and its snapshot); whether it did. */
+  @Override
   public boolean remove(String id, long epoch) {
     boolean removed = map.executeOnKey(id, FencedWrites.remove(epoch));
     if (removed) {
@@ -134,11 +145,13 @@ public final class AgentRegistry {
   }
 
   /** The raw stored value (blocking), for compare-and-set. */
+  @Override
   public String stored(String id) {
     return map.get(id);
   }
 
   /** Blocking. The raw stored values of several ids (those present). */
+  @Override
   public Map<String, String> stored(java.util.Set<String> ids) {
     return map.getAll(ids);
   }
@@ -147,6 +160,7 @@ public final class AgentRegistry {
    * Blocking. Stores an agent's state for failover, tagged with the epoch of the copy that took
    * it; refused (false) if a newer copy's snapshot is there.
    */
+  @Override
   public boolean saveSnapshot(String id, long epoch, long time, String nodeId, JsonObject snapshot) {
     return snapshots.executeOnKey(id, FencedWrites.snapshot(snapshotValue(epoch, time, nodeId, snapshot), epoch));
   }
@@ -156,6 +170,7 @@ public final class AgentRegistry {
    * (thousands) must not fill the worker pool that failover needs right after a member's loss,
    * when writes to the lost member's partitions wait for their backups to be promoted.
    */
+  @Override
   public java.util.concurrent.CompletionStage<Boolean> saveSnapshotAsync(String id, long epoch, long time, String nodeId,
                                                                           JsonObject snapshot) {
     return snapshots.submitToKey(id, FencedWrites.snapshot(snapshotValue(epoch, time, nodeId, snapshot), epoch));
@@ -169,6 +184,7 @@ public final class AgentRegistry {
    * Blocking. The state to restart a lost copy from: the snapshot taken by the copy with this
    * epoch, or null (none, or only one of another copy, which must not be restored).
    */
+  @Override
   public JsonObject snapshotOf(String id, long epoch) {
     String stored = snapshots.get(id);
     if (stored == null) {
@@ -179,6 +195,7 @@ public final class AgentRegistry {
   }
 
   /** Blocking. When and by which copy the agent's last snapshot was taken: {@code {"time", "epoch", "node"}}, or null. */
+  @Override
   public JsonObject snapshotInfo(String id) {
     String stored = snapshots.get(id);
     if (stored == null) {

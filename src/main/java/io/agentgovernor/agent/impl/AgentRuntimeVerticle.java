@@ -42,7 +42,7 @@ public final class AgentRuntimeVerticle extends VerticleBase {
 
   private final NodeContext node;
   private final LocalAgents agents;
-  private final AgentRegistry registry;
+  private final io.agentgovernor.agent.Registry registry;
   private AgentControl control;
   private AgentRouting routing;
   private int inboxBound;
@@ -58,7 +58,7 @@ public final class AgentRuntimeVerticle extends VerticleBase {
     inboxBound = config().getInteger("inboxBound", 10_000);
     control = new AgentControl(vertx, node, registry);
     routing = new AgentRouting(vertx, node.nodeId(), registry::nodeOf);
-    node.lease().onRegained(() -> agents.all().forEach(h -> h.context().leaseRegained()));
+    node.lease().onRegained(() -> agents.all().forEach(h -> ((AgentHandle) h).context().leaseRegained()));
     return vertx.executeBlocking(() -> {
       registry.start();
       return null;
@@ -228,7 +228,7 @@ public final class AgentRuntimeVerticle extends VerticleBase {
 
   private Future<JsonObject> get(JsonObject request) {
     String id = agentId(request);
-    AgentHandle handle = agents.get(id);
+    AgentHandle handle = AgentHandle.of(agents, id);
     if (handle == null) {
       throw GovernorException.notFound("agent", id);
     }
@@ -246,7 +246,7 @@ public final class AgentRuntimeVerticle extends VerticleBase {
     if (!request.containsKey("body")) {
       throw GovernorException.invalid("body is required");
     }
-    AgentHandle handle = agents.get(id);
+    AgentHandle handle = AgentHandle.of(agents, id);
     if (handle == null) {
       return sendElsewhere(id, request);
     }
@@ -305,7 +305,7 @@ public final class AgentRuntimeVerticle extends VerticleBase {
 
   /** Completes once an agent the registry places here has started (its inbox is open), or fails after the deadline. */
   private Future<Void> awaitStarted(String id, long deadline) {
-    AgentHandle handle = agents.get(id);
+    AgentHandle handle = AgentHandle.of(agents, id);
     if (handle != null && handle.state() != AgentState.DEPLOYING) {
       return Future.succeededFuture();
     }
