@@ -3,6 +3,7 @@ package io.agentgovernor.capacity;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.map.IMap;
+import io.agentgovernor.bus.Events;
 import io.agentgovernor.bus.Addresses;
 import io.agentgovernor.bus.GovernorException;
 import io.agentgovernor.bus.Handlers;
@@ -78,8 +79,7 @@ public final class CapacityVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     // tell the peers this is a graceful leave, not a failure their quorum should count
-    vertx.eventBus().publish(Addresses.EVENTS, new JsonObject().put("type", "node").put("node", node.nodeId())
-        .put("event", "leaving").put("time", node.clock().millis()));
+    vertx.eventBus().publish(Addresses.EVENTS, Events.node(node.nodeId(), "leaving", node.clock().millis()));
     return vertx.executeBlocking(() -> {
       mirror.stop();
       node.hazelcast().getCluster().removeMembershipListener(membershipRegistration);
@@ -110,8 +110,7 @@ public final class CapacityVerticle extends VerticleBase {
         LOG.info("node {} left the cluster", nodeId);
         peers.remove(nodeId);
         vertx.executeBlocking(() -> nodes.remove(nodeId), false);
-        vertx.eventBus().publish(Addresses.EVENTS, new JsonObject().put("type", "node").put("node", nodeId)
-            .put("event", "left").put("time", node.clock().millis()));
+        vertx.eventBus().publish(Addresses.EVENTS, Events.node(nodeId, "left", node.clock().millis()));
       }
     });
   }

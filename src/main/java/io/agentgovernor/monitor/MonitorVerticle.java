@@ -1,5 +1,6 @@
 package io.agentgovernor.monitor;
 
+import io.agentgovernor.bus.Events;
 import io.agentgovernor.agent.LocalAgents;
 import io.agentgovernor.agent.LocalAgent;
 import io.agentgovernor.bus.Addresses;
@@ -124,7 +125,7 @@ public final class MonitorVerticle extends VerticleBase {
       double current = sample.get(r);
       AlertPolicy.Level level = alerts.check(agentId, r.name(), current, e.getValue(), now);
       if (level != null) {
-        publishEvent("alert", agentId, now, new JsonObject().put("resource", r.name())
+        publishEvent(Events.ALERT, agentId, now, new JsonObject().put("resource", r.name())
             .put("level", level.name().toLowerCase(java.util.Locale.ROOT)).put("current", Json.num(current))
             .put("limit", Json.num(e.getValue().hard())));
       }
@@ -138,7 +139,7 @@ public final class MonitorVerticle extends VerticleBase {
       return;
     }
     lastViolationEvent.put(key, new Object[] {v.kind(), now});
-    publishEvent("violation", agentId, now, v.toJson());
+    publishEvent(Events.VIOLATION, agentId, now, v.toJson());
   }
 
   private void forgetGone() {
@@ -150,8 +151,7 @@ public final class MonitorVerticle extends VerticleBase {
   }
 
   private void publishEvent(String type, String agentId, long now, JsonObject fields) {
-    vertx.eventBus().publish(Addresses.EVENTS, new JsonObject().put("type", type).put("agentId", agentId)
-        .put("node", node.nodeId()).put("time", now).mergeIn(fields));
+    vertx.eventBus().publish(Addresses.EVENTS, Events.of(type, agentId, node.nodeId(), now).mergeIn(fields));
   }
 
   // ---- queries ----

@@ -4,6 +4,8 @@ import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.LifecycleEvent;
+import io.agentgovernor.bus.Events;
+import io.agentgovernor.bus.ControlCommand;
 import io.agentgovernor.agent.AgentState;
 import io.agentgovernor.agent.LocalAgent;
 import io.agentgovernor.bus.Addresses;
@@ -199,14 +201,14 @@ public final class FailoverVerticle extends VerticleBase {
       isolated = true;
       LOG.warn("node {} is in a minority ({} of {} members seen): suspending its agents until it rejoins",
           node.nodeId(), node.hazelcast().getCluster().getMembers().size(), largestSeen);
-      node.localAgents().all().forEach(h -> control(h.id(), "suspend").onSuccess(r -> isolationSuspended.add(h.id())));
+      node.localAgents().all().forEach(h -> control(ControlCommand.suspend(h.id())).onSuccess(r -> isolationSuspended.add(h.id())));
     } else if (!minority && isolated) {
       isolated = false;
       LOG.info("node {} is back in the majority", node.nodeId());
       fence(true).onComplete(ar -> {
         isolationSuspended.forEach(id -> {
           if (node.localAgents().get(id) != null) {
-            control(id, "resume");
+            control(ControlCommand.resume(id));
           }
         });
         isolationSuspended.clear();
@@ -214,9 +216,9 @@ public final class FailoverVerticle extends VerticleBase {
     }
   }
 
-  private Future<JsonObject> control(String agentId, String command) {
+  private Future<JsonObject> control(ControlCommand command) {
     return vertx.eventBus().<JsonObject>request(Addresses.onNode(Addresses.RUNTIME_CONTROL, node.nodeId()),
-        new JsonObject().put("agentId", agentId).put("command", command)).map(m -> m.body());
+        command.toJson()).map(m -> m.body());
   }
 
   private boolean oldestMember() {
@@ -486,7 +488,7 @@ public final class FailoverVerticle extends VerticleBase {
           LOG.warn("agent {} now lives on {} (epoch {}, this copy {}): stopping this node's copy",
               copy.getKey(), owner, epoch, copy.getValue());
           isolationSuspended.remove(copy.getKey());
-          fenced.add(control(copy.getKey(), "fence"));
+          fenced.add(control(ControlCommand.fence(copy.getKey())));
         }
       }
       return Future.join(fenced).mapEmpty();
@@ -494,8 +496,8 @@ public final class FailoverVerticle extends VerticleBase {
   }
 
   private void publish(String id, String event, JsonObject fields) {
-    vertx.eventBus().publish(Addresses.EVENTS, new JsonObject().put("type", "agent").put("agentId", id)
-        .put("node", node.nodeId()).put("time", node.clock().millis()).put("event", event).mergeIn(fields));
+    vertx.eventBus().publish(Addresses.EVENTS, Events.agent(id, node.nodeId(), node.clock().millis(), event)
+        .mergeIn(fields));
   }
 
   private static long orDefault(Long v, long d) {

@@ -1,5 +1,7 @@
 package io.agentgovernor.agent.impl;
 
+import io.agentgovernor.bus.Events;
+import io.agentgovernor.bus.ControlCommand;
 import io.agentgovernor.agent.AgentState;
 import io.agentgovernor.agent.ControlAck;
 import io.agentgovernor.agent.LocalAgents;
@@ -60,31 +62,30 @@ final class AgentControl {
     if (handle.state() == AgentState.TERMINATED || handle.state() == AgentState.DEPLOYING) {
       throw new GovernorException(ErrorCode.INVALID_STATE, "agent '" + id + "' is " + handle.state().wireName());
     }
-    return switch (command) {
-      case "throttle" -> throttle(handle, Json.number(p, "factor", "params"));
-      case "suspend" -> onAgent(handle, command, () -> {
+    return switch (ControlCommand.Kind.of(command)) {
+      case THROTTLE -> throttle(handle, Json.number(p, "factor", "params"));
+      case SUSPEND -> onAgent(handle, command, () -> {
         handle.context().suspend();
         handle.agent().onSuspend();
         return ControlAck.APPLIED;
       });
-      case "resume" -> onAgent(handle, command, () -> {
+      case RESUME -> onAgent(handle, command, () -> {
         handle.context().resume();
         handle.agent().onResume();
         return ControlAck.APPLIED;
       });
-      case "notice" -> onAgent(handle, command, () -> {
+      case NOTICE -> onAgent(handle, command, () -> {
         handle.terminating();
         handle.agent().onTerminationNotice((long) number(p, "graceMs", 0, 86_400_000));
         return ControlAck.APPLIED;
       });
-      case "scale_down" -> scaleDown(handle, p);
-      case "degrade" -> degrade(handle, p);
-      case "snapshot" -> handle.context().onContext(() -> handle.agent().snapshot())
+      case SCALE_DOWN -> scaleDown(handle, p);
+      case DEGRADE -> degrade(handle, p);
+      case SNAPSHOT -> handle.context().onContext(() -> handle.agent().snapshot())
           .map(snapshot -> reply(handle, command, ControlAck.APPLIED).put("snapshot", snapshot));
-      case "undeploy" -> undeploy(id, Boolean.TRUE.equals(Json.optBoolean(p, "keepQuota", "params")), "terminated");
-      case "migrate_out" -> migrateOut(handle, Ids.require(Json.string(p, "target", "params"), "params.target"));
-      case "fence" -> fence(handle);
-      default -> throw GovernorException.invalid("unknown control command '" + command + "'");
+      case UNDEPLOY -> undeploy(id, Boolean.TRUE.equals(Json.optBoolean(p, "keepQuota", "params")), "terminated");
+      case MIGRATE_OUT -> migrateOut(handle, Ids.require(Json.string(p, "target", "params"), "params.target"));
+      case FENCE -> fence(handle);
     };
   }
 
@@ -297,8 +298,8 @@ final class AgentControl {
   }
 
   private void publish(String id, String event, AgentState state) {
-    vertx.eventBus().publish(Addresses.EVENTS, new JsonObject().put("type", "agent").put("agentId", id)
-        .put("node", node.nodeId()).put("time", node.clock().millis()).put("event", event).put("state", state.wireName()));
+    vertx.eventBus().publish(Addresses.EVENTS, Events.agent(id, node.nodeId(), node.clock().millis(), event)
+        .put("state", state.wireName()));
   }
 
   private static double number(JsonObject p, String field, double min, double max) {

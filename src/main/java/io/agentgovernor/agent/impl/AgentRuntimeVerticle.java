@@ -1,5 +1,6 @@
 package io.agentgovernor.agent.impl;
 
+import io.agentgovernor.bus.Events;
 import io.agentgovernor.agent.AgentFactory;
 import io.agentgovernor.agent.AgentState;
 import io.agentgovernor.agent.GovernedAgent;
@@ -348,8 +349,7 @@ public final class AgentRuntimeVerticle extends VerticleBase {
   }
 
   private void publishLifecycle(String id, String event) {
-    vertx.eventBus().publish(Addresses.EVENTS, new JsonObject().put("type", "agent").put("agentId", id)
-        .put("node", node.nodeId()).put("time", node.clock().millis()).put("event", event));
+    vertx.eventBus().publish(Addresses.EVENTS, Events.agent(id, node.nodeId(), node.clock().millis(), event));
   }
 
   /** The registry entry that claims an id while the agent deploys. */

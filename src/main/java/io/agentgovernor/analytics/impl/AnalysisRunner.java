@@ -1,5 +1,6 @@
 package io.agentgovernor.analytics.impl;
 
+import io.agentgovernor.bus.Events;
 import io.agentgovernor.analytics.pattern.PatternAnalyzer;
 import io.agentgovernor.analytics.pattern.PatternConfig;
 import io.agentgovernor.analytics.recommend.RecommendationType;
@@ -130,8 +131,7 @@ final class AnalysisRunner {
   }
 
   private void announce(AgentAnalytics record, StoredRecommendation rec) {
-    vertx.eventBus().publish(Addresses.EVENTS, new JsonObject().put("type", "recommendation")
-        .put("agentId", record.agentId()).put("node", node.nodeId()).put("time", record.time()).put("status", "open")
+    vertx.eventBus().publish(Addresses.EVENTS, Events.recommendation(record.agentId(), node.nodeId(), record.time(), "open")
         .put("recommendationId", rec.id()).put("resource", rec.resource()).put("recommendation", rec.toJson()));
   }
 

@@ -1,5 +1,6 @@
 package io.agentgovernor.analytics.impl;
 
+import io.agentgovernor.bus.Events;
 import io.agentgovernor.analytics.recommend.StepGuard;
 import io.agentgovernor.bus.Addresses;
 import io.agentgovernor.bus.GovernorException;
@@ -92,8 +93,7 @@ final class RecommendationApplier {
           return stored.with(item.id(), r -> r.applied(now, by, limit, version));
         }), false)
         .map(stored -> {
-          vertx.eventBus().publish(Addresses.EVENTS, new JsonObject().put("type", "recommendation")
-              .put("agentId", agentId).put("node", node.nodeId()).put("time", now).put("status", "applied")
+          vertx.eventBus().publish(Addresses.EVENTS, Events.recommendation(agentId, node.nodeId(), now, "applied")
               .put("recommendationId", item.id()).put("resource", item.resource()).put("appliedBy", by)
               .put("limit", limit).put("quotaVersion", version));
           return quota;

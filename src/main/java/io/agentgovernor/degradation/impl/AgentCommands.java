@@ -1,5 +1,6 @@
 package io.agentgovernor.degradation.impl;
 
+import io.agentgovernor.bus.ControlCommand;
 import io.agentgovernor.bus.Addresses;
 import io.agentgovernor.degradation.policy.StrategyStep;
 import io.vertx.core.Future;
@@ -65,10 +66,8 @@ final class AgentCommands {
   }
 
   private Future<String> degrade(String agentId, StrategyStep step, boolean active) {
-    JsonObject params = new JsonObject().put("strategy", step.strategy().wireName()).put("params", step.params())
-        .put("active", active);
     return vertx.eventBus().<JsonObject>request(Addresses.RUNTIME_CONTROL,
-            new JsonObject().put("agentId", agentId).put("command", "degrade").put("params", params), TIMEOUT)
+            ControlCommand.degrade(agentId, step.strategy().wireName(), step.params(), active).toJson(), TIMEOUT)
         .map(m -> m.body().getString("outcome", "unknown"))
         // A lost or refused command is an answer too: the feedback treats it as no effect.
         .recover(e -> Future.succeededFuture("failed: " + e.getMessage()));

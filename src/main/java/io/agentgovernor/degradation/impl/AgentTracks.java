@@ -1,5 +1,6 @@
 package io.agentgovernor.degradation.impl;
 
+import io.agentgovernor.bus.Events;
 import io.agentgovernor.degradation.DegradationSettings;
 import io.agentgovernor.degradation.policy.DegradationPlanner;
 import io.agentgovernor.degradation.policy.LevelTransition;
@@ -82,7 +83,7 @@ final class AgentTracks {
   }
 
   static Effect levelEvent(String agentId, Resource resource, LevelTransition t) {
-    return new Effect.Event("degradation", new JsonObject().put("event", "level").put("agentId", agentId)
+    return new Effect.Event(Events.DEGRADATION, new JsonObject().put("event", "level").put("agentId", agentId)
         .put("resource", resource.name()).put("source", "agent").put("from", t.from().wireName())
         .put("level", t.to().wireName()).put("pressure", t.pressure()).put("reason", t.reason()));
   }

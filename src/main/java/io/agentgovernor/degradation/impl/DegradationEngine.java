@@ -1,5 +1,6 @@
 package io.agentgovernor.degradation.impl;
 
+import io.agentgovernor.bus.Events;
 import io.agentgovernor.bus.Addresses;
 import io.agentgovernor.bus.Json;
 import io.agentgovernor.degradation.DegradationSettings;
@@ -117,7 +118,7 @@ public final class DegradationEngine {
     JsonObject params = throttle ? new JsonObject().put("factor", h.undo() ? 1.0 : settings.handOverFactor()) : null;
     ResourceTrack t = h.track();
     commands.enforce(t.agentId(), action, params, "degradation: " + h.reason())
-        .onSuccess(outcome -> event(h.undo() ? "recovery" : "degradation", new JsonObject()
+        .onSuccess(outcome -> event(h.undo() ? Events.RECOVERY : Events.DEGRADATION, new JsonObject()
             .put("event", h.undo() ? "enforcement_lifted" : "enforcement").put("agentId", t.agentId())
             .put("resource", t.resource().name()).put("source", t.source()).put("action", action)
             .put("params", params).put("outcome", outcome).put("reason", h.reason()), node.clock().millis()));
@@ -141,12 +142,8 @@ public final class DegradationEngine {
   }
 
   private void event(String type, JsonObject body, long now) {
-    JsonObject event = new JsonObject().put("type", type);
     String agentId = body.getString("agentId");
-    if (agentId != null) {
-      event.put("agentId", agentId);
-    }
-    event.put("node", node.nodeId()).put("time", now).mergeIn(body);
+    JsonObject event = Events.of(type, agentId, node.nodeId(), now).mergeIn(body);
     vertx.eventBus().publish(Addresses.EVENTS, event);
     String key = agentId != null ? agentId : "node:" + node.nodeId();
     vertx.executeBlocking(() -> {

@@ -1,5 +1,6 @@
 package io.agentgovernor.degradation.impl;
 
+import io.agentgovernor.bus.Events;
 import io.agentgovernor.degradation.DegradationSettings;
 import io.agentgovernor.degradation.policy.AgentLoad;
 import io.agentgovernor.degradation.policy.DegradationPlanner;
@@ -70,7 +71,7 @@ final class NodeShedding {
     List<Effect> effects = new ArrayList<>();
     tracks.values().forEach(t -> effects.addAll(t.recover(pressure, nowMs)));
     Optional<LevelTransition> t = machine.update(nowMs, pressure);
-    t.ifPresent(x -> effects.add(new Effect.Event("degradation", new JsonObject().put("event", "node_level")
+    t.ifPresent(x -> effects.add(new Effect.Event(Events.DEGRADATION, new JsonObject().put("event", "node_level")
         .put("from", x.from().wireName()).put("level", x.to().wireName()).put("pressure", pressure)
         .put("dimensions", np.toJson()).put("reason", x.reason()))));
     Map<String, AgentSample> byId = new LinkedHashMap<>();
@@ -114,7 +115,7 @@ final class NodeShedding {
     if (plan.selected().isEmpty()) {
       return deepenOne(samples, level, nowMs);
     }
-    effects.add(new Effect.Event("degradation", new JsonObject().put("event", "shedding").put("level", level.wireName())
+    effects.add(new Effect.Event(Events.DEGRADATION, new JsonObject().put("event", "shedding").put("level", level.wireName())
         .put("resource", resource.name()).put("shedding", plan.toJson())));
     for (AgentLoad a : plan.selected()) {
       ResourceTrack tr = tracks.computeIfAbsent(a.agentId(),
@@ -135,7 +136,7 @@ final class NodeShedding {
     for (AgentSample s : byPriority) {
       ResourceTrack tr = tracks.get(s.agentId());
       if (tr != null && tr.plan() != null && tr.recovery() == null && !tr.plan().level().isDeepest()) {
-        List<Effect> effects = new ArrayList<>(List.of(new Effect.Event("degradation", new JsonObject()
+        List<Effect> effects = new ArrayList<>(List.of(new Effect.Event(Events.DEGRADATION, new JsonObject()
             .put("event", "shedding").put("level", level.wireName()).put("resource", tr.resource().name())
             .put("shedding", new JsonObject().put("deepen", s.agentId())))));
         effects.addAll(tr.degrade(tr.plan().level().deeper(), s.get(tr.resource()), nowMs));

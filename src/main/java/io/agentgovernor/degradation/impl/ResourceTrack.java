@@ -1,5 +1,6 @@
 package io.agentgovernor.degradation.impl;
 
+import io.agentgovernor.bus.Events;
 import io.agentgovernor.degradation.policy.AgentAck;
 import io.agentgovernor.degradation.policy.DegradationFeedback;
 import io.agentgovernor.degradation.policy.DegradationPlan;
@@ -226,13 +227,13 @@ final class ResourceTrack {
   }
 
   private Effect degradationEvent(String event, JsonObject fields) {
-    return new Effect.Event("degradation", base(event).mergeIn(fields));
+    return new Effect.Event(Events.DEGRADATION, base(event).mergeIn(fields));
   }
 
   private Effect recoveryEvent(String event, JsonObject fields) {
     JsonObject body = fields.copy();
     body.remove("type");
-    return new Effect.Event("recovery", base(event).mergeIn(body));
+    return new Effect.Event(Events.RECOVERY, base(event).mergeIn(body));
   }
 
   private JsonObject base(String event) {

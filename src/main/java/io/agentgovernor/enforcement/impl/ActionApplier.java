@@ -1,5 +1,6 @@
 package io.agentgovernor.enforcement.impl;
 
+import io.agentgovernor.bus.ControlCommand;
 import io.agentgovernor.bus.Addresses;
 import io.agentgovernor.bus.ErrorCode;
 import io.agentgovernor.bus.GovernorException;
@@ -39,12 +40,11 @@ final class ActionApplier {
     return switch (a.action()) {
       case WARN -> Future.succeededFuture(new JsonObject());
       case THROTTLE -> throttle(a.agentId(), state.throttleFactor());
-      case SUSPEND -> control(a.agentId(), "suspend", null);
-      case RESUME -> control(a.agentId(), "resume", null);
+      case SUSPEND -> control(ControlCommand.suspend(a.agentId()));
+      case RESUME -> control(ControlCommand.resume(a.agentId()));
       case TERMINATE -> terminate(a);
-      case SCALE_DOWN -> control(a.agentId(), "scale_down", new JsonObject().put("resource", a.resource())
-          .put("target", 0.8 * a.limit())
-          .put("deadline", System.currentTimeMillis() + scaleDownWithin(a)));
+      case SCALE_DOWN -> control(ControlCommand.scaleDown(a.agentId(), a.resource(),
+          0.8 * a.limit(), System.currentTimeMillis() + scaleDownWithin(a)));
       case MIGRATE -> a.params() != null && a.params().getValue("target") instanceof String target
           ? migrator.move(a.agentId(), target)
           : migrator.migrate(a.agentId(), a.resource(), a.current());
@@ -58,13 +58,13 @@ final class ActionApplier {
       case THROTTLE -> throttle(a.agentId(), state.throttleFactor());
       case SUSPEND -> state.shouldBeSuspended()
           ? Future.succeededFuture(new JsonObject().put("note", "still suspended for another reason"))
-          : control(a.agentId(), "resume", null);
+          : control(ControlCommand.resume(a.agentId()));
       default -> Future.succeededFuture(new JsonObject());
     };
   }
 
   Future<JsonObject> throttle(String agentId, double factor) {
-    return control(agentId, "throttle", new JsonObject().put("factor", Math.max(0.001, Math.min(1.0, factor))));
+    return control(ControlCommand.throttle(agentId, Math.max(0.001, Math.min(1.0, factor))));
   }
 
   long scaleDownWithin(Action a) {
@@ -76,9 +76,9 @@ final class ActionApplier {
   private Future<JsonObject> terminate(Action a) {
     long grace = a.params() == null ? config.terminateGraceMs() : a.params().getLong("graceMs", config.terminateGraceMs());
     long noticeAt = System.nanoTime();
-    return control(a.agentId(), "notice", new JsonObject().put("graceMs", grace))
+    return control(ControlCommand.notice(a.agentId(), grace))
         .compose(v -> grace == 0 ? Future.succeededFuture() : vertx.timer(grace, TimeUnit.MILLISECONDS))
-        .compose(v -> control(a.agentId(), "undeploy", new JsonObject()))
+        .compose(v -> control(ControlCommand.undeploy(a.agentId())))
         .map(r -> r.put("graceMs", grace).put("undeployedAfterMs", (System.nanoTime() - noticeAt) / 1_000_000));
   }
 
@@ -114,12 +114,8 @@ final class ActionApplier {
     return promise.future();
   }
 
-  Future<JsonObject> control(String agentId, String command, JsonObject params) {
-    JsonObject request = new JsonObject().put("agentId", agentId).put("command", command);
-    if (params != null) {
-      request.put("params", params);
-    }
-    return vertx.eventBus().<JsonObject>request(Addresses.RUNTIME_CONTROL, request,
+  Future<JsonObject> control(ControlCommand command) {
+    return vertx.eventBus().<JsonObject>request(Addresses.RUNTIME_CONTROL, command.toJson(),
         new DeliveryOptions().setSendTimeout(CONTROL_TIMEOUT_MS)).map(m -> m.body());
   }
 

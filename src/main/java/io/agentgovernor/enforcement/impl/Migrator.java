@@ -1,5 +1,6 @@
 package io.agentgovernor.enforcement.impl;
 
+import io.agentgovernor.bus.ControlCommand;
 import io.agentgovernor.bus.Addresses;
 import io.agentgovernor.bus.ErrorCode;
 import io.agentgovernor.bus.GovernorException;
@@ -37,8 +38,7 @@ final class Migrator {
 
   /** Moves an agent to a chosen node. */
   Future<JsonObject> move(String agentId, String target) {
-    return vertx.eventBus().<JsonObject>request(Addresses.RUNTIME_CONTROL, new JsonObject().put("agentId", agentId)
-            .put("command", "migrate_out").put("params", new JsonObject().put("target", target)),
+    return vertx.eventBus().<JsonObject>request(Addresses.RUNTIME_CONTROL, ControlCommand.migrateOut(agentId, target).toJson(),
         new DeliveryOptions().setSendTimeout(60_000)).map(m -> m.body());
   }
 }
