@@ -33,6 +33,7 @@ public final class Main {
     NodeConfig config;
     try {
       config = ConfigLoader.load(argList, System.getenv());
+      GovernorNode.validate(config);
     } catch (ConfigException e) {
       System.err.println("agent-governor: " + e.getMessage());
       System.exit(2);

@@ -58,6 +58,21 @@ public final class AdminVerticle extends VerticleBase {
     return server.actualPort();
   }
 
+  /** Checks the {@code admin} section (the JWT key's own format is checked when the part starts); throws naming the fault. */
+  public static void validate(JsonObject admin) {
+    io.agentgovernor.bus.Json.optLong(admin, "auditCapacity", "admin", 1, 10_000_000);
+    io.agentgovernor.bus.Json.optLong(admin, "authFailuresPerMinute", "admin", 1, 1_000_000);
+    JsonObject jwt = io.agentgovernor.bus.Json.optObject(admin, "jwt", "admin");
+    if (jwt != null && !jwt.isEmpty()) {
+      JwtRoles.key(jwt);
+    }
+    FeedLimits.fromJson(io.agentgovernor.bus.Json.optObject(admin, "feed", "admin"));
+    JsonObject metrics = io.agentgovernor.bus.Json.optObject(admin, "metrics", "admin");
+    if (metrics != null) {
+      io.agentgovernor.bus.Json.optBoolean(metrics, "perAgent", "admin.metrics");
+    }
+  }
+
   @Override
   public Future<?> start() {
     JsonObject config = config();

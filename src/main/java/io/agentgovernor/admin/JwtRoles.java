@@ -48,14 +48,7 @@ final class JwtRoles {
       return null;
     }
     String algorithm = jwt.getString("algorithm", "HS256");
-    String key = switch (algorithm) {
-      case "HS256" -> jwt.getString("secret");
-      case "RS256" -> jwt.getString("publicKey");
-      default -> throw new IllegalArgumentException("admin.jwt.algorithm must be HS256 or RS256");
-    };
-    if (key == null || key.isBlank()) {
-      throw new IllegalArgumentException("admin.jwt needs " + (algorithm.equals("HS256") ? "secret" : "publicKey"));
-    }
+    String key = key(jwt);
     JWTOptions verify = new JWTOptions();
     if (jwt.getString("issuer") != null) {
       verify.setIssuer(jwt.getString("issuer"));
@@ -67,6 +60,20 @@ final class JwtRoles {
         .addPubSecKey(new PubSecKeyOptions().setAlgorithm(algorithm).setBuffer(key))
         .setJWTOptions(verify);
     return new JwtRoles(JWTAuth.create(vertx, options), jwt);
+  }
+
+  /** The verification key of a non-empty {@code jwt} section; IllegalArgumentException naming what is wrong. */
+  static String key(JsonObject jwt) {
+    String algorithm = jwt.getString("algorithm", "HS256");
+    String key = switch (algorithm) {
+      case "HS256" -> jwt.getString("secret");
+      case "RS256" -> jwt.getString("publicKey");
+      default -> throw new IllegalArgumentException("admin.jwt.algorithm must be HS256 or RS256");
+    };
+    if (key == null || key.isBlank()) {
+      throw new IllegalArgumentException("admin.jwt needs " + (algorithm.equals("HS256") ? "secret" : "publicKey"));
+    }
+    return key;
   }
 
   /** A JWT has three dot-separated parts; our own tokens have none. */

@@ -10,6 +10,11 @@ public final class AgentRuntime {
   private AgentRuntime() {
   }
 
+  /** Checks the {@code agents} section; throws naming the fault. */
+  public static void validate(io.vertx.core.json.JsonObject agents) {
+    AgentRuntimeVerticle.inboxBound(agents);
+  }
+
   /**
    * The verticle that deploys agents by type, keeps the {@link Registry} and this node's
    * {@link LocalAgents}, and carries out control commands ({@code governor.agent.*} addresses).

@@ -34,6 +34,11 @@ public final class AnalyticsVerticle extends VerticleBase {
     this.node = node;
   }
 
+  /** Checks the {@code analytics} section; throws naming the fault. */
+  public static void validate(JsonObject analytics) {
+    AnalyticsConfig.fromJson(analytics);
+  }
+
   @Override
   public Future<?> start() {
     config = AnalyticsConfig.fromJson(config());

@@ -58,14 +58,29 @@ public final class CapacityVerticle extends VerticleBase {
     this.startedAt = node.clock().millis();
   }
 
+  /** Checks the {@code capacity} section; throws naming the fault. */
+  public static void validate(JsonObject capacity) {
+    NodeSpec.measure(capacity);
+    publishIntervalMs(capacity);
+    ttlMs(capacity);
+  }
+
+  private static long publishIntervalMs(JsonObject capacity) {
+    Long configured = Json.optLong(capacity, "publishIntervalMs", "capacity", 100, 60_000);
+    return configured == null ? 2000 : configured;
+  }
+
+  private static long ttlMs(JsonObject capacity) {
+    Long configured = Json.optLong(capacity, "entryTtlMs", "capacity", 1000, 600_000);
+    return configured == null ? 10_000 : configured;
+  }
+
   @Override
   public Future<?> start() {
     JsonObject capacity = config();
     spec = NodeSpec.measure(capacity);
-    publishIntervalMs = Json.optLong(capacity, "publishIntervalMs", "capacity", 100, 60_000) == null ? 2000
-        : Json.optLong(capacity, "publishIntervalMs", "capacity", 100, 60_000);
-    ttlMs = Json.optLong(capacity, "entryTtlMs", "capacity", 1000, 600_000) == null ? 10_000
-        : Json.optLong(capacity, "entryTtlMs", "capacity", 1000, 600_000);
+    publishIntervalMs = publishIntervalMs(capacity);
+    ttlMs = ttlMs(capacity);
     httpPort = capacity.getInteger("httpPort", node.config().httpPort());
     nodes = node.hazelcast().getMap(Maps.NODES);
     return vertx.executeBlocking(this::mirrorPeersAndPublish)

@@ -14,8 +14,9 @@ import java.util.UUID;
 /**
  * The node's configuration, typed and validated. The sections each part reads for itself
  * ({@code capacity}, {@code quota}, {@code monitor}, ...) travel as JSON in {@link #raw()} and are
- * handed to that part's verticle as its deployment config; {@link #fromJson} still validates the
- * ones it knows, so a bad value stops the node before it joins a cluster.
+ * handed to that part's verticle as its deployment config; {@link #fromJson} validates the ones it
+ * knows, and {@code GovernorNode.validate} the others (their settings types live in their parts),
+ * both before the node joins a cluster.
  */
 public record NodeConfig(String nodeId, String httpHost, int httpPort, String dataDir, boolean demo,
                          String clusterName, String clusterHost, int clusterPort, List<String> members,

@@ -10,6 +10,7 @@ import io.agentgovernor.monitor.SampleBatch;
 import io.agentgovernor.node.NodeContext;
 import io.agentgovernor.quota.QuotaConfig;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.VerticleBase;
 import java.util.List;
 
@@ -34,10 +35,18 @@ public final class EnforcementVerticle extends VerticleBase {
     return engine;
   }
 
+  /** Checks the {@code enforcement} section (its default ladder comes from {@code quota}); throws naming the fault. */
+  public static void validate(JsonObject enforcement, JsonObject quota) {
+    settings(enforcement, quota);
+  }
+
+  private static EnforcementConfig settings(JsonObject enforcement, JsonObject quota) {
+    return EnforcementConfig.fromJson(enforcement, QuotaConfig.fromJson(quota).defaultLadder());
+  }
+
   @Override
   public Future<?> start() {
-    QuotaConfig quota = QuotaConfig.fromJson(node.config().section("quota"));
-    EnforcementConfig config = EnforcementConfig.fromJson(config(), quota.defaultLadder());
+    EnforcementConfig config = settings(config(), node.config().section("quota"));
     engine = new EnforcementEngine(vertx, node, config);
     AgentRouting routing = new AgentRouting(vertx, node.nodeId(), node.registry()::nodeOf);
     return vertx.executeBlocking(() -> {

@@ -56,14 +56,29 @@ public final class MonitorVerticle extends VerticleBase {
     this.agents = node.localAgents();
   }
 
+  /** The {@code monitor} section, checked. */
+  private record Settings(long intervalMs, boolean publishMeasurements, boolean sampling, AlertPolicy alerts) {
+    static Settings fromJson(JsonObject config) {
+      Long interval = Json.optLong(config, "intervalMs", "monitor", 100, 60_000);
+      return new Settings(interval == null ? 1000 : interval,
+          !Boolean.FALSE.equals(Json.optBoolean(config, "publishMeasurements", "monitor")),
+          !Boolean.FALSE.equals(Json.optBoolean(config, "enabled", "monitor")),
+          AlertPolicy.fromJson(Json.optObject(config, "alerts", "monitor")));
+    }
+  }
+
+  /** Checks the {@code monitor} section; throws naming the fault. */
+  public static void validate(JsonObject monitor) {
+    Settings.fromJson(monitor);
+  }
+
   @Override
   public Future<?> start() {
-    JsonObject config = config();
-    Long interval = Json.optLong(config, "intervalMs", "monitor", 100, 60_000);
-    intervalMs = interval == null ? 1000 : interval;
-    publishMeasurements = !Boolean.FALSE.equals(Json.optBoolean(config, "publishMeasurements", "monitor"));
-    boolean sampling = !Boolean.FALSE.equals(Json.optBoolean(config, "enabled", "monitor"));
-    alerts = AlertPolicy.fromJson(Json.optObject(config, "alerts", "monitor"));
+    Settings settings = Settings.fromJson(config());
+    intervalMs = settings.intervalMs();
+    publishMeasurements = settings.publishMeasurements();
+    boolean sampling = settings.sampling();
+    alerts = settings.alerts();
     AgentRouting routing = new AgentRouting(vertx, node.nodeId(), node.registry()::nodeOf);
     return Future.all(List.of(
             routing.register(Addresses.MONITOR_USAGE, "agentId", this::usage),

@@ -17,6 +17,8 @@ import io.agentgovernor.admin.TokenAuth;
 import io.agentgovernor.capacity.CapacityVerticle;
 import io.agentgovernor.cluster.ClusterSetup;
 import io.agentgovernor.cluster.NodeLease;
+import io.agentgovernor.bus.GovernorException;
+import io.agentgovernor.config.ConfigException;
 import io.agentgovernor.config.NodeConfig;
 import io.agentgovernor.quota.QuotaIndex;
 import io.agentgovernor.reliability.FailoverVerticle;
@@ -61,10 +63,11 @@ public final class GovernorNode {
     this.generatedToken = generatedToken;
   }
 
-  /** Starts a node: joins the cluster, deploys every part, then listens for HTTP. */
+  /** Starts a node: checks every section, joins the cluster, deploys every part, then listens for HTTP. */
   public static Future<GovernorNode> start(NodeConfig config) {
     Database store;
     try {
+      validate(config);
       store = openStore(config);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
@@ -82,6 +85,33 @@ public final class GovernorNode {
             store.close();
           }
         });
+  }
+
+  /**
+   * Checks the sections of the parts that {@link NodeConfig#fromJson} does not know (their settings
+   * types live in the parts), so that a bad value stops the node before it opens its store or joins
+   * a cluster instead of failing a part's start afterwards. Throws a {@link ConfigException} of one
+   * line naming the section and the fault.
+   */
+  public static void validate(NodeConfig config) {
+    check("agents", () -> AgentRuntime.validate(config.section("agents")));
+    check("enforcement", () -> EnforcementVerticle.validate(config.section("enforcement"), config.section("quota")));
+    check("analytics", () -> AnalyticsVerticle.validate(analyticsSection(config)));
+    check("monitor", () -> MonitorVerticle.validate(config.section("monitor")));
+    check("failover", () -> FailoverVerticle.validate(config.section("failover")));
+    check("capacity", () -> CapacityVerticle.validate(config.section("capacity")));
+    check("admin", () -> AdminVerticle.validate(config.section("admin")));
+  }
+
+  private static void check(String section, Runnable validation) {
+    try {
+      validation.run();
+    } catch (GovernorException | IllegalArgumentException e) {
+      String message = String.valueOf(e.getMessage());
+      throw new ConfigException("configuration: " + (message.startsWith(section) ? "" : section + ": ") + message);
+    } catch (ClassCastException e) {
+      throw new ConfigException("configuration: " + section + ": a value has the wrong type");
+    }
   }
 
   /** The store of the configuration, opened and migrated; null when it is memory only. Blocking. */

@@ -96,14 +96,35 @@ public final class FailoverVerticle extends VerticleBase {
     this.registry = node.registry();
   }
 
+  /** The {@code failover} section, checked. */
+  private record Settings(long snapshotEvery, long sweepEvery, int quorum, long fenceEvery, long leaseMs,
+                          long restartDelayMs) {
+    static Settings fromJson(JsonObject config) {
+      long leaseMs = LeaseKeeper.leaseMs(config);
+      return new Settings(
+          orDefault(Json.optLong(config, "snapshotIntervalMs", "failover", 100, 3_600_000), 5_000),
+          orDefault(Json.optLong(config, "sweepIntervalMs", "failover", 100, 600_000), 2_000),
+          (int) orDefault(Json.optLong(config, "quorum", "failover", 0, 1000), 0),
+          orDefault(Json.optLong(config, "fenceIntervalMs", "failover", 1_000, 3_600_000), 30_000),
+          leaseMs,
+          orDefault(Json.optLong(config, "restartDelayMs", "failover", leaseMs, 600_000), leaseMs + 1_000));
+    }
+  }
+
+  /** Checks the {@code failover} section; throws naming the fault. */
+  public static void validate(JsonObject failover) {
+    Settings.fromJson(failover);
+  }
+
   @Override
   public Future<?> start() {
-    long snapshotEvery = orDefault(Json.optLong(config(), "snapshotIntervalMs", "failover", 100, 3_600_000), 5_000);
-    long sweepEvery = orDefault(Json.optLong(config(), "sweepIntervalMs", "failover", 100, 600_000), 2_000);
-    configuredQuorum = (int) orDefault(Json.optLong(config(), "quorum", "failover", 0, 1000), 0);
-    long fenceEvery = orDefault(Json.optLong(config(), "fenceIntervalMs", "failover", 1_000, 3_600_000), 30_000);
-    long leaseMs = LeaseKeeper.leaseMs(config());
-    restartDelayMs = orDefault(Json.optLong(config(), "restartDelayMs", "failover", leaseMs, 600_000), leaseMs + 1_000);
+    Settings settings = Settings.fromJson(config());
+    long snapshotEvery = settings.snapshotEvery();
+    long sweepEvery = settings.sweepEvery();
+    configuredQuorum = settings.quorum();
+    long fenceEvery = settings.fenceEvery();
+    long leaseMs = settings.leaseMs();
+    restartDelayMs = settings.restartDelayMs();
     leaseKeeper = new LeaseKeeper(vertx, node, leaseMs, configuredQuorum, () -> fence(true));
     return vertx.executeBlocking(this::listenToCluster).compose(v -> leaseKeeper.start()).onSuccess(v -> {
       vertx.setTimer(500, t -> adoptOwn());

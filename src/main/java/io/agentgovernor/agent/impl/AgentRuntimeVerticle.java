@@ -54,9 +54,15 @@ public final class AgentRuntimeVerticle extends VerticleBase {
     this.registry = node.registry();
   }
 
+  /** The {@code agents.inboxBound} setting: messages an agent's inbox holds before senders are refused. */
+  public static int inboxBound(JsonObject agents) {
+    Long configured = Json.optLong(agents, "inboxBound", "agents", 1, 100_000_000);
+    return configured == null ? 10_000 : configured.intValue();
+  }
+
   @Override
   public Future<?> start() {
-    inboxBound = config().getInteger("inboxBound", 10_000);
+    inboxBound = inboxBound(config());
     control = new AgentControl(vertx, node, registry);
     routing = new AgentRouting(vertx, node.nodeId(), registry::nodeOf);
     node.lease().onRegained(() -> agents.all().forEach(h -> ((AgentHandle) h).context().leaseRegained()));
