@@ -35,7 +35,13 @@ class FaultIT {
   @BeforeEach
   void startThreeNodes() throws Exception {
     Path config = Files.createTempFile("fault-", ".yaml");
-    Files.writeString(config, "failover:\n  snapshotIntervalMs: 500\n  sweepIntervalMs: 1000\ncapacity:\n  publishIntervalMs: 1000\n");
+    // maxNoHeartbeatSeconds 8, not the shipped 5: on two busy cores the master has been seen to
+    // send its healthy peer no heartbeat for just over 5 s right after it removed the stopped
+    // third, so the healthy pair split too; while the third stays stopped that pair then does not
+    // merge back (Hazelcast's rejoin spins; see the closing note of #12). kill -9 is detected from
+    // the closed connection, not the heartbeat, so the 15 s failover bound is unaffected.
+    Files.writeString(config, "cluster:\n  maxNoHeartbeatSeconds: 8\nfailover:\n  snapshotIntervalMs: 500\n  sweepIntervalMs: 1000\n"
+        + "capacity:\n  publishIntervalMs: 1000\n");
     String cluster = TestNodes.randomClusterName();
     int port = TestNodes.randomClusterPort();
     String members = "127.0.0.1:" + port + ",127.0.0.1:" + (port + 1) + ",127.0.0.1:" + (port + 2);
