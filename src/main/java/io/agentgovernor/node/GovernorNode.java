@@ -110,6 +110,7 @@ public final class GovernorNode {
     vertx.eventBus().registerCodec(new SampleBatch.LocalCodec());
     Parts parts = new Parts(vertx);
     return parts.deploy(new QuotaVerticle(context), config.section("quota"))
+        .compose(v -> parts.deploy(new io.agentgovernor.budget.impl.BudgetVerticle(context), config.section("budgets")))
         // the runtime and failover block on Hazelcast from a pool of their own, so a burst of quota
         // writes stuck on a dead member's partitions cannot delay restarting its agents
         .compose(v -> parts.deploy(new AgentRuntimeVerticle(context), new DeploymentOptions()
