@@ -160,8 +160,9 @@ public final class BudgetLedger {
   private Object takeOrLease(Budget b, long amount, long epoch) {
     synchronized (refillLocks.computeIfAbsent(b.id(), k -> new Object())) {
       long deadline = clock.millis() + config.rebalanceWaitMs();
+      long polls = config.rebalanceWaitMs() / REBALANCE_POLL_MS; // bounds the wait even if the clock stands still
       boolean askedBack = false;
-      while (true) {
+      for (long attempt = 0; ; attempt++) {
         long now = clock.millis();
         LocalSlice s = current.get(b.id());
         if (s != null && s.take(amount, now)) {
@@ -197,8 +198,8 @@ public final class BudgetLedger {
         if (s != null) {
           s.giveBack(own);
         }
-        if (!reply.getBoolean("othersHold", false) || now >= deadline) {
-          return denial(b, reply);
+        if (!reply.getBoolean("othersHold", false) || now >= deadline || attempt >= polls) {
+          return denial(b, reply, own);
         }
         if (!askedBack) {
           listener.wanted(b.id());
@@ -238,9 +239,10 @@ public final class BudgetLedger {
     return Math.max(1, (long) (b.amount() * config.sliceFraction()));
   }
 
-  private Denial denial(Budget b, JsonObject reply) {
-    return new Denial(b.id(), b.scope().wireName(), b.target(), b.amount(), reply.getLong("remaining"),
-        reply.getLong("outstanding"), reply.getLong("committed"), reply.getLong("refillsAt"), b.action());
+  /** Remaining counts what this node holds unreserved ({@code own}); outstanding, what is reserved or unreported. */
+  private Denial denial(Budget b, JsonObject reply, long own) {
+    return new Denial(b.id(), b.scope().wireName(), b.target(), b.amount(), reply.getLong("remaining") + own,
+        reply.getLong("outstanding") - own, reply.getLong("committed"), reply.getLong("refillsAt"), b.action());
   }
 
   private void crossed(String budgetId, JsonObject reply) {
