@@ -52,6 +52,17 @@ public final class BudgetLedger {
   }
 
   private static final int REBALANCE_POLL_MS = 25;
+  /**
+   * A refusal is remembered this long (monotonic time: a cache, not a policy) so requests queued
+   * behind it for more than was left are refused without another round to the owner and another
+   * rebalance wait; near exhaustion that wait would otherwise stack up per queued request.
+   */
+  private static final long REFUSAL_MEMORY_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
+  private record Refusal(Denial denial, long until) {
+  }
+
+  private final Map<String, Refusal> refusals = new ConcurrentHashMap<>();
 
   private final String nodeId;
   private final IMap<String, String> map;
@@ -159,6 +170,10 @@ public final class BudgetLedger {
    */
   private Object takeOrLease(Budget b, long amount, long epoch) {
     synchronized (refillLocks.computeIfAbsent(b.id(), k -> new Object())) {
+      Refusal last = refusals.get(b.id());
+      if (last != null && System.nanoTime() < last.until() && amount > last.denial().remaining()) {
+        return last.denial(); // refused a moment ago for less: spare the owner a round that cannot succeed
+      }
       long deadline = clock.millis() + config.rebalanceWaitMs();
       long polls = config.rebalanceWaitMs() / REBALANCE_POLL_MS; // bounds the wait even if the clock stands still
       boolean askedBack = false;
@@ -199,7 +214,9 @@ public final class BudgetLedger {
           s.giveBack(own);
         }
         if (!reply.getBoolean("othersHold", false) || now >= deadline || attempt >= polls) {
-          return denial(b, reply, own);
+          Denial d = denial(b, reply, own);
+          refusals.put(b.id(), new Refusal(d, System.nanoTime() + REFUSAL_MEMORY_NANOS));
+          return d;
         }
         if (!askedBack) {
           listener.wanted(b.id());

@@ -54,6 +54,8 @@ public final class BudgetVerticle extends VerticleBase {
   private BudgetLedger ledger;
   private BudgetMetrics metrics;
   private ExecutorService refills;
+  /** Reports run apart from refills: a refill waiting for room must never hold up the reports that free it. */
+  private ExecutorService reports;
   private UUID membership;
   private final AtomicBoolean ticking = new AtomicBoolean();
   private final Map<String, Long> degradedAt = new ConcurrentHashMap<>();
@@ -70,6 +72,11 @@ public final class BudgetVerticle extends VerticleBase {
     store = new BudgetStore(map, index, node.clock());
     refills = Executors.newFixedThreadPool(4, r -> {
       Thread t = new Thread(r, "governor-budget-" + node.nodeId());
+      t.setDaemon(true);
+      return t;
+    });
+    reports = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "governor-budget-reports-" + node.nodeId());
       t.setDaemon(true);
       return t;
     });
@@ -101,6 +108,7 @@ public final class BudgetVerticle extends VerticleBase {
         metrics.close();
       }
       refills.shutdownNow();
+      reports.shutdownNow();
       return null;
     });
   }
@@ -244,7 +252,7 @@ public final class BudgetVerticle extends VerticleBase {
   private void startTimers() {
     vertx.setPeriodic(config.flushIntervalMs(), t -> {
       if (ticking.compareAndSet(false, true)) {
-        refills.execute(() -> {
+        reports.execute(() -> {
           try {
             ledger.tick();
           } catch (RuntimeException e) {
@@ -270,7 +278,7 @@ public final class BudgetVerticle extends VerticleBase {
         String gone = ClusterMembers.nodeIdOf(e.getMember());
         boolean oldest = !e.getMembers().isEmpty() && e.getMembers().iterator().next().localMember();
         if (gone != null && oldest) {
-          refills.execute(() -> {
+          reports.execute(() -> {
             try {
               ledger.dropNode(gone);
               LOG.info("budgets: slices of node {} (left the cluster) charged in full", gone);
