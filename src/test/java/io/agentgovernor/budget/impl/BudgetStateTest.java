@@ -125,4 +125,28 @@ class BudgetStateTest {
     assertThatThrownBy(() -> Budget.fromJson(new JsonObject("{\"id\":\"b\",\"resource\":\"t\",\"amount\":1,\"window\":\"day\",\"scope\":\"cluster\",\"action\":\"explode\"}")))
         .isInstanceOf(GovernorException.class);
   }
+
+  @Test
+  @DisplayName("the budgets configuration section is validated: bad values are refused, tenants and seeded budgets parse")
+  void configSection() {
+    io.agentgovernor.budget.BudgetConfig c = io.agentgovernor.budget.BudgetConfig.fromJson(new JsonObject("""
+        {"tenants": {"acme": ["g1", "g2"]}, "budgets": [{"id": "b", "resource": "usd_micros", "amount": 5000000,
+         "window": "month", "scope": "tenant", "target": "acme", "action": "use_fallback_algorithm"}]}"""));
+    assertThat(c.tenants().get("acme")).containsExactlyInAnyOrder("g1", "g2");
+    assertThat(c.budgets().get(0).degrades()).isTrue();
+    assertThatThrownBy(() -> io.agentgovernor.budget.BudgetConfig.fromJson(new JsonObject("{\"sliceFraction\": 0.9}")))
+        .isInstanceOf(GovernorException.class).hasMessageContaining("sliceFraction");
+    assertThatThrownBy(() -> io.agentgovernor.budget.BudgetConfig.fromJson(new JsonObject("{\"tenants\": {\"t\": \"g\"}}")))
+        .isInstanceOf(GovernorException.class);
+    assertThatThrownBy(() -> io.agentgovernor.budget.BudgetConfig.fromJson(new JsonObject("{\"budgets\": [{\"id\": \"x\"}]}")))
+        .isInstanceOf(GovernorException.class).hasMessageContaining("budgets.budgets[0]");
+  }
+
+  @Test
+  @DisplayName("the month window is the calendar month in UTC")
+  void monthWindow() {
+    long mar15 = java.time.Instant.parse("2026-03-15T10:00:00Z").toEpochMilli();
+    assertThat(io.agentgovernor.budget.BudgetWindow.MONTH.start(mar15)).isEqualTo(java.time.Instant.parse("2026-03-01T00:00:00Z").toEpochMilli());
+    assertThat(io.agentgovernor.budget.BudgetWindow.MONTH.end(mar15)).isEqualTo(java.time.Instant.parse("2026-04-01T00:00:00Z").toEpochMilli());
+  }
 }
