@@ -71,6 +71,42 @@ final class ApiRoutes {
     on(router, GET, "/degradation", "getDegradation", ctx -> forward(ctx, DEGRADATION_STATUS, new JsonObject()));
     on(router, GET, "/recovery", "getRecovery", ctx -> forward(ctx, RECOVERY_STATUS, new JsonObject()));
     on(router, GET, "/audit", "getAudit", AdminAuth::requireOperator, this::auditPage);
+
+    on(router, GET, "/budgets", "listBudgets", ctx -> forward(ctx, BUDGET_LIST, new JsonObject()));
+    on(router, POST, "/budgets", "createBudget", ctx -> forward(ctx, BUDGET_CREATE, Params.body(ctx), 201));
+    on(router, GET, "/budgets/:id", "getBudget", ctx -> forward(ctx, BUDGET_GET, agentId(ctx)));
+    on(router, PUT, "/budgets/:id", "putBudget", ctx -> forward(ctx, BUDGET_PUT, samePathId(ctx, "id", Params.body(ctx))));
+    on(router, DELETE, "/budgets/:id", "deleteBudget", ctx -> forward(ctx, BUDGET_DELETE, agentId(ctx)));
+    on(router, POST, "/reservations", "createReservation", this::reserve);
+    on(router, POST, "/reservations/:id/commit", "commitReservation", ctx -> forward(ctx, BUDGET_SETTLE,
+        agentId(ctx).put("actual", Params.body(ctx).getValue("actual"))));
+    on(router, POST, "/reservations/:id/release", "releaseReservation", ctx -> forward(ctx, BUDGET_SETTLE, agentId(ctx)));
+  }
+
+  private static JsonObject samePathId(RoutingContext ctx, String field, JsonObject body) {
+    String id = Params.path(ctx, "id");
+    if (body.containsKey(field) && !id.equals(body.getValue(field))) {
+      throw GovernorException.invalid("the body names '" + body.getValue(field) + "' but the path '" + id + "'");
+    }
+    return body.put(field, id);
+  }
+
+  /** 201 with the reservation when granted; 409 {@code budget_exhausted} with the denial when refused. */
+  private void reserve(RoutingContext ctx) {
+    JsonObject body = Params.body(ctx);
+    long waitMs = Boolean.TRUE.equals(body.getValue("wait")) && body.getValue("waitMs") instanceof Number n
+        ? Math.max(0, Math.min(n.longValue(), 600_000)) : Boolean.TRUE.equals(body.getValue("wait")) ? 120_000 : 0;
+    vertx.eventBus().<JsonObject>request(BUDGET_RESERVE, body, new DeliveryOptions().setSendTimeout(REQUEST_TIMEOUT_MS + waitMs))
+        .onSuccess(m -> {
+          JsonObject r = m.body();
+          if ("granted".equals(r.getString("status"))) {
+            AdminVerticle.json(ctx, 201, r);
+          } else {
+            AdminVerticle.json(ctx, 409, new JsonObject().put("error", io.agentgovernor.bus.ErrorCode.BUDGET_EXHAUSTED.wireName())
+                .put("message", r.getString("message")).put("denial", r.getJsonObject("denial")));
+          }
+        })
+        .onFailure(ctx::fail);
   }
 
   @SafeVarargs

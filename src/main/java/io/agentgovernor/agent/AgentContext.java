@@ -114,6 +114,23 @@ public interface AgentContext {
    */
   void report(String resource, double amount);
 
+  /**
+   * Reserves {@code amount} of a budgeted resource (e.g. {@code reserve("llm_tokens", 1200)}) before
+   * spending it, against every budget that encloses the agent (its own, its group's, its tenant's,
+   * the cluster's). The future holds a granted {@link io.agentgovernor.budget.Reservation} (settle it
+   * with {@code commit(actual)} or {@code release()} within its lease, or it is charged in full) or a
+   * denied one whose {@code denial()} names the budget that refused, what is left and when it
+   * refills. It fails only on bad input. A grant from room this node already holds takes no
+   * network call.
+   */
+  default Future<io.agentgovernor.budget.Reservation> reserve(String resource, long amount) {
+    return reserve(resource, amount, io.agentgovernor.budget.ReserveOptions.defaults());
+  }
+
+  /** As {@link #reserve(String, long)}, with a lease or a wait for the window to refill. */
+  Future<io.agentgovernor.budget.Reservation> reserve(String resource, long amount,
+                                                      io.agentgovernor.budget.ReserveOptions options);
+
   /** Declares an object as part of the agent's state: its retained size counts as memory. */
   void retain(Object root);
 

@@ -175,12 +175,54 @@ public final class Addresses {
    */
   public static final String CAPACITY_TARGET = "governor.capacity.target";
 
+  // ---- budgets (BudgetVerticle; state in the budget map, grants from this node's slices) ----
+
+  /**
+   * Create a budget. Request: a Budget {@code {"id", "resource", "amount", "window", "scope",
+   * "target"?, "action"?}}. Reply: its status (see {@link #BUDGET_GET}). Fails INVALID_REQUEST,
+   * INVALID_ID, INVALID_LIMIT, UNKNOWN_RESOURCE, ALREADY_EXISTS.
+   */
+  public static final String BUDGET_CREATE = "governor.budget.create";
+  /** Create or redefine a budget (what is spent and outstanding stays). Request and reply as create. */
+  public static final String BUDGET_PUT = "governor.budget.put";
+  /**
+   * A budget's status, read at its owner. Request {@code {"id"}}. Reply {@code {"budget", "committed",
+   * "outstanding", "remaining", "overrun", "chargedInFull", "windowStart", "windowEnd",
+   * "burnRatePerSecond", "forecastExhaustionAt"?, "usedFraction", "heldByNode"}}. Fails NOT_FOUND.
+   */
+  public static final String BUDGET_GET = "governor.budget.get";
+  /** Every budget's status, by id. Request {@code {}}. Reply {@code {"items": [status]}}. */
+  public static final String BUDGET_LIST = "governor.budget.list";
+  /** Delete a budget. Request {@code {"id"}}. Reply {@code {"id", "deleted": true}}. Fails NOT_FOUND. */
+  public static final String BUDGET_DELETE = "governor.budget.delete";
+  /**
+   * Reserve against every budget enclosing an agent (also node-specific: {@code onNode(BUDGET_RESERVE,
+   * node)}, which agents use). Request {@code {"agentId", "resource", "amount", "group"?, "epoch"?,
+   * "leaseMs"?, "wait"?, "waitMs"?}} ({@code group} defaults to the agent's quota group). Reply
+   * {@code {"status": "granted", "id", "amount", "expiresAt", "node", "budgets"}} or
+   * {@code {"status": "denied", "denial": {"budgetId", "scope", "target"?, "amount", "remaining",
+   * "outstanding", "committed", "refillsAt", "action"}, "message"}}; with {@code wait} (or a budget
+   * whose action is {@code queue}) the reply waits for the window to refill, up to {@code waitMs}.
+   * Fails INVALID_REQUEST, INVALID_ID, UNKNOWN_RESOURCE.
+   */
+  public static final String BUDGET_RESERVE = "governor.budget.reserve";
+  /**
+   * Settle a reservation on whichever node granted it. Request {@code {"id", "actual"?}}: commit
+   * {@code actual} (may exceed the reservation: the excess is charged), or release when absent.
+   * Reply {@code {"id", "reserved", "charged", "excess", "overrun"}}. Fails NOT_FOUND (unknown, settled,
+   * or its node is gone: then it was charged in full).
+   */
+  public static final String BUDGET_SETTLE = "governor.budget.settle";
+  /** Published by a node short of room: {@code {"budgetId", "node"}}; holders give back what they do not use. */
+  public static final String BUDGET_WANTED = "governor.budget.wanted";
+
   // ---- events (published) ----
 
   /**
    * Every governor event but measurements, published cluster-wide: {@code {"type", "agentId"?,
    * "node", "time", ...}} with type one of {@code alert}, {@code violation}, {@code enforcement},
-   * {@code degradation}, {@code recovery}, {@code recommendation}, {@code node}, {@code agent}.
+   * {@code degradation}, {@code recovery}, {@code recommendation}, {@code node}, {@code agent},
+   * {@code budget} ({@code {"budgetId", "level": "warning|exhausted", "committed", "remaining", ...}}).
    * Low rate (decisions, not samples); the live feed of every node consumes it once and fans out.
    */
   public static final String EVENTS = "governor.events";

@@ -29,6 +29,8 @@ public enum ErrorCode {
   VERSION_CONFLICT(409, 4091),
   ADMISSION_REFUSED(409, 4092),
   INVALID_STATE(409, 4093),
+  /** A reservation refused: a budget enclosing the agent has no room (HTTP only; the bus replies "denied"). */
+  BUDGET_EXHAUSTED(409, 4094),
   PAYLOAD_TOO_LARGE(413, 4130),
   UNSUPPORTED_MEDIA_TYPE(415, 4150),
   RATE_LIMITED(429, 4290),

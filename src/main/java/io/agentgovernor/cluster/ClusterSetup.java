@@ -102,6 +102,7 @@ public final class ClusterSetup {
       }
       hz.addMapConfig(map);
     }
+    io.agentgovernor.budget.Budgets.configureMaps(hz, config.backupCount(), majority > 1 ? MAJORITY : null);
     return hz;
   }
 

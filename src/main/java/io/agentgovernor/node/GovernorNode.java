@@ -24,6 +24,7 @@ import io.agentgovernor.quota.QuotaIndex;
 import io.agentgovernor.reliability.FailoverVerticle;
 import io.agentgovernor.store.Database;
 import io.agentgovernor.store.StoreConfig;
+import io.agentgovernor.budget.Budgets;
 import io.agentgovernor.quota.Quotas;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -101,6 +102,7 @@ public final class GovernorNode {
     check("failover", () -> FailoverVerticle.validate(config.section("failover")));
     check("capacity", () -> CapacityVerticle.validate(config.section("capacity")));
     check("admin", () -> AdminVerticle.validate(config.section("admin")));
+    check("budgets", () -> io.agentgovernor.budget.BudgetConfig.fromJson(config.section("budgets")));
   }
 
   private static void check(String section, Runnable validation) {
@@ -140,6 +142,7 @@ public final class GovernorNode {
     vertx.eventBus().registerCodec(new SampleBatch.LocalCodec());
     Parts parts = new Parts(vertx);
     return parts.deploy(Quotas.verticle(context), config.section("quota"))
+        .compose(v -> parts.deploy(Budgets.verticle(context), config.section("budgets")))
         // the runtime and failover block on Hazelcast from a pool of their own, so a burst of quota
         // writes stuck on a dead member's partitions cannot delay restarting its agents
         .compose(v -> parts.deploy(AgentRuntime.verticle(context), new DeploymentOptions()

@@ -454,6 +454,12 @@ public final class AgentContextImpl implements AgentContext {
   }
 
   @Override
+  public Future<io.agentgovernor.budget.Reservation> reserve(String resource, long amount,
+                                                             io.agentgovernor.budget.ReserveOptions options) {
+    return io.agentgovernor.budget.Budgets.reserve(vertx, nodeId, id, group, epoch, resource, amount, options);
+  }
+
+  @Override
   public void retain(Object root) {
     retained.add(root);
   }

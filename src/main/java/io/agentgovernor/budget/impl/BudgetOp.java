@@ -1,0 +1,95 @@
+package io.agentgovernor.budget.impl;
+
+import com.hazelcast.map.EntryProcessor;
+import io.agentgovernor.budget.Budget;
+import io.vertx.core.json.JsonObject;
+import java.io.Serial;
+import java.io.Serializable;
+import java.util.Map;
+
+/**
+ * One change to a budget, run by Hazelcast at the partition owner of the budget's key, serially
+ * with every other change to that key, and replayed on its backup (deterministic: the caller's
+ * time travels with it). Replies a JSON text.
+ */
+final class BudgetOp implements EntryProcessor<String, String, String>, Serializable {
+
+  @Serial
+  private static final long serialVersionUID = 1L;
+
+  enum Kind { CREATE, REDEFINE, LEASE, SETTLE, DROP_NODE, VIEW }
+
+  private final Kind kind;
+  private final String node;
+  private final String text;
+  private final long[] args;
+  private final long now;
+
+  private BudgetOp(Kind kind, String node, String text, long now, long... args) {
+    this.kind = kind;
+    this.node = node;
+    this.text = text;
+    this.now = now;
+    this.args = args;
+  }
+
+  static BudgetOp create(Budget budget, long now) {
+    return new BudgetOp(Kind.CREATE, null, budget.toJson().encode(), now);
+  }
+
+  static BudgetOp redefine(Budget budget, long now) {
+    return new BudgetOp(Kind.REDEFINE, null, budget.toJson().encode(), now);
+  }
+
+  static BudgetOp lease(String node, long min, long want, long leaseMs, long epoch, long now) {
+    return new BudgetOp(Kind.LEASE, node, null, now, min, want, leaseMs, epoch);
+  }
+
+  static BudgetOp settle(String node, long sliceId, long seq, long spent, long returned, long overrun, long leaseMs,
+                         long now) {
+    return new BudgetOp(Kind.SETTLE, node, null, now, sliceId, seq, spent, returned, overrun, leaseMs);
+  }
+
+  static BudgetOp dropNode(String node, long now) {
+    return new BudgetOp(Kind.DROP_NODE, node, null, now);
+  }
+
+  static BudgetOp view(long now) {
+    return new BudgetOp(Kind.VIEW, null, null, now);
+  }
+
+  @Override
+  public String process(Map.Entry<String, String> entry) {
+    String stored = entry.getValue();
+    if (kind == Kind.CREATE) {
+      if (stored != null) {
+        return null;
+      }
+      BudgetState state = new BudgetState(Budget.fromJson(new JsonObject(text)), now);
+      entry.setValue(state.encode());
+      return state.view(now).encode();
+    }
+    if (stored == null) {
+      return null;
+    }
+    BudgetState state = BudgetState.decode(stored);
+    JsonObject reply = switch (kind) {
+      case REDEFINE -> {
+        state.redefine(Budget.fromJson(new JsonObject(text)), now);
+        yield state.view(now);
+      }
+      case LEASE -> state.lease(node, args[0], args[1], args[2], args[3], now);
+      case SETTLE -> state.settle(node, args[0], args[1], args[2], args[3], args[4], args[5], now);
+      case DROP_NODE -> state.slices.containsKey(node) ? state.dropNode(node, now) : null;
+      case VIEW -> {
+        state.roll(now, -1);
+        yield state.view(now);
+      }
+      default -> throw new IllegalStateException(kind.name());
+    };
+    if (reply != null) {
+      entry.setValue(state.encode());
+    }
+    return reply == null ? null : reply.encode();
+  }
+}

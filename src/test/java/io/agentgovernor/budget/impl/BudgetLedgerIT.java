@@ -1,0 +1,222 @@
+package io.agentgovernor.budget.impl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import io.agentgovernor.budget.Budget;
+import io.agentgovernor.budget.BudgetConfig;
+import io.agentgovernor.bus.GovernorException;
+import io.agentgovernor.cluster.ClusterSetup;
+import io.agentgovernor.testing.TestNodes;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Node ledgers against a real Hazelcast member on loopback, with an injected clock: two ledgers
+ * with their own node ids stand for two nodes (the owner tells them apart by id, as in a cluster).
+ */
+class BudgetLedgerIT {
+
+  private static HazelcastInstance hz;
+  private static ExecutorService pool;
+  private final ManualClock clock = new ManualClock(1_700_000_080_000L); // 40 s into a minute
+  private final List<String> events = new CopyOnWriteArrayList<>();
+  private IMap<String, String> map;
+  private BudgetIndex index;
+  private BudgetStore store;
+
+  static final class ManualClock extends Clock {
+    final AtomicLong now;
+
+    ManualClock(long start) {
+      now = new AtomicLong(start);
+    }
+
+    void advance(long ms) {
+      now.addAndGet(ms);
+    }
+
+    @Override
+    public long millis() {
+      return now.get();
+    }
+
+    @Override
+    public Instant instant() {
+      return Instant.ofEpochMilli(millis());
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+  }
+
+  @BeforeAll
+  static void startMember() {
+    hz = Hazelcast.newHazelcastInstance(ClusterSetup.hazelcastConfig(
+        TestNodes.config(TestNodes.randomClusterName(), TestNodes.randomClusterPort(), "h1", List.of())));
+    pool = Executors.newFixedThreadPool(4);
+  }
+
+  @AfterAll
+  static void stopMember() {
+    pool.shutdownNow();
+    hz.getLifecycleService().terminate();
+  }
+
+  @BeforeEach
+  void freshMap() {
+    map = hz.getMap(BudgetStore.MAP + "-" + java.util.UUID.randomUUID());
+    index = new BudgetIndex(Map.of("t", Set.of("g", "g2")));
+    store = new BudgetStore(map, index, clock);
+  }
+
+  private BudgetLedger ledger(String node) {
+    return new BudgetLedger(node, map, index, clock, pool, BudgetConfig.ofDefaults(), new BudgetLedger.Listener() {
+      @Override
+      public void crossed(String budgetId, String level, JsonObject figures) {
+        events.add(budgetId + ":" + level);
+      }
+
+      @Override
+      public void wanted(String budgetId) {
+      }
+    });
+  }
+
+  private void create(String json) {
+    store.create(Budget.fromJson(new JsonObject(json)));
+  }
+
+  private static JsonObject get(java.util.concurrent.CompletableFuture<JsonObject> f) throws Exception {
+    return f.get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  @DisplayName("agent ⊂ group ⊂ tenant: every enclosing budget applies, and the denial names the one that refused")
+  void hierarchy() throws Exception {
+    create("{\"id\":\"tenant-t\",\"resource\":\"llm_tokens\",\"amount\":1000,\"window\":\"lifetime\",\"scope\":\"tenant\",\"target\":\"t\"}");
+    create("{\"id\":\"group-g\",\"resource\":\"llm_tokens\",\"amount\":500,\"window\":\"lifetime\",\"scope\":\"group\",\"target\":\"g\"}");
+    create("{\"id\":\"agent-a\",\"resource\":\"llm_tokens\",\"amount\":100,\"window\":\"lifetime\",\"scope\":\"agent\",\"target\":\"a\"}");
+    BudgetLedger n1 = ledger("n1");
+
+    assertThat(get(n1.reserve("a", "g", 1, "llm_tokens", 80, 60_000)).getString("status")).isEqualTo("granted");
+    JsonObject agentRefuses = get(n1.reserve("a", "g", 1, "llm_tokens", 30, 60_000));
+    assertThat(agentRefuses.getString("status")).isEqualTo("denied");
+    assertThat(agentRefuses.getJsonObject("denial").getString("budgetId")).isEqualTo("agent-a");
+    assertThat(agentRefuses.getJsonObject("denial").getLong("remaining")).isEqualTo(20);
+    assertThat(agentRefuses.getJsonObject("denial").getLong("outstanding")).isEqualTo(80);
+    assertThat(agentRefuses.getJsonObject("denial").getLong("refillsAt")).isEqualTo(-1);
+
+    JsonObject groupRefuses = get(n1.reserve("b", "g", 1, "llm_tokens", 430, 60_000));
+    assertThat(groupRefuses.getJsonObject("denial").getString("budgetId")).isEqualTo("group-g");
+    assertThat(groupRefuses.getJsonObject("denial").getLong("remaining")).isEqualTo(420);
+
+    assertThat(get(n1.reserve("c", "g2", 1, "llm_tokens", 600, 60_000)).getString("status")).isEqualTo("granted");
+    JsonObject tenantRefuses = get(n1.reserve("c", "g2", 1, "llm_tokens", 400, 60_000));
+    assertThat(tenantRefuses.getJsonObject("denial").getString("budgetId")).isEqualTo("tenant-t");
+    assertThat(tenantRefuses.getJsonObject("denial").getLong("remaining")).isEqualTo(320);
+    // other resources and groups outside the tenant are not bounded by these budgets
+    assertThat(get(n1.reserve("z", "other", 1, "llm_tokens", 5_000, 60_000)).getString("status")).isEqualTo("granted");
+    assertThat(events).contains("tenant-t:exhausted");
+  }
+
+  @Test
+  @DisplayName("a window reset (injected clock) refills once: two nodes racing at the reset cannot both spend the amount")
+  void windowResetWithoutDoubleSpend() throws Exception {
+    create("{\"id\":\"per-minute\",\"resource\":\"llm_tokens\",\"amount\":100,\"window\":\"minute\",\"scope\":\"cluster\"}");
+    BudgetLedger n1 = ledger("n1");
+    BudgetLedger n2 = ledger("n2");
+    JsonObject r = get(n1.reserve("a", "g", 1, "llm_tokens", 60, 600_000));
+    n1.settle(r.getString("id"), 60);
+    assertThat(get(n2.reserve("b", "g", 1, "llm_tokens", 50, 600_000)).getString("status")).isEqualTo("denied");
+    n1.tick();
+    assertThat(store.view("per-minute").getLong("committed")).isEqualTo(60);
+
+    clock.advance(20_000); // the next minute
+    var first = n1.reserve("a", "g", 1, "llm_tokens", 100, 600_000);
+    var second = n2.reserve("b", "g", 1, "llm_tokens", 100, 600_000);
+    List<String> outcomes = List.of(get(first).getString("status"), get(second).getString("status"));
+    assertThat(outcomes).containsExactlyInAnyOrder("granted", "denied");
+    JsonObject view = store.view("per-minute");
+    assertThat(view.getLong("committed") + view.getLong("outstanding")).isEqualTo(100);
+    assertThat(view.getLong("windowStart")).isEqualTo(1_700_000_100_000L);
+  }
+
+  @Test
+  @DisplayName("a reservation not settled within its lease is charged in full; settling it later is refused")
+  void leaseExpiryChargesInFull() throws Exception {
+    create("{\"id\":\"life\",\"resource\":\"llm_tokens\",\"amount\":1000,\"window\":\"lifetime\",\"scope\":\"cluster\"}");
+    BudgetLedger n1 = ledger("n1");
+    String id = get(n1.reserve("a", "g", 1, "llm_tokens", 30, 1_000)).getString("id");
+    clock.advance(999);
+    assertThat(n1.sweep()).isZero();
+    clock.advance(1);
+    assertThat(n1.sweep()).isEqualTo(1);
+    assertThatThrownBy(() -> n1.settle(id, 0)).isInstanceOf(GovernorException.class).hasMessageContaining("does not exist");
+    n1.tick();
+    assertThat(store.view("life").getLong("committed")).isEqualTo(30);
+  }
+
+  @Test
+  @DisplayName("committing above the reservation charges the excess (overrun recorded when no room covers it)")
+  void commitAboveReservation() throws Exception {
+    create("{\"id\":\"small\",\"resource\":\"llm_tokens\",\"amount\":100,\"window\":\"lifetime\",\"scope\":\"cluster\"}");
+    BudgetLedger n1 = ledger("n1");
+    String id = get(n1.reserve("a", "g", 1, "llm_tokens", 10, 60_000)).getString("id");
+    JsonObject settled = n1.settle(id, 25);
+    assertThat(settled.getLong("excess")).isEqualTo(15);
+    n1.tick();
+    assertThat(store.view("small").getLong("committed")).isEqualTo(25);
+
+    String all = get(n1.reserve("a", "g", 1, "llm_tokens", 75, 60_000)).getString("id");
+    assertThat(n1.settle(all, 90).getLong("overrun")).isEqualTo(15);
+    n1.tick();
+    JsonObject view = store.view("small");
+    assertThat(view.getLong("committed")).isEqualTo(115);
+    assertThat(view.getLong("overrun")).isEqualTo(30); // 15 from each commit
+  }
+
+  @Test
+  @DisplayName("a node that stops reporting: its slice is charged in full when its lease runs out, or at once when it leaves")
+  void silentNodeChargedInFull() throws Exception {
+    create("{\"id\":\"big\",\"resource\":\"llm_tokens\",\"amount\":10000,\"window\":\"lifetime\",\"scope\":\"cluster\"}");
+    BudgetLedger n1 = ledger("n1");
+    BudgetLedger n2 = ledger("n2");
+    get(n1.reserve("a", "g", 1, "llm_tokens", 10, 600_000));
+    get(n2.reserve("b", "g", 1, "llm_tokens", 10, 600_000));
+    JsonObject before = store.view("big");
+    assertThat(before.getLong("outstanding")).isEqualTo(200); // two slices of 1 %
+    n2.dropNode("n1");
+    assertThat(store.view("big").getLong("chargedInFull")).isEqualTo(100);
+    clock.advance(BudgetConfig.ofDefaults().sliceLeaseMs());
+    JsonObject after = store.view("big");
+    assertThat(after.getLong("chargedInFull")).isEqualTo(200);
+    assertThat(after.getLong("outstanding")).isZero();
+    assertThat(after.getLong("remaining")).isEqualTo(9_800);
+  }
+}
