@@ -11,12 +11,15 @@ import java.util.Map;
  * {@code utime + stime} ticks since the previous read (a process new since then counts from its
  * start); memory the sum of their {@code VmRSS} (pages shared between them count more than once).
  * Less exact than a cgroup: CPU a process used between the last read and its exit is missed, and a
- * process that leaves the tree (a daemon re-parented to init) is no longer seen or signalled.
+ * process that leaves the tree (re-parented to init when its parent exits) is still followed only
+ * if a read saw it before it left; one that forks and leaves between two reads escapes.
  * Blocking (reads /proc); one caller at a time.
  */
 final class ProcessTree {
 
   private final ProcessHandle root;
+  /** Every process seen in the tree and still alive (a handle checks its start time, so a reused pid is not it). */
+  private final java.util.Set<ProcessHandle> seen = new java.util.LinkedHashSet<>();
   private Map<Long, Long> lastTicks = new HashMap<>();
   private long lastNanos = -1;
 
@@ -24,14 +27,14 @@ final class ProcessTree {
     this.root = root;
   }
 
-  /** The root, if alive, and its live descendants. */
+  /** The root, if alive, its live descendants, and those seen before that have left the tree alive. */
   List<ProcessHandle> members() {
-    List<ProcessHandle> members = new ArrayList<>();
     if (root.isAlive()) {
-      members.add(root);
+      seen.add(root);
     }
-    root.descendants().forEach(members::add);
-    return members;
+    root.descendants().forEach(seen::add);
+    seen.removeIf(p -> !p.isAlive());
+    return new ArrayList<>(seen);
   }
 
   /** {@code [cpu percent of one core since the previous call, resident bytes, processes]}. */
