@@ -195,7 +195,11 @@ final class ProcessSupervisor {
     long killDeadline = System.nanoTime() + KILL_WAIT_MS * 1_000_000;
     do {
       if (cgroup != null) {
-        cgroup.freeze(true);
+        try {
+          cgroup.freeze(true); // nothing forks between the read of the pids and their kill
+        } catch (IOException stuck) {
+          // kill what is there all the same; the next round gets what forked meanwhile
+        }
         pids().forEach(p -> ProcessHandle.of(p).ifPresent(ProcessHandle::destroyForcibly));
         cgroup.freeze(false);
       } else {

@@ -71,11 +71,44 @@ final class CgroupV1 implements AgentCgroup {
         CgroupFiles.keyed(pids.resolve("pids.events"), "max"));
   }
 
+  /**
+   * The v1 freezer can stay FREEZING for good when it races a fork or an exit (runc meets the same
+   * and does the same): write FROZEN, watch the state for a few milliseconds, and if it has not
+   * settled thaw and try again, a bounded number of times.
+   */
   @Override
   public void freeze(boolean frozen) throws IOException {
+    Path state = dirs.get("freezer").resolve("freezer.state");
     List<String> refused = new ArrayList<>();
-    CgroupFiles.write(dirs.get("freezer").resolve("freezer.state"), frozen ? "FROZEN" : "THAWED", refused);
-    CgroupFiles.throwIfRefused(refused);
+    if (!frozen) {
+      CgroupFiles.write(state, "THAWED", refused);
+      CgroupFiles.throwIfRefused(refused);
+      return;
+    }
+    for (int attempt = 0; attempt < FREEZE_ATTEMPTS; attempt++) {
+      CgroupFiles.write(state, "FROZEN", refused);
+      CgroupFiles.throwIfRefused(refused);
+      for (int look = 0; look < 10; look++) {
+        if (java.nio.file.Files.readString(state).trim().equals("FROZEN")) {
+          return;
+        }
+        pause(1);
+      }
+      CgroupFiles.write(state, "THAWED", refused);
+      pause(2);
+    }
+    throw new IOException("the freezer stayed FREEZING over " + FREEZE_ATTEMPTS + " attempts");
+  }
+
+  private static final int FREEZE_ATTEMPTS = 100;
+
+  private static void pause(long ms) throws IOException {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while freezing", e);
+    }
   }
 
   @Override
