@@ -157,19 +157,4 @@ public final class Cgroups {
           + "Limits are then enforced by the ladder only, not by the kernel", reason);
     }
   }
-
-  /** Removes this node's (empty) directories, once its agents are gone; best effort. */
-  public void removeNodeDirs() {
-    List<Path> dirs = new ArrayList<>();
-    for (String controller : v2 ? List.of("") : CgroupV1.CONTROLLERS) {
-      Path node = nodeDir(controller);
-      try (var children = Files.list(node)) {
-        children.filter(Files::isDirectory).forEach(dirs::add); // agent groups left empty by a crash
-      } catch (IOException e) {
-        continue;
-      }
-      dirs.add(node);
-    }
-    CgroupFiles.removeAll(dirs);
-  }
 }
