@@ -2,7 +2,7 @@
 """An agent in another process (Python, standard library only) governed through the TCP
 event-bus bridge of an Agent Governor node.
 
-It registers itself with its PID (so the node measures its CPU and resident memory from /proc),
+Started by hand, it registers itself with its PID (so the node measures its CPU and resident memory from /proc),
 reports a custom resource (LLM tokens), handles messages sent to its inbox, and obeys the
 governor's control messages: throttle (it works less), suspend / resume, terminate.
 
@@ -10,6 +10,11 @@ The register's reply carries the agent's secret. If the connection is lost, the 
 again and registers with {"id", "secret"}: within the node's lease grace (bridge.leaseGraceMs) it
 takes its agent back, and what was sent to it meanwhile arrives. Without the secret the node
 refuses anyone who claims the id.
+
+Started by a node as a "process" agent (POST /api/v1/agents with "type": "process" and
+"config": {"command": ["python3", "governed_agent.py"]}), it finds the bridge, its id and its
+secret in GOVERNOR_BRIDGE_HOST / _PORT, GOVERNOR_AGENT_ID and GOVERNOR_AGENT_SECRET and registers
+with them; the node measures and limits it through its cgroup either way.
 
     python3 governed_agent.py --host 127.0.0.1 --port 7001 --id py-agent-1 --group standard_agent
 
@@ -122,9 +127,11 @@ def burn(seconds):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=7001)
-    parser.add_argument("--id", required=True)
+    # A node that started this process itself (a "process" agent) says where its bridge is, which
+    # agent this is and the agent's secret in the environment.
+    parser.add_argument("--host", default=os.environ.get("GOVERNOR_BRIDGE_HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("GOVERNOR_BRIDGE_PORT", "7001")))
+    parser.add_argument("--id", default=os.environ.get("GOVERNOR_AGENT_ID"), required="GOVERNOR_AGENT_ID" not in os.environ)
     parser.add_argument("--group", default="standard_agent")
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--cpu", type=float, default=0.3, help="share of one core to use")
@@ -132,7 +139,7 @@ def main():
     args = parser.parse_args()
 
     try:
-        bridge, secret, agent = register(args)
+        bridge, secret, agent = register(args, os.environ.get("GOVERNOR_AGENT_SECRET"))
     except RuntimeError as e:
         print(e, file=sys.stderr)
         return 1

@@ -230,7 +230,7 @@ final class BridgeAgents {
   }
 
   /** An outside agent stopped (undeployed, terminated, lease expired): its lease and connection end with it. */
-  private void stopped(String id, ExternalAgent agent) {
+  void stopped(String id, ExternalAgent agent) {
     bridgeContext.runOnContext(v -> {
       if (!leases.remove(id, agent)) {
         return; // not registered here, or a newer agent holds the id
@@ -241,6 +241,17 @@ final class BridgeAgents {
         connection.close("agent_stopped: agent '" + id + "' no longer runs", ErrorCode.NOT_FOUND);
       }
     });
+  }
+
+  /** A process agent this node started: a secret for its process, and a lease that never expires. */
+  Future<String> adopt(String id, ExternalAgent agent) {
+    io.vertx.core.Promise<String> secret = io.vertx.core.Promise.promise();
+    bridgeContext.runOnContext(v -> {
+      StringBuilder text = new StringBuilder();
+      leases.addSupervised(id, AgentSecret.generate(text), agent, now());
+      secret.complete(text.toString());
+    });
+    return secret.future();
   }
 
   /** The {@code external} agent type, whose agents tell this bridge when they stop. */

@@ -81,6 +81,22 @@ public final class BridgeVerticle extends VerticleBase {
     agents = new BridgeAgents(vertx, node, settings, connections, PidProof.ofSystem(), bridgeContext);
     stats = new BridgeStats(node.nodeId(), connections, agents);
     node.agentTypes().register(agents.externalType());
+    node.agentTypes().register(new ProcessAgents(vertx, node, new ProcessAgents.Link() {
+      @Override
+      public Future<String> adopt(String agentId, ExternalAgent agent) {
+        return agents.adopt(agentId, agent);
+      }
+
+      @Override
+      public String host() {
+        return node.config().clusterHost();
+      }
+
+      @Override
+      public int port() {
+        return port;
+      }
+    }).type(agents::stopped));
     server = vertx.createNetServer(new NetServerOptions().setTcpNoDelay(true));
     server.connectHandler(this::accept);
     vertx.setPeriodic(settings.sweepIntervalMs(), t -> sweep());

@@ -19,6 +19,12 @@ import io.vertx.core.json.JsonObject;
  * and between a lost connection and a reconnect), what it would pass on is kept, up to
  * {@link #DETACHED_BOUND} messages (the oldest dropped and counted in its status), and passed on
  * in order once a connection holds it again.
+ *
+ * <p>An agent of type {@code process} is one of these whose process the node started itself
+ * ({@link ProcessAgents}): its {@link ProcessDriver} measures the whole process tree from its
+ * cgroup (or {@code /proc}), and the control callbacks reach the kernel as well as the process —
+ * throttle as the cgroup's cpu quota, suspend / resume as its freezer, a termination notice as
+ * SIGTERM, the stop as the kill of the group.
  */
 public final class ExternalAgent extends GovernedAgent {
 
@@ -26,7 +32,8 @@ public final class ExternalAgent extends GovernedAgent {
   /** Messages (inbox and control together) kept for an agent no connection holds. */
   public static final int DETACHED_BOUND = 1000;
 
-  private final long pid;
+  private volatile long pid;
+  private final ProcessDriver driver;
   private final java.util.function.BiConsumer<String, ExternalAgent> onStopped;
   private final java.util.function.BiFunction<String, ExternalAgent, AgentMeter> meters;
   private AgentMeter account;
@@ -46,6 +53,15 @@ public final class ExternalAgent extends GovernedAgent {
   public ExternalAgent(long pid, java.util.function.BiConsumer<String, ExternalAgent> onStopped,
                        java.util.function.BiFunction<String, ExternalAgent, AgentMeter> meters) {
     this.pid = pid;
+    this.driver = null;
+    this.onStopped = onStopped;
+    this.meters = meters;
+  }
+
+  /** A process agent: the driver starts its process when the agent starts. */
+  ExternalAgent(ProcessDriver driver, java.util.function.BiConsumer<String, ExternalAgent> onStopped,
+                java.util.function.BiFunction<String, ExternalAgent, AgentMeter> meters) {
+    this.driver = driver;
     this.onStopped = onStopped;
     this.meters = meters;
   }
@@ -60,12 +76,15 @@ public final class ExternalAgent extends GovernedAgent {
 
   /** The process measured for this agent, or 0. */
   public long pid() {
-    return pid;
+    return driver != null ? driver.pid() : pid;
   }
 
   @Override
   protected Future<?> onStart() {
     agent().onMessage(msg -> pass(out(agent().id()), msg.body()));
+    if (driver != null) {
+      return driver.start(vertx, agent().id(), this, this::external);
+    }
     if (pid > 0) {
       meter = new ProcessMeter(pid);
       // The governor's own measurement, not the agent's work: it goes on while the agent is
@@ -79,7 +98,7 @@ public final class ExternalAgent extends GovernedAgent {
   @Override
   protected Future<?> onStop() {
     onStopped.accept(agent().id(), this);
-    return Future.succeededFuture();
+    return driver == null ? Future.succeededFuture() : driver.stop();
   }
 
   /**
@@ -124,7 +143,7 @@ public final class ExternalAgent extends GovernedAgent {
   /** Usage the outside process reported for built-in resources; used where the OS cannot tell (no PID). */
   void reported(double[] usage) {
     reported = usage;
-    if (pid <= 0) {
+    if (pid <= 0 && driver == null) {
       external(usage);
     }
   }
@@ -141,10 +160,11 @@ public final class ExternalAgent extends GovernedAgent {
 
   @Override
   public JsonObject status() {
-    return new JsonObject().put("pid", pid).put("forwarded", forwarded).put("measuredByOs", pid > 0)
+    JsonObject status = new JsonObject().put("pid", pid()).put("forwarded", forwarded).put("measuredByOs", pid() > 0)
         .put("connected", attached).put("kept", detached.size()).put("dropped", dropped)
         .put("processGone", processGone)
         .put("reportedCpu", reported[Resource.CPU.index()]).put("reportedMemory", reported[Resource.MEMORY.index()]);
+    return driver == null ? status : status.put("process", driver.status());
   }
 
   private void tell(String command, JsonObject params) {
@@ -154,21 +174,33 @@ public final class ExternalAgent extends GovernedAgent {
   @Override
   public void onThrottle(double factor) {
     tell("throttle", new JsonObject().put("factor", factor));
+    if (driver != null) {
+      driver.throttle(factor);
+    }
   }
 
   @Override
   public void onSuspend() {
     tell("suspend", new JsonObject());
+    if (driver != null) {
+      driver.freeze(true);
+    }
   }
 
   @Override
   public void onResume() {
     tell("resume", new JsonObject());
+    if (driver != null) {
+      driver.freeze(false);
+    }
   }
 
   @Override
   public void onTerminationNotice(long graceMs) {
     tell("terminate", new JsonObject().put("graceMs", graceMs));
+    if (driver != null) {
+      driver.notice(graceMs);
+    }
   }
 
   @Override

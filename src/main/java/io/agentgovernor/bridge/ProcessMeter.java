@@ -2,7 +2,6 @@ package io.agentgovernor.bridge;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
@@ -30,20 +29,13 @@ final class ProcessMeter {
 
   /** CPU percent of one core since the previous call (0 on the first), or -1 if the process is gone. */
   double cpuPercent(long nowNanos) {
-    long ticks;
-    try {
-      String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
-      // Fields after the command name, which is in parentheses and may itself hold spaces.
-      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
-    } catch (NoSuchFileException e) {
-      return -1;
-    } catch (IOException | RuntimeException e) {
+    long ticks = ticks(pid);
+    if (ticks < 0) {
       return -1;
     }
     double percent = 0;
     if (lastTicks >= 0 && nowNanos > lastNanos) {
-      percent = (ticks - lastTicks) / TICKS_PER_SECOND / ((nowNanos - lastNanos) / 1e9) * 100.0;
+      percent = percentOf(ticks - lastTicks, nowNanos - lastNanos);
     }
     lastTicks = ticks;
     lastNanos = nowNanos;
@@ -52,6 +44,28 @@ final class ProcessMeter {
 
   /** Resident memory in bytes, or -1 if the process is gone. */
   long residentBytes() {
+    return residentBytes(pid);
+  }
+
+  /** Percent of one core that {@code ticks} of CPU over {@code nanos} of wall time are. */
+  static double percentOf(long ticks, long nanos) {
+    return ticks / TICKS_PER_SECOND / (nanos / 1e9) * 100.0;
+  }
+
+  /** {@code utime + stime} of a process, in clock ticks, or -1 if it is gone. */
+  static long ticks(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+      // Fields after the command name, which is in parentheses and may itself hold spaces.
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  /** {@code VmRSS} of a process in bytes (0 for a zombie), or -1 if it is gone. */
+  static long residentBytes(long pid) {
     try {
       for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
         if (line.startsWith("VmRSS:")) {

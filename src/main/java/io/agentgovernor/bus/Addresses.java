@@ -140,6 +140,14 @@ public final class Addresses {
   public static final String ENFORCEMENT_ACTION = "governor.enforcement.action";
   /** Agents under an action. Request {@code {"state": "throttled|suspended"}}. Reply {@code {"items": [{"agentId", "node", "since", ...}]}}. */
   public static final String ENFORCEMENT_LIST = "governor.enforcement.list";
+  /**
+   * Node-local: record an enforcement the kernel carried out on one of this node's agents (an OOM
+   * kill in a process agent's cgroup), so it is in the agent's history and on the feed like the
+   * ladder's own. Request {@code {"agentId", "resource", "violation", "current", "limit", "action",
+   * "reason", "cause", "enforcedBy", "detail"?}}. Reply: the EnforcementEvent (outcome success).
+   * Fails INVALID_REQUEST, UNKNOWN_ACTION, NOT_FOUND.
+   */
+  public static final String ENFORCEMENT_RECORD = "governor.enforcement.record";
 
   // ---- analytics (AnalyticsVerticle) ----
 

@@ -57,7 +57,7 @@ public record NodeConfig(String nodeId, String httpHost, int httpPort, String da
       io.agentgovernor.cluster.TlsConfig.fromJson(config.section("admin").getJsonObject("tls"), "admin.tls");
       DegradationSettings.fromJson(config.section("degradation"));
       io.agentgovernor.bridge.BridgeConfig.fromJson(config.section("bridge"));
-      io.agentgovernor.budget.BudgetConfig.fromJson(config.section("budgets"));
+      io.agentgovernor.bridge.ProcessConfig.fromJson(config.section("process"));
       return config;
     } catch (GovernorException e) {
       throw new ConfigException("configuration: " + e.getMessage());

@@ -56,7 +56,8 @@ public final class EnforcementVerticle extends VerticleBase {
         vertx.eventBus().<SampleBatch>localConsumer(MonitorVerticle.SAMPLES, m -> engine.onBatch(m.body())).completion(),
         routing.register(Addresses.ENFORCEMENT_ACTION, "agentId", engine::operatorAction),
         vertx.eventBus().consumer(Addresses.ENFORCEMENT_HISTORY, Handlers.json(engine::history)).completion(),
-        vertx.eventBus().consumer(Addresses.ENFORCEMENT_LIST, Handlers.json(engine::list)).completion())));
+        vertx.eventBus().consumer(Addresses.ENFORCEMENT_LIST, Handlers.json(engine::list)).completion(),
+        vertx.eventBus().localConsumer(Addresses.ENFORCEMENT_RECORD, Handlers.json(engine::recordOutside)).completion())));
   }
 
   @Override

@@ -97,10 +97,11 @@ final class Sampler {
     usage[Resource.DISK.index()] = a.diskBytes();
     double[] outside = a.external();
     if (outside != null) {
-      // An agent in another process: its own CPU and memory come from the OS (or its reports),
-      // added to what its proxy in this JVM uses for it.
+      // An agent in another process: its own CPU, memory and processes come from the OS (its
+      // cgroup or /proc) or its reports, added to what its proxy in this JVM uses for it.
       usage[Resource.CPU.index()] += outside[Resource.CPU.index()];
       usage[Resource.MEMORY.index()] += outside[Resource.MEMORY.index()];
+      usage[Resource.PROCESSES.index()] += outside[Resource.PROCESSES.index()];
     }
     return usage;
   }

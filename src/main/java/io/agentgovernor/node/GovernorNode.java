@@ -154,8 +154,13 @@ public final class GovernorNode {
             .setConfig(config.section("monitor")).setThreadingModel(ThreadingModel.WORKER)))
         .compose(v -> parts.deploy(new FailoverVerticle(context), new DeploymentOptions()
             .setConfig(config.section("failover")).setWorkerPoolName("governor-failover").setWorkerPoolSize(4)))
-        .compose(v -> bridgeEnabled(config) ? parts.deploy(new BridgeVerticle(context), config.section("bridge"))
-            : Future.succeededFuture())
+        .compose(v -> {
+          if (bridgeEnabled(config)) {
+            return parts.deploy(new BridgeVerticle(context), config.section("bridge"));
+          }
+          io.agentgovernor.bridge.ProcessAgents.registerWithoutBridge(vertx, context);
+          return Future.succeededFuture();
+        })
         .compose(v -> parts.deploy(admin, config.section("admin")))
         .compose(v -> parts.deploy(new CapacityVerticle(context),
             config.section("capacity").put("httpPort", admin.actualPort())))

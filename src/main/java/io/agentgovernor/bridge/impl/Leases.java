@@ -20,12 +20,14 @@ public final class Leases {
   public static final class Lease {
     private final AgentSecret secret;
     private final Object owner;
+    private final boolean supervised;
     private State state = State.CONNECTED;
     private long disconnectedAt;
 
-    Lease(AgentSecret secret, Object owner) {
+    Lease(AgentSecret secret, Object owner, boolean supervised) {
       this.secret = secret;
       this.owner = owner;
+      this.supervised = supervised;
     }
 
     public AgentSecret secret() {
@@ -46,7 +48,18 @@ public final class Leases {
 
   /** A newly registered agent, connected; {@code owner} is the running copy the lease belongs to. */
   public void add(String agent, AgentSecret secret, Object owner) {
-    leases.put(agent, new Lease(secret, owner));
+    leases.put(agent, new Lease(secret, owner, false));
+  }
+
+  /**
+   * An agent whose process this node started and supervises: its lease starts without a connection
+   * and never expires (the process, not a connection, keeps the agent alive).
+   */
+  public void addSupervised(String agent, AgentSecret secret, Object owner, long now) {
+    Lease lease = new Lease(secret, owner, true);
+    lease.state = State.DISCONNECTED;
+    lease.disconnectedAt = now;
+    leases.put(agent, lease);
   }
 
   /** The agent's lease, or {@code null} if it was not registered over this bridge (or has stopped). */
@@ -78,7 +91,7 @@ public final class Leases {
   public List<String> expire(long now) {
     List<String> due = new ArrayList<>();
     leases.forEach((agent, lease) -> {
-      if (lease.state == State.DISCONNECTED && now - lease.disconnectedAt >= graceMs) {
+      if (!lease.supervised && lease.state == State.DISCONNECTED && now - lease.disconnectedAt >= graceMs) {
         lease.state = State.EXPIRED;
         due.add(agent);
       }

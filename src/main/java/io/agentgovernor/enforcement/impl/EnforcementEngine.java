@@ -430,6 +430,32 @@ public final class EnforcementEngine {
     return done.future();
   }
 
+  /**
+   * Records an enforcement carried out outside the ladder, by the kernel on a process agent's
+   * cgroup: stored and published as any other, with its {@code cause} and {@code enforcedBy}.
+   */
+  public Future<JsonObject> recordOutside(JsonObject request) {
+    String agentId = Ids.require(Json.optString(request, "agentId", ""), "agentId");
+    ActionType type = ActionType.parse(Json.optString(request, "action", ""));
+    if (node.localAgents().get(agentId) == null) {
+      throw GovernorException.notFound("agent", agentId);
+    }
+    String resource = Json.optString(request, "resource", "");
+    Double current = Json.optNumber(request, "current", "");
+    Double limit = Json.optNumber(request, "limit", "");
+    JsonObject detail = Json.optObject(request, "detail", "");
+    AgentEnforcement ae = agents.computeIfAbsent(agentId, AgentEnforcement::new);
+    Action action = new Action(ae.sequence.next(), agentId, resource, Decision.Kind.APPLY,
+        Json.optString(request, "violation", ""), current == null ? 0 : current, limit == null ? 0 : limit, type, -1,
+        String.valueOf(Json.optString(request, "reason", "")), false, null, 0);
+    JsonObject extra = new JsonObject().put("cause", Json.optString(request, "cause", ""))
+        .put("enforcedBy", Json.optString(request, "enforcedBy", ""));
+    if (detail != null) {
+      extra.put("detail", detail);
+    }
+    return Future.succeededFuture(record(action, "success", null, System.nanoTime(), extra));
+  }
+
   public Future<JsonObject> history(JsonObject request) {
     String agentId = Ids.require(Json.optString(request, "agentId", ""), "agentId");
     Long offsetArg = Json.optLong(request, "offset", "", 0, Integer.MAX_VALUE);
