@@ -30,7 +30,9 @@ public final class FeedHub {
   private final Set<FeedSubscriber> subscribers = new LinkedHashSet<>();
   private final List<Consumer<JsonObject>> eventTaps = new ArrayList<>();
   private final List<Consumer<JsonObject>> batchTaps = new ArrayList<>();
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FeedHub.class);
   private final AtomicLong dropped = new AtomicLong();
+  private long lastUnencodable = System.nanoTime() - 120_000_000_000L;
   private volatile int subscriberCount;
   private volatile int queued;
   private volatile int queuedPeak;
@@ -101,7 +103,22 @@ public final class FeedHub {
       return;
     }
     eventTaps.forEach(t -> t.accept(event));
-    fanOut(FeedEvent.of(event));
+    FeedEvent encoded;
+    try {
+      encoded = FeedEvent.of(event);
+    } catch (io.vertx.core.json.EncodeException e) {
+      // an event carrying input too deep or too large to encode is left out of the feed, counted
+      // as dropped, and reported once per minute at most (never a stack trace per event)
+      dropped.incrementAndGet();
+      long now = System.nanoTime();
+      if (now - lastUnencodable > 60_000_000_000L) {
+        lastUnencodable = now;
+        LOG.warn("feed: an event of type {} could not be encoded and was left out: {}",
+            event.getString("type", "unknown"), e.getMessage());
+      }
+      return;
+    }
+    fanOut(encoded);
     updateBacklog();
   }
 
