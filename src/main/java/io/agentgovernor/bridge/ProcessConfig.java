@@ -40,7 +40,7 @@ public record ProcessConfig(boolean enabled, String cgroupRoot, boolean cgroups,
       throw GovernorException.invalid(PATH + ".cgroupRoot must be an absolute path, got '" + root + "'");
     }
     String outputDir = Json.optString(json, "outputDir", PATH);
-    return new ProcessConfig(enabled == null || enabled, root == null ? "/sys/fs/cgroup" : root,
+    return new ProcessConfig(enabled != null && enabled, root == null ? "/sys/fs/cgroup" : root,
         cgroups == null || cgroups,
         whole(json, "cpuPeriodUs", 100_000, 1_000, 1_000_000),
         whole(json, "stopGraceMs", 5_000, 0, 600_000),

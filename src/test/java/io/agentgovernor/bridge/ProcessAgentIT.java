@@ -49,7 +49,7 @@ class ProcessAgentIT {
     Files.deleteIfExists(FIGURES);
     node = TestNodes.start(TestNodes.config(TestNodes.randomClusterName(), TestNodes.randomClusterPort(),
             "pa-" + ProcessHandle.current().pid(), List.of())
-        .with("bridge.port", freePort()).with("monitor.intervalMs", 500).with("process.measureIntervalMs", 500).with("process.stopGraceMs", 2000)
+        .with("bridge.port", freePort()).with("monitor.intervalMs", 500).with("process.enabled", true).with("process.measureIntervalMs", 500).with("process.stopGraceMs", 2000)
         .with("process.outputDir", WORK.toString()));
   }
 

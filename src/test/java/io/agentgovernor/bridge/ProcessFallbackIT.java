@@ -42,7 +42,7 @@ class ProcessFallbackIT {
     try {
       node = TestNodes.start(TestNodes.config(TestNodes.randomClusterName(), TestNodes.randomClusterPort(),
               "pf-" + ProcessHandle.current().pid(), List.of())
-          .with("monitor.intervalMs", 500).with("process.measureIntervalMs", 500).with("process.stopGraceMs", 1000)
+          .with("monitor.intervalMs", 500).with("process.enabled", true).with("process.measureIntervalMs", 500).with("process.stopGraceMs", 1000)
           .with("process.cgroupRoot", root.toString()).with("process.outputDir", ProcessAgentIT.WORK.toString()));
       GovernorNode n = node;
       for (String id : List.of("fb-1", "fb-2")) {

@@ -41,6 +41,9 @@ class ProcessSpecTest {
   @Test
   void theProcessSectionIsValidated() {
     assertThat(ProcessConfig.fromJson(new JsonObject()).cgroupRoot()).isEqualTo("/sys/fs/cgroup");
+    // off unless asked for: it lets an operator run any command as the node's user
+    assertThat(ProcessConfig.fromJson(new JsonObject()).enabled()).isFalse();
+    assertThat(ProcessConfig.fromJson(new JsonObject().put("enabled", true)).enabled()).isTrue();
     assertThatThrownBy(() -> ProcessConfig.fromJson(new JsonObject().put("cgroupRoot", "relative")))
         .hasMessageContaining("cgroupRoot");
     assertThatThrownBy(() -> ProcessConfig.fromJson(new JsonObject().put("stopGraceMs", -1)))
