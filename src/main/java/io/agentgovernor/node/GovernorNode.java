@@ -20,7 +20,10 @@ import io.agentgovernor.cluster.NodeLease;
 import io.agentgovernor.bus.GovernorException;
 import io.agentgovernor.config.ConfigException;
 import io.agentgovernor.config.NodeConfig;
+import io.agentgovernor.quota.QuotaConfig;
 import io.agentgovernor.quota.QuotaIndex;
+import io.agentgovernor.cluster.TlsConfig;
+import io.agentgovernor.degradation.DegradationSettings;
 import io.agentgovernor.reliability.FailoverVerticle;
 import io.agentgovernor.store.Database;
 import io.agentgovernor.store.StoreConfig;
@@ -89,12 +92,19 @@ public final class GovernorNode {
   }
 
   /**
-   * Checks the sections of the parts that {@link NodeConfig#fromJson} does not know (their settings
-   * types live in the parts), so that a bad value stops the node before it opens its store or joins
-   * a cluster instead of failing a part's start afterwards. Throws a {@link ConfigException} of one
-   * line naming the section and the fault.
+   * Checks the section of every part ({@link NodeConfig#fromJson} checks only the node's own fields:
+   * the settings types live in the parts, and {@code config} depends on none of them), so that a bad
+   * value stops the node before it opens its store or joins a cluster instead of failing a part's
+   * start afterwards. Throws a {@link ConfigException} of one line naming the section and the fault.
    */
   public static void validate(NodeConfig config) {
+    check("quota", () -> QuotaConfig.fromJson(config.section("quota")));
+    check("store", () -> StoreConfig.of(config));
+    check("cluster", () -> TlsConfig.fromJson(config.section("cluster").getJsonObject("tls"), "cluster.tls"));
+    check("admin", () -> TlsConfig.fromJson(config.section("admin").getJsonObject("tls"), "admin.tls"));
+    check("degradation", () -> DegradationSettings.fromJson(config.section("degradation")));
+    check("bridge", () -> io.agentgovernor.bridge.BridgeConfig.fromJson(config.section("bridge")));
+    check("process", () -> io.agentgovernor.bridge.ProcessConfig.fromJson(config.section("process")));
     check("agents", () -> AgentRuntime.validate(config.section("agents")));
     check("enforcement", () -> EnforcementVerticle.validate(config.section("enforcement"), config.section("quota")));
     check("analytics", () -> AnalyticsVerticle.validate(analyticsSection(config)));
