@@ -76,7 +76,7 @@ public final class GovernorNode {
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    HazelcastClusterManager clusterManager = ClusterSetup.clusterManager(config, store);
+    HazelcastClusterManager clusterManager = MemberSetup.clusterManager(config, store);
     return Vertx.builder()
         .with(ClusterSetup.vertxOptions(config))
         .withClusterManager(clusterManager)
