@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.agentgovernor.config.ConfigException;
 import io.agentgovernor.config.ConfigLoader;
 import io.agentgovernor.config.NodeConfig;
-import io.agentgovernor.degradation.policy.DegradationStrategy;
+import io.agentgovernor.bus.DegradationStrategy;
 import io.agentgovernor.degradation.policy.PressureLevel;
 import io.agentgovernor.node.GovernorNode;
 import io.agentgovernor.quota.Resource;

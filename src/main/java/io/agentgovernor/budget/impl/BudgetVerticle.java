@@ -13,7 +13,7 @@ import io.agentgovernor.bus.Handlers;
 import io.agentgovernor.bus.Ids;
 import io.agentgovernor.bus.Json;
 import io.agentgovernor.cluster.ClusterMembers;
-import io.agentgovernor.degradation.policy.DegradationStrategy;
+import io.agentgovernor.bus.DegradationStrategy;
 import io.agentgovernor.node.NodeContext;
 import io.agentgovernor.quota.CompiledQuota;
 import io.vertx.core.Future;
