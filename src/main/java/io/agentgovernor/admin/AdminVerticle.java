@@ -5,7 +5,7 @@ import io.agentgovernor.admin.feed.FeedHub;
 import io.agentgovernor.admin.feed.FeedLimits;
 import io.agentgovernor.admin.metrics.GovernorMetrics;
 import io.agentgovernor.bus.ErrorCode;
-import io.agentgovernor.node.NodeContext;
+import io.agentgovernor.spi.NodeContext;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;

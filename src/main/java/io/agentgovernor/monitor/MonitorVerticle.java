@@ -10,7 +10,7 @@ import io.agentgovernor.bus.GovernorException;
 import io.agentgovernor.bus.Ids;
 import io.agentgovernor.bus.Json;
 import io.agentgovernor.capacity.CapacityVerticle;
-import io.agentgovernor.node.NodeContext;
+import io.agentgovernor.agent.RuntimeContext;
 import io.agentgovernor.quota.CompiledQuota;
 import io.agentgovernor.quota.Limit;
 import io.agentgovernor.quota.Resource;
@@ -41,7 +41,7 @@ public final class MonitorVerticle extends VerticleBase {
   /** A violation event per agent and resource at most this often while it lasts (a change of kind is told at once). */
   private static final long VIOLATION_EVENT_SPACING_MS = 10_000;
 
-  private final NodeContext node;
+  private final RuntimeContext node;
   private final LocalAgents agents;
   private final Sampler sampler = new Sampler();
   private final Map<String, AgentSample> latest = new HashMap<>();
@@ -51,7 +51,7 @@ public final class MonitorVerticle extends VerticleBase {
   private long intervalMs;
   private boolean publishMeasurements;
 
-  public MonitorVerticle(NodeContext node) {
+  public MonitorVerticle(RuntimeContext node) {
     this.node = node;
     this.agents = node.localAgents();
   }

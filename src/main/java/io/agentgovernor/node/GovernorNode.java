@@ -5,6 +5,7 @@ import io.agentgovernor.analytics.AnalyticsVerticle;
 import io.agentgovernor.agent.AgentTypes;
 import io.agentgovernor.agent.LocalAgents;
 import io.agentgovernor.agent.Registry;
+import io.agentgovernor.agent.RuntimeContext;
 import io.agentgovernor.agent.AgentRuntime;
 import io.agentgovernor.bridge.BridgeVerticle;
 import io.agentgovernor.demo.DemoVerticle;
@@ -50,14 +51,14 @@ public final class GovernorNode {
   private static final long STARTING_LEASE_MS = 120_000;
 
   private final Vertx vertx;
-  private final NodeContext context;
+  private final NodeServices context;
   private final AdminVerticle admin;
   private final AtomicBoolean ready;
   private final String generatedToken;
   private final Parts parts;
   private Database store;
 
-  private GovernorNode(Vertx vertx, NodeContext context, AdminVerticle admin, AtomicBoolean ready,
+  private GovernorNode(Vertx vertx, NodeServices context, AdminVerticle admin, AtomicBoolean ready,
                        String generatedToken, Parts parts) {
     this.parts = parts;
     this.vertx = vertx;
@@ -142,7 +143,7 @@ public final class GovernorNode {
   }
 
   private static Future<GovernorNode> deployParts(Vertx vertx, NodeConfig config, HazelcastClusterManager manager) {
-    NodeContext context = new NodeContext(config, manager.getHazelcastInstance(), new QuotaIndex(),
+    NodeServices context = new NodeServices(config, manager.getHazelcastInstance(), new QuotaIndex(),
         new LocalAgents(), Registry.create(manager.getHazelcastInstance()), new AgentTypes(), Clock.systemUTC(),
         new NodeLease(STARTING_LEASE_MS));
     String generated = config.adminToken().isEmpty() ? TokenAuth.generateToken() : null;
@@ -226,7 +227,8 @@ public final class GovernorNode {
     return vertx;
   }
 
-  public NodeContext context() {
+  /** What the node shares with its parts (their read models, its Hazelcast member): for tests and embedding. */
+  public RuntimeContext context() {
     return context;
   }
 

@@ -14,7 +14,7 @@ import io.agentgovernor.bus.Ids;
 import io.agentgovernor.bus.Json;
 import io.agentgovernor.cluster.ClusterMembers;
 import io.agentgovernor.bus.DegradationStrategy;
-import io.agentgovernor.node.NodeContext;
+import io.agentgovernor.quota.QuotaContext;
 import io.agentgovernor.quota.CompiledQuota;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -48,7 +48,7 @@ public final class BudgetVerticle extends VerticleBase {
   private static final long SWEEP_MS = 1_000;
   private static final long DEGRADE_EVERY_MS = 60_000;
 
-  private final NodeContext node;
+  private final QuotaContext node;
   private BudgetConfig config;
   private BudgetStore store;
   private BudgetLedger ledger;
@@ -60,7 +60,7 @@ public final class BudgetVerticle extends VerticleBase {
   private final AtomicBoolean ticking = new AtomicBoolean();
   private final Map<String, Long> degradedAt = new ConcurrentHashMap<>();
 
-  public BudgetVerticle(NodeContext node) {
+  public BudgetVerticle(QuotaContext node) {
     this.node = node;
   }
 
