@@ -421,6 +421,22 @@ public final class BudgetLedger {
     });
   }
 
+  /**
+   * Charges in full the slices held by nodes not among {@code live}: a lease that landed after its
+   * node's departure was handled. Blocking; idempotent. Returns how many budgets changed.
+   */
+  public int dropAbsent(Set<String> live) {
+    long now = clock.millis();
+    int[] changed = {0};
+    map.executeOnEntries(BudgetOp.dropAbsent(live, now)).forEach((budgetId, text) -> {
+      if (text != null) {
+        changed[0]++;
+        crossed(budgetId, new JsonObject(text));
+      }
+    });
+    return changed[0];
+  }
+
   /** Gives everything back and reports, e.g. before the node stops. Blocking. */
   public void returnAll() {
     current.values().forEach(s -> s.wanted = true);

@@ -2,10 +2,14 @@ package io.agentgovernor.budget.impl;
 
 import com.hazelcast.map.EntryProcessor;
 import io.agentgovernor.budget.Budget;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.Serial;
 import java.io.Serializable;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One change to a budget, run by Hazelcast at the partition owner of the budget's key, serially
@@ -17,7 +21,7 @@ final class BudgetOp implements EntryProcessor<String, String, String>, Serializ
   @Serial
   private static final long serialVersionUID = 1L;
 
-  enum Kind { CREATE, REDEFINE, LEASE, SETTLE, DROP_NODE, VIEW }
+  enum Kind { CREATE, REDEFINE, LEASE, SETTLE, DROP_NODE, DROP_ABSENT, VIEW }
 
   private final Kind kind;
   private final String node;
@@ -54,6 +58,11 @@ final class BudgetOp implements EntryProcessor<String, String, String>, Serializ
     return new BudgetOp(Kind.DROP_NODE, node, null, now);
   }
 
+  /** Charges the slices of every node not among {@code live}. */
+  static BudgetOp dropAbsent(Collection<String> live, long now) {
+    return new BudgetOp(Kind.DROP_ABSENT, null, new JsonArray(List.copyOf(live)).encode(), now);
+  }
+
   static BudgetOp view(long now) {
     return new BudgetOp(Kind.VIEW, null, null, now);
   }
@@ -81,6 +90,7 @@ final class BudgetOp implements EntryProcessor<String, String, String>, Serializ
       case LEASE -> state.lease(node, args[0], args[1], args[2], args[3], now);
       case SETTLE -> state.settle(node, args[0], args[1], args[2], args[3], args[4], args[5], now);
       case DROP_NODE -> state.slices.containsKey(node) ? state.dropNode(node, now) : null;
+      case DROP_ABSENT -> state.dropAbsent(Set.copyOf(new JsonArray(text).getList()), now);
       case VIEW -> {
         state.roll(now, -1);
         yield state.view(now);

@@ -5,7 +5,9 @@ import io.agentgovernor.budget.BudgetWindow;
 import io.vertx.core.json.JsonObject;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A budget's state at its owner (the Hazelcast partition that holds its entry), and every change to
@@ -50,6 +52,9 @@ public final class BudgetState {
     long held;
     long expiresAt;
     long seq;
+    /** When the node read the figures of its last report counted here (its clock): what it held
+     * unreserved beyond that is what its death would strand. */
+    long reportedAt;
   }
 
   BudgetState(Budget budget, long now) {
@@ -146,6 +151,7 @@ public final class BudgetState {
    */
   JsonObject settle(String node, long sliceId, long seq, long spent, long returned, long overrunSpent, long leaseMs,
                     long now) {
+    long readAt = now;
     now = tick(now);
     roll(now, -1);
     Slice slice = slices.get(node);
@@ -157,6 +163,7 @@ public final class BudgetState {
     }
     if (seq > slice.seq) {
       slice.seq = seq;
+      slice.reportedAt = readAt;
       long fromSlice = Math.min(spent, slice.held);
       long beyond = spent - fromSlice + overrunSpent;
       slice.held -= fromSlice;
@@ -185,6 +192,24 @@ public final class BudgetState {
     }
     roll(now, -1);
     return status(now, warn(new JsonObject().put("charged", slice == null ? 0 : slice.held)));
+  }
+
+  /**
+   * Charges in full the slices of every node not in {@code live} (the caller's view of the
+   * cluster), or null when every holder is live. Catches a lease that reached the owner after its
+   * node's departure was handled ({@link #dropNode} ran first): nothing else would end it before
+   * its lease runs out, and an expiry is only noticed when the budget changes.
+   */
+  JsonObject dropAbsent(Set<String> live, long now) {
+    List<String> absent = slices.keySet().stream().filter(n -> !live.contains(n)).toList();
+    if (absent.isEmpty()) {
+      return null;
+    }
+    JsonObject reply = null;
+    for (String n : absent) {
+      reply = dropNode(n, now);
+    }
+    return reply;
   }
 
   /** A new definition (amount, action, window) for the same budget; what is spent and held stays. */
@@ -253,7 +278,7 @@ public final class BudgetState {
   String encode() {
     JsonObject sl = new JsonObject();
     slices.forEach((n, s) -> sl.put(n, new JsonObject().put("id", s.id).put("held", s.held)
-        .put("expiresAt", s.expiresAt).put("seq", s.seq)));
+        .put("expiresAt", s.expiresAt).put("seq", s.seq).put("reportedAt", s.reportedAt)));
     return new JsonObject().put("v", 1).put("budget", budget.toJson()).put("windowStart", windowStart)
         .put("committed", committed).put("overrun", overrun).put("chargedInFull", chargedInFull).put("clock", clock)
         .put("runEpoch", runEpoch).put("nextSlice", nextSlice).put("wantedUntil", wantedUntil).put("warned", warned)
@@ -281,6 +306,7 @@ public final class BudgetState {
       slice.held = j.getLong("held");
       slice.expiresAt = j.getLong("expiresAt");
       slice.seq = j.getLong("seq");
+      slice.reportedAt = j.getLong("reportedAt", 0L);
       s.slices.put(node, slice);
     }
     return s;

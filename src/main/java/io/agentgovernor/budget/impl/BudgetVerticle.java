@@ -1,5 +1,6 @@
 package io.agentgovernor.budget.impl;
 
+import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.map.IMap;
@@ -7,15 +8,15 @@ import io.agentgovernor.budget.Budget;
 import io.agentgovernor.budget.BudgetConfig;
 import io.agentgovernor.budget.Denial;
 import io.agentgovernor.bus.Addresses;
+import io.agentgovernor.bus.DegradationStrategy;
 import io.agentgovernor.bus.ErrorCode;
 import io.agentgovernor.bus.GovernorException;
 import io.agentgovernor.bus.Handlers;
 import io.agentgovernor.bus.Ids;
 import io.agentgovernor.bus.Json;
 import io.agentgovernor.cluster.ClusterMembers;
-import io.agentgovernor.bus.DegradationStrategy;
-import io.agentgovernor.quota.QuotaContext;
 import io.agentgovernor.quota.CompiledQuota;
+import io.agentgovernor.quota.QuotaContext;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -24,6 +25,7 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -46,6 +48,8 @@ public final class BudgetVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(BudgetVerticle.class);
   private static final long SWEEP_MS = 1_000;
+  /** How often the oldest member charges slices held by nodes no longer in the cluster. */
+  private static final long ABSENT_SWEEP_MS = 5_000;
   private static final long DEGRADE_EVERY_MS = 60_000;
 
   private final QuotaContext node;
@@ -273,6 +277,28 @@ public final class BudgetVerticle extends VerticleBase {
       }
     });
     vertx.setPeriodic(SWEEP_MS, t -> ledger.sweep());
+    vertx.setPeriodic(ABSENT_SWEEP_MS, t -> {
+      if (isOldest()) {
+        reports.execute(this::dropAbsent);
+      }
+    });
+  }
+
+  private boolean isOldest() {
+    Iterator<Member> members = node.hazelcast().getCluster().getMembers().iterator();
+    return members.hasNext() && members.next().localMember();
+  }
+
+  /** A lease can reach the owner after its node's departure was handled: charged here, not 30 s later. */
+  private void dropAbsent() {
+    try {
+      int changed = ledger.dropAbsent(ClusterMembers.liveNodeIds(node.hazelcast()));
+      if (changed > 0) {
+        LOG.info("budgets: slices of departed nodes charged in full on {} budget(s)", changed);
+      }
+    } catch (RuntimeException e) {
+      LOG.debug("budgets: charging the slices of departed nodes failed; retried in {} ms", ABSENT_SWEEP_MS, e);
+    }
   }
 
   /** The oldest member charges the slices of a node that left (any member would do; one is enough). */

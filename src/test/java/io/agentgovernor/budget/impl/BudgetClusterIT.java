@@ -142,8 +142,10 @@ class BudgetClusterIT {
     final AtomicLong maxInUse = new AtomicLong();
     final AtomicLong denials = new AtomicLong();
     final AtomicLong duplicates = new AtomicLong();
-    /** Granted, settle sent, not yet acknowledged. */
-    final Map<String, Long> settling = new ConcurrentHashMap<>();
+    /** Asked for and not yet settled and acknowledged (a reservation the node may hold): {sent at (ms), amount}. */
+    final Map<Object, long[]> open = new ConcurrentHashMap<>();
+    /** Per settle acknowledged, when (ms) and the unspent rest the node took back: {time, rest}. */
+    final java.util.Queue<long[]> rests = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     void granted(String id, long amount) {
       if (grants.putIfAbsent(id, amount) != null) {
@@ -231,11 +233,14 @@ class BudgetClusterIT {
   /** A reserver on a node's own budget part: reserve, then commit ½–1× (1 in 10 released), recorded in {@code seen}. */
   private static Reserver busReserver(GovernorNode node, int i, String resource, Ledger seen) {
     return amount -> {
+      Object asked = new Object(); // from here until the settle is acknowledged the node may hold it
+      seen.open.put(asked, new long[] {System.currentTimeMillis(), amount});
       JsonObject r = node.vertx().eventBus().<JsonObject>request(Addresses.onNode(Addresses.BUDGET_RESERVE, node.nodeId()),
               new JsonObject().put("agentId", "agent-" + i).put("group", "standard_agent").put("resource", resource)
                   .put("amount", amount), new DeliveryOptions().setSendTimeout(30_000))
           .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS).body();
       if (!"granted".equals(r.getString("status"))) {
+        seen.open.remove(asked);
         return null;
       }
       String id = r.getString("id");
@@ -246,18 +251,18 @@ class BudgetClusterIT {
       if (actual > 0) {
         settle.put("actual", actual);
       }
-      seen.settling.put(id, amount);
       node.vertx().eventBus().request(Addresses.onNode(Addresses.BUDGET_SETTLE, node.nodeId()), settle)
           .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-      seen.settling.remove(id);
       seen.committed.addAndGet(actual);
+      seen.rests.add(new long[] {System.currentTimeMillis(), amount - actual});
+      seen.open.remove(asked);
       return actual;
     };
   }
 
   @Test
   @Order(4)
-  @DisplayName("a node dies mid-run: never above the amount; what it held is charged in full and strands at most its 1 % slice beyond its reservations in flight")
+  @DisplayName("a node dies mid-run: never above the amount; what it held is charged in full and strands at most its slice plus the unspent rest settled since its last report")
   void nodeDiesMidRun() throws Exception {
     http(0).ok("POST", "/budgets", new JsonObject().put("id", "kill-tokens").put("resource", "kill_tokens")
         .put("amount", AMOUNT).put("window", "lifetime").put("scope", "group").put("target", "standard_agent"));
@@ -265,19 +270,27 @@ class BudgetClusterIT {
     Ledger[] seen = {new Ledger(), new Ledger(), new Ledger()};
     AtomicBoolean running = new AtomicBoolean(true);
     AtomicLong maxOwner = new AtomicLong();
+    // when node-2 read the figures of the last report the owner counted (same clock: one JVM)
+    AtomicLong lastReportAt = new AtomicLong();
     Thread sampler = new Thread(() -> {
       while (running.get()) {
         try {
           BudgetState st = BudgetState.decode(map.get("kill-tokens"));
           maxOwner.accumulateAndGet(st.committed + st.held(), Math::max);
+          BudgetState.Slice s = st.slices.get("node-2");
+          if (s != null) {
+            lastReportAt.accumulateAndGet(s.reportedAt, Math::max);
+          }
         } catch (RuntimeException e) {
           // a partition moving after the kill: the next read goes to its new owner
         }
       }
     });
     sampler.start();
+    AtomicLong killedAt = new AtomicLong();
     Thread killer = new Thread(() -> {
       await().atMost(Duration.ofSeconds(60)).until(() -> seen[2].committed.get() + seen[0].committed.get() > AMOUNT / 4);
+      killedAt.set(System.currentTimeMillis());
       nodes[2].context().hazelcast().getLifecycleService().terminate(); // no goodbye: as a crash
       nodes[2].vertx().close();
     });
@@ -297,22 +310,32 @@ class BudgetClusterIT {
     }
     BudgetState end = BudgetState.decode(map.get("kill-tokens"));
     long survivors = seen[0].committed.get() + seen[1].committed.get();
-    long inFlightOnDead = seen[2].settling.values().stream().mapToLong(Long::longValue).sum();
     long deadCommitted = seen[2].committed.get();
+    // asked for on the dead node and never settled: an upper bound of what its agents had reserved
+    long openOnDead = seen[2].open.values().stream().filter(o -> o[0] <= killedAt.get()).mapToLong(o -> o[1]).sum();
     System.out.printf("budget node kill: committed %d of %d; survivors committed %d, the dead node's agents %d before the kill; "
-            + "charged in full %d (of which reservations in flight %d); max committed+outstanding %d%n",
-        end.committed, AMOUNT, survivors, deadCommitted, end.chargedInFull, inFlightOnDead, maxOwner.get());
+            + "charged in full %d (of which asked for and unsettled at the kill %d); max committed+outstanding %d%n",
+        end.committed, AMOUNT, survivors, deadCommitted, end.chargedInFull, openOnDead, maxOwner.get());
     assertThat(maxOwner.get()).isLessThanOrEqualTo(AMOUNT);
     assertThat(end.committed).isLessThanOrEqualTo(AMOUNT);
     // every acknowledged commit is counted (the dead node's too: flushed, or inside what it held)
     long used = survivors + deadCommitted;
     assertThat(end.committed).isGreaterThanOrEqualTo(used);
-    // what the dead node held beyond its agents' reservations in flight is stranded: at most its slice (1 %)
-    long stranded = end.committed - used - inFlightOnDead;
-    System.out.printf("budget node kill: usable %.3f %% (reservations in flight on the dead node counted as spent), stranded %d%n",
-        100.0 * (used + inFlightOnDead) / AMOUNT, stranded);
-    assertThat(stranded).isLessThanOrEqualTo(AMOUNT / 100 + 2_000);
-    assertThat(used + inFlightOnDead).isGreaterThanOrEqualTo(AMOUNT * 99 / 100 - 2_000);
+    // the survivors spend whatever the dead node did not strand: the budget ends used up
+    assertThat(end.committed).isGreaterThanOrEqualTo(AMOUNT - 2_000);
+    // What the dead node held beyond its agents' reservations is stranded. After a report it holds
+    // at most one slice unreserved (a lease tops it up to one slice); what its agents settled after
+    // the report read its figures comes back to it unspent and is not reported. (If the sampler
+    // missed the very last report, more settles count: the bound only loosens.)
+    long from = lastReportAt.get();
+    long restsSince = seen[2].rests.stream().filter(r -> r[0] >= from).mapToLong(r -> r[1]).sum();
+    long stranded = end.committed - used - openOnDead;
+    long bound = AMOUNT / 100 + restsSince + 2_000;
+    System.out.printf("budget node kill: stranded %d (%.3f %%), bound %d = slice %d + unspent rest settled since its last report %d "
+            + "(read %d ms before the kill) + one request; usable %.3f %%%n",
+        stranded, 100.0 * stranded / AMOUNT, bound, AMOUNT / 100, restsSince, killedAt.get() - lastReportAt.get(),
+        100.0 * (end.committed - Math.max(0, stranded)) / AMOUNT);
+    assertThat(stranded).isLessThanOrEqualTo(bound);
   }
 
   interface Reserver {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.agentgovernor.budget.Budget;
 import io.agentgovernor.bus.GovernorException;
 import io.vertx.core.json.JsonObject;
+import java.util.Set;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -86,6 +87,25 @@ class BudgetStateTest {
     assertThat(dropped.getString("crossed")).isEqualTo("warning");
     assertThat(s.dropNode("a", T0 + 2).containsKey("crossed")).isFalse();
     assertThat(s.remaining()).isEqualTo(15);
+  }
+
+  @Test
+  @DisplayName("a lease that lands after its node's departure was handled is charged by the sweep of absent nodes")
+  void lateLeaseOfADepartedNode() {
+    BudgetState s = new BudgetState(budget(100, "day"), T0);
+    s.lease("a", 10, 10, 60_000, -1, T0);
+    s.lease("b", 10, 10, 60_000, -1, T0);
+    s.dropNode("b", T0 + 1);
+    s.lease("b", 20, 20, 60_000, -1, T0 + 2); // sent by b before it died, run at the owner after the drop
+    assertThat(s.held()).isEqualTo(30);
+    assertThat(s.dropAbsent(Set.of("a", "b"), T0 + 3)).as("every holder live: nothing changes").isNull();
+    JsonObject reply = s.dropAbsent(Set.of("a"), T0 + 3);
+    assertThat(reply.getLong("charged")).isEqualTo(20);
+    assertThat(s.slices).containsOnlyKeys("a");
+    assertThat(s.held()).isEqualTo(10);
+    assertThat(s.committed).isEqualTo(30);
+    assertThat(s.chargedInFull).isEqualTo(30);
+    assertThat(s.dropAbsent(Set.of("a"), T0 + 4)).as("idempotent").isNull();
   }
 
   @Test
