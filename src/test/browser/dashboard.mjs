@@ -1,13 +1,16 @@
 // Opens the dashboard in headless Chromium (Debian's /usr/bin/chromium driven by playwright-core),
 // signs in with a token, waits for the expected agents and for the live feed, prints READY, waits
 // for a live event naming the marker agent to appear, then saves a screenshot.
+// With a budget named, also waits for its row in the budgets panel to show exactly the given
+// committed and remaining figures and a burn-down of at least two polls (BUDGET-SEEN).
 // Usage: node dashboard.mjs <baseUrl> <token> <screenshot.png> <markerAgent> <agent,agent,...>
+//          [<budgetId> <committed> <remaining>]
 import { chromium } from 'playwright-core';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const [base, token, screenshot, marker, agentList] = process.argv.slice(2);
+const [base, token, screenshot, marker, agentList, budget, committed, remaining] = process.argv.slice(2);
 const agents = (agentList || '').split(',').filter(Boolean);
 const profile = mkdtempSync(join(tmpdir(), 'governor-chromium-'));
 const step = (m) => console.log(m);
@@ -36,6 +39,18 @@ try {
   step('AGENTS-SEEN ' + agents.join(','));
   await page.locator('#live[data-state="on"]').waitFor({ timeout: 15000 });
   step('READY');
+  if (budget) {
+    const row = `#budgets tr[data-budget="${budget}"]`;
+    await page.locator(`${row} td.committed[data-value="${committed}"]`).waitFor({ timeout: 20000 });
+    await page.locator(`${row} td.remaining[data-value="${remaining}"]`).waitFor({ timeout: 20000 });
+    await page.waitForFunction((sel) => Number(document.querySelector(sel)?.getAttribute('data-points')) >= 2,
+      `${row} svg.burn`, { timeout: 20000 });
+    const points = await page.locator(`${row} svg.burn`).getAttribute('data-points');
+    const drawn = await page.locator(`${row} svg.burn polyline`).getAttribute('points');
+    const forecast = (await page.locator(`${row} td.forecast`).textContent()).trim();
+    if (drawn.trim().split(/\s+/).length !== Number(points) || !forecast) { console.log('BUDGET-BAD ' + drawn + ' / ' + forecast); failed = true; }
+    step(`BUDGET-SEEN ${budget} committed=${committed} remaining=${remaining} points>=2 forecast=${forecast}`);
+  }
   await page.locator('#events li', { hasText: marker }).first().waitFor({ timeout: 20000 });
   step('EVENT-SEEN ' + marker);
   // The token must not leak into the page's storage beyond this tab's session.

@@ -210,6 +210,56 @@ async function loadDegradation() {
   $('degradation').replaceChildren(rows.length ? el('div', { class: 'kv' }, ...rows) : el('div', { class: 'empty' }, 'All nodes and agents at normal pressure.'));
 }
 
+// ---------- budgets ----------
+// Figures from GET /api/v1/budgets (the owner's committed and outstanding, the window's burn rate
+// and the forecast it computes); the burn-down is the remaining amount of each poll, as measured.
+const BUDGET_POLL_MS = 2000;
+const burnDown = new Map(); // budget id -> [[time ms, remaining], ...] within the current window
+
+function sparkline(points, amount, windowStart, windowEnd) {
+  const w = 160, h = 32;
+  const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+  svg.setAttribute('class', 'burn'); svg.setAttribute('width', w); svg.setAttribute('height', h);
+  svg.setAttribute('viewBox', `0 0 ${w} ${h}`); svg.setAttribute('data-points', String(points.length));
+  const t0 = points[0]?.[0] ?? windowStart;
+  const t1 = Math.max(points.at(-1)?.[0] ?? t0, t0 + 1);
+  const x = (t) => ((t - t0) / (t1 - t0)) * (w - 2) + 1;
+  const y = (v) => h - 1 - (Math.max(0, v) / Math.max(amount, 1)) * (h - 2);
+  const line = document.createElementNS('http://www.w3.org/2000/svg', 'polyline');
+  line.setAttribute('points', points.map(([t, v]) => `${x(t).toFixed(1)},${y(v).toFixed(1)}`).join(' '));
+  svg.append(line);
+  const title = document.createElementNS('http://www.w3.org/2000/svg', 'title');
+  title.textContent = `${points.length} samples since ${clock(t0)}; window ends ${windowEnd ? new Date(windowEnd).toLocaleString() : 'never'}`;
+  svg.append(title);
+  return svg;
+}
+
+async function loadBudgets() {
+  const b = await api('/budgets').catch(() => null);
+  const items = b?.items || [];
+  $('budgets-count').textContent = b ? items.length : '';
+  const now = Date.now();
+  const seen = new Set();
+  $('budgets').replaceChildren(...(items.length ? items.map((s) => {
+    const id = s.budget.id;
+    seen.add(id);
+    let points = burnDown.get(id) || [];
+    if (points.length && points[0][0] < s.windowStart) points = []; // a new window: a new line
+    points.push([now, s.remaining]);
+    if (points.length > POINTS) points.shift();
+    burnDown.set(id, points);
+    const scope = s.budget.scope + (s.budget.target ? ' ' + s.budget.target : '');
+    const cell = (cls, v) => el('td', { class: cls, 'data-value': String(v) }, Number(v).toLocaleString('en'));
+    return el('tr', { 'data-budget': id },
+      el('td', {}, el('div', { class: 'agent-id' }, id), el('div', { class: 'agent-sub' }, `${s.budget.resource} · ${scope} · ${s.budget.window}`)),
+      cell('amount', s.budget.amount), cell('committed', s.committed), cell('outstanding', s.outstanding), cell('remaining', s.remaining),
+      el('td', {}, sparkline(points, s.budget.amount, s.windowStart, s.windowEnd)),
+      el('td', { class: 'forecast' }, s.forecastExhaustionAt ? new Date(s.forecastExhaustionAt).toLocaleString([], { hour12: false })
+        : s.remaining <= 0 ? 'exhausted' : 'not this window'));
+  }) : [el('tr', {}, el('td', { colspan: 7, class: 'empty' }, b ? 'No budgets.' : 'Budgets are not available on this node yet.'))]));
+  for (const id of burnDown.keys()) if (!seen.has(id)) burnDown.delete(id);
+}
+
 // ---------- summary, sign-in, start ----------
 async function refresh() {
   try {
@@ -235,6 +285,8 @@ async function start() {
   await refresh();
   connectFeed();
   setInterval(refresh, 5000);
+  await loadBudgets();
+  setInterval(loadBudgets, BUDGET_POLL_MS);
 }
 
 $('login-form').addEventListener('submit', async (ev) => {

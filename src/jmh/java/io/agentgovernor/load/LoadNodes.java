@@ -6,13 +6,17 @@ import io.agentgovernor.node.GovernorNode;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -75,6 +79,53 @@ public final class LoadNodes {
     } catch (Exception e) {
       throw new IllegalStateException("node " + nodeId + " did not start", e);
     }
+  }
+
+  /**
+   * Starts a {@link LoadNodeMain} node in its own JVM (this JVM's classpath) and waits for its
+   * ready line; {@code members} null for the first.
+   */
+  public static Process startProcess(String id, String cluster, int port, String members) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx1g", "-Djava.util.concurrent.ForkJoinPool.common.parallelism=4",
+        "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED", "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+        "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens", "java.management/sun.management=ALL-UNNAMED",
+        "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
+        "-cp", System.getProperty("java.class.path"), LoadNodeMain.class.getName(),
+        "--http-port", "0", "--node-id", id, "--cluster-name", cluster, "--cluster-port", String.valueOf(port)));
+    if (members != null) {
+      cmd.add("--members");
+      cmd.add(members);
+    }
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().keySet().removeIf(k -> k.startsWith("GOVERNOR_"));
+    pb.environment().put("GOVERNOR_ADMIN_TOKEN", LoadNodes.TOKEN);
+    Process p = pb.start();
+    List<String> lines = new CopyOnWriteArrayList<>();
+    Thread pump = new Thread(() -> {
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = r.readLine()) != null) {
+          lines.add(line);
+        }
+      } catch (Exception e) {
+        // the process ended
+      }
+    }, id + "-output");
+    pump.setDaemon(true);
+    pump.start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    while (System.nanoTime() < deadline) {
+      if (lines.stream().anyMatch(l -> l.contains("governor node " + id + " ready"))) {
+        return p;
+      }
+      if (!p.isAlive()) {
+        throw new IllegalStateException(id + " exited: " + lines);
+      }
+      Thread.sleep(100);
+    }
+    p.destroyForcibly();
+    throw new IllegalStateException(id + " not ready in 90 s: " + lines);
   }
 
   public static void close(GovernorNode node) {

@@ -3,15 +3,11 @@ package io.agentgovernor.load;
 import io.agentgovernor.bus.Addresses;
 import io.agentgovernor.node.GovernorNode;
 import io.vertx.core.json.JsonObject;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -36,8 +32,8 @@ public final class MigrationBench {
     List<Process> processes = new ArrayList<>();
     GovernorNode driver = null;
     try {
-      processes.add(startNode("mig-a", cluster, port, null));
-      processes.add(startNode("mig-b", cluster, port + 1, "127.0.0.1:" + port));
+      processes.add(LoadNodes.startProcess("mig-a", cluster, port, null));
+      processes.add(LoadNodes.startProcess("mig-b", cluster, port + 1, "127.0.0.1:" + port));
       driver = LoadNodes.start("mig-driver", cluster, port + 2, List.of("127.0.0.1:" + port), "");
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       while (LoadNodes.request(driver, Addresses.CAPACITY_NODES, new JsonObject()).getJsonArray("items").size() < 3) {
@@ -118,49 +114,6 @@ public final class MigrationBench {
       Thread.sleep(10);
     }
     throw new IllegalStateException("agent not running on " + node + ": " + driver.context().registry().entry("heavy"));
-  }
-
-  private static Process startNode(String id, String cluster, int port, String members) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx1g", "-Djava.util.concurrent.ForkJoinPool.common.parallelism=4",
-        "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED", "--add-opens", "java.base/java.lang=ALL-UNNAMED",
-        "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens", "java.management/sun.management=ALL-UNNAMED",
-        "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
-        "-cp", System.getProperty("java.class.path"), LoadNodeMain.class.getName(),
-        "--http-port", "0", "--node-id", id, "--cluster-name", cluster, "--cluster-port", String.valueOf(port)));
-    if (members != null) {
-      cmd.add("--members");
-      cmd.add(members);
-    }
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-    pb.environment().keySet().removeIf(k -> k.startsWith("GOVERNOR_"));
-    pb.environment().put("GOVERNOR_ADMIN_TOKEN", LoadNodes.TOKEN);
-    Process p = pb.start();
-    List<String> lines = new CopyOnWriteArrayList<>();
-    Thread pump = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = r.readLine()) != null) {
-          lines.add(line);
-        }
-      } catch (Exception e) {
-        // the process ended
-      }
-    }, id + "-output");
-    pump.setDaemon(true);
-    pump.start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-    while (System.nanoTime() < deadline) {
-      if (lines.stream().anyMatch(l -> l.contains("governor node " + id + " ready"))) {
-        return p;
-      }
-      if (!p.isAlive()) {
-        throw new IllegalStateException(id + " exited: " + lines);
-      }
-      Thread.sleep(100);
-    }
-    p.destroyForcibly();
-    throw new IllegalStateException(id + " not ready in 90 s: " + lines);
   }
 
   private static void report(Path out, int n, double[] duration, double[] roundTrip, double[] baseline,

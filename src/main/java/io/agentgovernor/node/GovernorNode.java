@@ -84,7 +84,11 @@ public final class GovernorNode {
         .buildClustered()
         .compose(vertx -> deployParts(vertx, config, clusterManager)
             .map(node -> node.withStore(store))
-            .recover(failure -> vertx.close().transform(v -> Future.failedFuture(failure))))
+            .recover(failure -> {
+              // logged here: the close below may end the event loop before the failure reaches the caller
+              LOG.error("node start failed, closing: {}", String.valueOf(failure));
+              return vertx.close().transform(v -> Future.failedFuture(failure));
+            }))
         .onFailure(e -> {
           if (store != null) {
             store.close();
