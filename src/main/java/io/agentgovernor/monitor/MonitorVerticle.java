@@ -11,16 +11,12 @@ import io.agentgovernor.bus.Ids;
 import io.agentgovernor.bus.Json;
 import io.agentgovernor.capacity.CapacityVerticle;
 import io.agentgovernor.node.NodeContext;
-import io.agentgovernor.quota.CompiledQuota;
-import io.agentgovernor.quota.Limit;
 import io.agentgovernor.quota.Resource;
 import io.agentgovernor.quota.Violation;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -38,16 +34,13 @@ public final class MonitorVerticle extends VerticleBase {
   /** Node-local: one {@link SampleBatch} per interval. */
   public static final String SAMPLES = "governor.monitor.samples";
 
-  /** A violation event per agent and resource at most this often while it lasts (a change of kind is told at once). */
-  private static final long VIOLATION_EVENT_SPACING_MS = 10_000;
-
   private final NodeContext node;
   private final LocalAgents agents;
   private final Sampler sampler = new Sampler();
-  private final Map<String, AgentSample> latest = new HashMap<>();
-  private final Map<String, UsageHistory> histories = new HashMap<>();
-  private final Map<String, Object[]> lastViolationEvent = new HashMap<>();
-  private AlertPolicy alerts;
+  private SampleStore store;
+  private SamplePass pass;
+  /** The last interval's batch: what the usage and compliance queries answer from. */
+  private SampleBatch latest;
   private long intervalMs;
   private boolean publishMeasurements;
 
@@ -78,7 +71,21 @@ public final class MonitorVerticle extends VerticleBase {
     intervalMs = settings.intervalMs();
     publishMeasurements = settings.publishMeasurements();
     boolean sampling = settings.sampling();
-    alerts = settings.alerts();
+    AlertPolicy alerts = settings.alerts();
+    store = new SampleStore(agents, node.quotaIndex(), alerts);
+    pass = new SamplePass(store, alerts, new SamplePass.Sink() {
+      @Override
+      public void alert(String agentId, String resource, AlertPolicy.Level level, double current, double limit, long now) {
+        publishEvent(Events.ALERT, agentId, now, new JsonObject().put("resource", resource)
+            .put("level", level.name().toLowerCase(java.util.Locale.ROOT)).put("current", Json.num(current))
+            .put("limit", Json.num(limit)));
+      }
+
+      @Override
+      public void violation(String agentId, Violation violation, long now) {
+        publishEvent(Events.VIOLATION, agentId, now, violation.toJson());
+      }
+    });
     AgentRouting routing = new AgentRouting(vertx, node.nodeId(), node.registry()::nodeOf);
     return Future.all(List.of(
             routing.register(Addresses.MONITOR_USAGE, "agentId", this::usage),
@@ -91,77 +98,38 @@ public final class MonitorVerticle extends VerticleBase {
         });
   }
 
-  /** One interval: measure, check, remember, tell. */
+  /** One interval: measure into fresh columns, then check, alert, remember and batch in one pass, then tell. */
+  @SuppressWarnings("unchecked")
   void sampleAll() {
     long now = node.clock().millis();
     long takenNanos = System.nanoTime();
-    long[] elapsed = new long[1];
-    Map<LocalAgent, double[]> usage = sampler.sample(agents.all(), takenNanos, elapsed);
-    List<AgentSample> samples = new ArrayList<>(usage.size());
-    double[] totals = new double[Resource.BUILT_IN_COUNT];
-    usage.forEach((handle, u) -> {
-      AgentSample sample = check(handle, u, sampler.custom(handle, now), now);
-      samples.add(sample);
-      for (int i = 0; i < totals.length; i++) {
-        totals[i] += u[i];
+    store.refresh();
+    int n = store.count;
+    double[][] usage = new double[Resource.BUILT_IN_COUNT][n];
+    sampler.sample(store, usage, takenNanos);
+    Map<String, Double>[] custom = null;
+    for (int i = 0; i < n; i++) {
+      Map<String, Double> c = sampler.custom(store, i, now);
+      if (!c.isEmpty()) {
+        if (custom == null) {
+          custom = new Map[n];
+        }
+        custom[i] = c;
       }
-    });
-    forgetGone();
-    SampleBatch batch = new SampleBatch(node.nodeId(), now, takenNanos, intervalMs, samples);
+    }
+    SampleBatch batch = pass.run(node.nodeId(), now, takenNanos, intervalMs, usage, custom);
+    latest = batch;
     vertx.eventBus().publish(SAMPLES, batch, new io.vertx.core.eventbus.DeliveryOptions()
         .setCodecName(SampleBatch.LocalCodec.NAME).setLocalOnly(true));
     vertx.eventBus().send(CapacityVerticle.USAGE_ADDRESS, new JsonObject()
-        .put("usage", usageJson(totals)).put("agents", samples.size()));
-    if (publishMeasurements && !samples.isEmpty()) {
+        .put("usage", usageJson(pass.totals())).put("agents", n));
+    if (publishMeasurements && n > 0) {
       JsonArray items = new JsonArray();
-      samples.forEach(s -> items.add(new JsonObject().put("agentId", s.agentId()).put("usage", s.usageJson())));
+      for (int i = 0; i < n; i++) {
+        items.add(new JsonObject().put("agentId", batch.agentId(i)).put("usage", batch.usageJson(i)));
+      }
       vertx.eventBus().publish(Addresses.EVENTS_MEASUREMENTS,
           new JsonObject().put("node", node.nodeId()).put("time", now).put("samples", items));
-    }
-  }
-
-  private AgentSample check(LocalAgent handle, double[] usage, Map<String, Double> custom, long now) {
-    CompiledQuota quota = node.quotaIndex().get(handle.id());
-    List<Violation> violations = quota == null ? List.of() : quota.check(usage, custom);
-    AgentSample sample = new AgentSample(handle.id(), handle.group(), quota == null ? 5 : quota.quota().priority(),
-        now, usage, custom, violations);
-    latest.put(handle.id(), sample);
-    histories.computeIfAbsent(handle.id(), id -> new UsageHistory()).add(now, usage);
-    if (quota != null) {
-      raiseAlerts(handle.id(), quota, sample, now);
-      violations.forEach(v -> tellViolation(handle.id(), v, now));
-    }
-    return sample;
-  }
-
-  private void raiseAlerts(String agentId, CompiledQuota quota, AgentSample sample, long now) {
-    for (Map.Entry<String, Limit> e : quota.quota().limits().entrySet()) {
-      Resource r = Resource.resolve(e.getKey(), e.getValue().custom());
-      double current = sample.get(r);
-      AlertPolicy.Level level = alerts.check(agentId, r.name(), current, e.getValue(), now);
-      if (level != null) {
-        publishEvent(Events.ALERT, agentId, now, new JsonObject().put("resource", r.name())
-            .put("level", level.name().toLowerCase(java.util.Locale.ROOT)).put("current", Json.num(current))
-            .put("limit", Json.num(e.getValue().hard())));
-      }
-    }
-  }
-
-  private void tellViolation(String agentId, Violation v, long now) {
-    String key = agentId + '\u0000' + v.resource().name();
-    Object[] last = lastViolationEvent.get(key);
-    if (last != null && last[0] == v.kind() && now - (long) last[1] < VIOLATION_EVENT_SPACING_MS) {
-      return;
-    }
-    lastViolationEvent.put(key, new Object[] {v.kind(), now});
-    publishEvent(Events.VIOLATION, agentId, now, v.toJson());
-  }
-
-  private void forgetGone() {
-    if (latest.size() > agents.size()) {
-      latest.keySet().removeIf(id -> agents.get(id) == null);
-      histories.keySet().removeIf(id -> agents.get(id) == null);
-      lastViolationEvent.keySet().removeIf(k -> agents.get(k.substring(0, k.indexOf('\u0000'))) == null);
     }
   }
 
@@ -188,10 +156,11 @@ public final class MonitorVerticle extends VerticleBase {
 
   private Future<JsonObject> measurements(JsonObject request) {
     String agentId = Ids.require(Json.optString(request, "agentId", ""), "agentId");
-    UsageHistory history = histories.get(agentId);
     if (agents.get(agentId) == null) {
       throw GovernorException.notFound("agent", agentId);
     }
+    int slot = store.slotOf(agentId);
+    UsageHistory history = slot < 0 ? null : store.histories[slot];
     long now = node.clock().millis();
     Long from = Json.optLong(request, "from", "", 0, Long.MAX_VALUE);
     Long to = Json.optLong(request, "to", "", 0, Long.MAX_VALUE);
@@ -214,12 +183,23 @@ public final class MonitorVerticle extends VerticleBase {
 
   private AgentSample latestOf(JsonObject request) {
     String agentId = Ids.require(Json.optString(request, "agentId", ""), "agentId");
-    AgentSample sample = latest.get(agentId);
+    AgentSample sample = latestSample(agentId);
     if (sample == null) {
       throw agents.get(agentId) == null ? GovernorException.notFound("agent", agentId)
           : new GovernorException(ErrorCode.NOT_FOUND, "agent '" + agentId + "' has not been sampled yet");
     }
     return sample;
+  }
+
+  /** The agent's row in the last batch, or null (not sampled yet). */
+  private AgentSample latestSample(String agentId) {
+    SampleBatch batch = latest;
+    if (batch == null) {
+      return null;
+    }
+    // the store's slots change only right before a pass, so they are the last batch's
+    int slot = store.slotOf(agentId);
+    return slot >= 0 && slot < batch.size() && agentId.equals(batch.agentId(slot)) ? batch.sample(slot) : null;
   }
 
   private static JsonObject usageJson(double[] totals) {

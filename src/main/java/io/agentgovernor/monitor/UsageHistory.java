@@ -26,15 +26,25 @@ public final class UsageHistory {
   /** Adds one sample taken at {@code time}. */
   public void add(long time, double[] usage) {
     for (int i = 0; i < series.length; i++) {
-      double v = i < usage.length ? usage[i] : 0;
-      if (series[i] == null) {
-        if (v == 0) {
-          continue;
-        }
-        series[i] = new Series();
-      }
-      series[i].add(time, (float) v);
+      add(i, time, i < usage.length ? usage[i] : 0);
     }
+  }
+
+  /** Adds one sample taken at {@code time}: {@code columns[resource index][slot]}. */
+  void add(long time, double[][] columns, int slot) {
+    for (int i = 0; i < series.length; i++) {
+      add(i, time, columns[i][slot]);
+    }
+  }
+
+  private void add(int resource, long time, double v) {
+    if (series[resource] == null) {
+      if (v == 0) {
+        return;
+      }
+      series[resource] = new Series();
+    }
+    series[resource].add(time, (float) v);
   }
 
   /** Raw samples of one resource, oldest first, as parallel arrays: times and values. */
