@@ -19,6 +19,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The monitor: one sampler over all of this node's agents, every {@code monitor.intervalMs}
@@ -41,6 +42,7 @@ public final class MonitorVerticle extends VerticleBase {
   private SamplePass pass;
   /** The last interval's batch: what the usage and compliance queries answer from. */
   private SampleBatch latest;
+  private final MeasurementInterest interest = new MeasurementInterest();
   private long intervalMs;
   private boolean publishMeasurements;
 
@@ -90,8 +92,11 @@ public final class MonitorVerticle extends VerticleBase {
     return Future.all(List.of(
             routing.register(Addresses.MONITOR_USAGE, "agentId", this::usage),
             routing.register(Addresses.MONITOR_MEASUREMENTS, "agentId", this::measurements),
-            routing.register(Addresses.MONITOR_COMPLIANCE, "agentId", this::compliance)))
+            routing.register(Addresses.MONITOR_COMPLIANCE, "agentId", this::compliance),
+            vertx.eventBus().consumer(Addresses.FEED_INTEREST,
+                m -> interest.onAnnouncement(m.body(), node.clock().millis())).completion()))
         .onSuccess(v -> {
+          vertx.eventBus().publish(Addresses.FEED_INTEREST, new JsonObject().put("ask", true));
           if (sampling) { // off only for the governor-tax baseline (load-tests/governor-tax.sh)
             vertx.setPeriodic(intervalMs, id -> sampleAll());
           }
@@ -124,13 +129,30 @@ public final class MonitorVerticle extends VerticleBase {
     vertx.eventBus().send(CapacityVerticle.USAGE_ADDRESS, new JsonObject()
         .put("usage", usageJson(pass.totals())).put("agents", n));
     if (publishMeasurements && n > 0) {
-      JsonArray items = new JsonArray();
-      for (int i = 0; i < n; i++) {
+      publishMeasurements(batch, now);
+    }
+  }
+
+  /** The measurement batch, with JSON built only for the agents some feed wants (none: this node's metrics only). */
+  private void publishMeasurements(SampleBatch batch, long now) {
+    Set<String> wanted = interest.wanted(now);
+    JsonArray items = new JsonArray();
+    if (wanted == MeasurementInterest.ALL) {
+      for (int i = 0; i < batch.size(); i++) {
         items.add(new JsonObject().put("agentId", batch.agentId(i)).put("usage", batch.usageJson(i)));
       }
-      vertx.eventBus().publish(Addresses.EVENTS_MEASUREMENTS,
-          new JsonObject().put("node", node.nodeId()).put("time", now).put("samples", items));
+    } else {
+      for (String agentId : wanted) {
+        int i = store.slotOf(agentId);
+        if (i >= 0 && i < batch.size() && agentId.equals(batch.agentId(i))) {
+          items.add(new JsonObject().put("agentId", agentId).put("usage", batch.usageJson(i)));
+        }
+      }
     }
+    JsonObject message = new JsonObject().put("node", node.nodeId()).put("time", now).put("count", batch.size())
+        .put("samples", items);
+    vertx.eventBus().publish(Addresses.EVENTS_MEASUREMENTS, message,
+        new io.vertx.core.eventbus.DeliveryOptions().setLocalOnly(wanted.isEmpty()));
   }
 
   private void publishEvent(String type, String agentId, long now, JsonObject fields) {
