@@ -12,7 +12,8 @@ import com.tngtech.archunit.lang.ClassesTransformer;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
 import com.tngtech.archunit.lang.syntax.ArchRuleDefinition;
-import com.tngtech.archunit.library.freeze.FreezingArchRule;
+import com.tngtech.archunit.library.Architectures;
+import com.tngtech.archunit.library.Architectures.LayeredArchitecture;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -82,13 +83,30 @@ class ArchitectureTest {
 
     /**
      * Rule (b): the parts form no dependency cycle. Reported as the part-to-part edges that lie on a
-     * cycle (both ends in one strongly connected component): a new cycle always adds such an edge,
-     * and the descriptions ("agent -> node") stay the same while classes change, so the rule can be
-     * frozen. The cycles of today are frozen in src/test/resources/archunit_store: the test fails on
-     * any new cyclic edge, and the store shrinks as edges are removed.
+     * cycle (both ends in one strongly connected component), so a failure names the edges to cut.
      */
-    static final ArchRule NO_CYCLES = FreezingArchRule.freeze(
-        ArchRuleDefinition.all(PART_EDGES).should(notLieOnACycle()).as("the parts depend on each other without cycles"));
+    static final ArchRule NO_CYCLES =
+        ArchRuleDefinition.all(PART_EDGES).should(notLieOnACycle()).as("the parts depend on each other without cycles");
+
+    /**
+     * The layers, bottom first (docs/ARCHITECTURE.md): a part uses parts of lower layers only (and,
+     * without a cycle, of its own). Every part must be listed; the root package holds only Main.
+     */
+    static final List<List<String>> LAYERS = List.of(
+        List.of("bus"),                                  // the wire: addresses, codes, commands, events
+        List.of("config"),                               // the node's own settings
+        List.of("cluster"),                              // the Hazelcast member and the governor maps
+        List.of("store", "spi"),                         // the JDBC map store; what the node gives every part
+        List.of("quota"),                                // quotas, groups, the quota index
+        List.of("budget", "capacity"),
+        List.of("agent"),                                // the runtime, the registry, the agent SPI
+        List.of("monitor", "reliability", "bridge"),
+        List.of("analytics", "degradation", "enforcement"),
+        List.of("admin", "demo"),
+        List.of("node"));                                // assembles every part
+
+    /** Rule (c): the parts keep to their {@link #LAYERS}. */
+    static final ArchRule LAYERED = layered();
 
     @Test
     @DisplayName("no class outside a part uses that part's impl package")
@@ -100,6 +118,26 @@ class ArchitectureTest {
     @DisplayName("the parts depend on each other without cycles")
     void noCyclesBetweenParts() {
         NO_CYCLES.check(CLASSES);
+    }
+
+    @Test
+    @DisplayName("every part is in a layer and uses only the layers below it")
+    void partsKeepToTheirLayers() {
+        LAYERED.check(CLASSES);
+    }
+
+    private static ArchRule layered() {
+        LayeredArchitecture rule = Architectures.layeredArchitecture().consideringOnlyDependenciesInLayers();
+        List<String> names = LAYERS.stream().map(parts -> String.join("+", parts)).toList();
+        for (int i = 0; i < LAYERS.size(); i++) {
+            rule = rule.layer(names.get(i)).definedBy(LAYERS.get(i).stream().map(p -> ROOT + "." + p + "..").toArray(String[]::new));
+        }
+        for (int i = 0; i < LAYERS.size(); i++) {
+            rule = i == 0 ? rule.whereLayer(names.get(0)).mayNotAccessAnyLayer()
+                : rule.whereLayer(names.get(i)).mayOnlyAccessLayers(names.subList(0, i).toArray(String[]::new));
+        }
+        return rule.ensureAllClassesAreContainedInArchitectureIgnoring(ROOT)
+            .as("the parts keep to their layers: " + String.join(" < ", names));
     }
 
     private static ArchCondition<PartEdge> notLieOnACycle() {

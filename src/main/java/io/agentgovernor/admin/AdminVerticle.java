@@ -5,7 +5,7 @@ import io.agentgovernor.admin.feed.FeedHub;
 import io.agentgovernor.admin.feed.FeedLimits;
 import io.agentgovernor.admin.metrics.GovernorMetrics;
 import io.agentgovernor.bus.ErrorCode;
-import io.agentgovernor.node.NodeContext;
+import io.agentgovernor.spi.NodeContext;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -61,7 +61,7 @@ public final class AdminVerticle extends VerticleBase {
   /** Checks the {@code admin} section (the JWT key's own format is checked when the part starts); throws naming the fault. */
   public static void validate(JsonObject admin) {
     io.agentgovernor.bus.Json.optLong(admin, "auditCapacity", "admin", 1, 10_000_000);
-    io.agentgovernor.bus.Json.optLong(admin, "authFailuresPerMinute", "admin", 1, 1_000_000);
+    io.agentgovernor.bus.Json.optLong(admin, "authFailuresPerMinute", "admin", 1, Integer.MAX_VALUE);
     JsonObject jwt = io.agentgovernor.bus.Json.optObject(admin, "jwt", "admin");
     if (jwt != null && !jwt.isEmpty()) {
       JwtRoles.key(jwt);

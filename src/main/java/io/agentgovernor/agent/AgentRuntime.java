@@ -1,7 +1,6 @@
 package io.agentgovernor.agent;
 
 import io.agentgovernor.agent.impl.AgentRuntimeVerticle;
-import io.agentgovernor.node.NodeContext;
 import io.vertx.core.Deployable;
 
 /** The agent runtime part, as the node assembles it (its implementation stays in {@code impl}). */
@@ -19,7 +18,7 @@ public final class AgentRuntime {
    * The verticle that deploys agents by type, keeps the {@link Registry} and this node's
    * {@link LocalAgents}, and carries out control commands ({@code governor.agent.*} addresses).
    */
-  public static Deployable verticle(NodeContext node) {
+  public static Deployable verticle(RuntimeContext node) {
     return new AgentRuntimeVerticle(node);
   }
 }

@@ -6,7 +6,7 @@ import io.agentgovernor.bus.Addresses;
 import io.agentgovernor.bus.Handlers;
 import io.agentgovernor.monitor.MonitorVerticle;
 import io.agentgovernor.monitor.SampleBatch;
-import io.agentgovernor.node.NodeContext;
+import io.agentgovernor.agent.RuntimeContext;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
@@ -26,11 +26,11 @@ import java.util.function.Function;
  */
 public final class AnalyticsVerticle extends VerticleBase {
 
-  private final NodeContext node;
+  private final RuntimeContext node;
   private AnalyticsConfig config;
   private AnalyticsService analytics;
 
-  public AnalyticsVerticle(NodeContext node) {
+  public AnalyticsVerticle(RuntimeContext node) {
     this.node = node;
   }
 

@@ -16,7 +16,7 @@ import io.agentgovernor.bus.ErrorCode;
 import io.agentgovernor.bus.GovernorException;
 import io.agentgovernor.bus.Ids;
 import io.agentgovernor.bus.Json;
-import io.agentgovernor.node.NodeContext;
+import io.agentgovernor.agent.RuntimeContext;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -38,7 +38,7 @@ final class BridgeAgents {
   private static final Logger LOG = LoggerFactory.getLogger(BridgeAgents.class);
 
   private final Vertx vertx;
-  private final NodeContext node;
+  private final RuntimeContext node;
   private final BridgeConfig settings;
   private final ConnectionTable<BridgeConnection> connections;
   private final PidProof pidProof;
@@ -49,7 +49,7 @@ final class BridgeAgents {
   /** Agents this bridge suspended when their lease ran out: resumed when their client is back. */
   private final Set<String> suspendedHere = new HashSet<>();
 
-  BridgeAgents(Vertx vertx, NodeContext node, BridgeConfig settings, ConnectionTable<BridgeConnection> connections,
+  BridgeAgents(Vertx vertx, RuntimeContext node, BridgeConfig settings, ConnectionTable<BridgeConnection> connections,
                PidProof pidProof, Context bridgeContext) {
     this.vertx = vertx;
     this.node = node;

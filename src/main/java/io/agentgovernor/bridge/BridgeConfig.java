@@ -7,7 +7,7 @@ import java.util.Set;
 
 /**
  * The {@code bridge} section: where outside agents connect and the bounds every connection lives
- * within. Validated at node start ({@link io.agentgovernor.config.NodeConfig#fromJson}): an unknown
+ * within. Validated at node start ({@code GovernorNode.validate}): an unknown
  * field or a value outside its range stops the node with the path at fault.
  *
  * @param enabled           whether the node serves the bridge at all

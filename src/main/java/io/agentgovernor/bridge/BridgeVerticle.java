@@ -9,7 +9,7 @@ import io.agentgovernor.bridge.impl.PidProof;
 import io.agentgovernor.bridge.impl.RefusalLog;
 import io.agentgovernor.bus.ErrorCode;
 import io.agentgovernor.bus.GovernorException;
-import io.agentgovernor.node.NodeContext;
+import io.agentgovernor.agent.RuntimeContext;
 import io.agentgovernor.quota.UsageReport;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -54,7 +54,7 @@ public final class BridgeVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(BridgeVerticle.class);
   private static final long REFUSAL_LOG_INTERVAL_MS = 10_000;
 
-  private final NodeContext node;
+  private final RuntimeContext node;
   private BridgeConfig settings;
   private ConnectionTable<BridgeConnection> connections;
   private BridgeAgents agents;
@@ -63,7 +63,7 @@ public final class BridgeVerticle extends VerticleBase {
   private NetServer server;
   private int port;
 
-  public BridgeVerticle(NodeContext node) {
+  public BridgeVerticle(RuntimeContext node) {
     this.node = node;
   }
 

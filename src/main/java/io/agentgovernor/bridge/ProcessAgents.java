@@ -9,7 +9,7 @@ import io.agentgovernor.bridge.cgroup.Cgroups;
 import io.agentgovernor.bus.Addresses;
 import io.agentgovernor.bus.ErrorCode;
 import io.agentgovernor.bus.GovernorException;
-import io.agentgovernor.node.NodeContext;
+import io.agentgovernor.agent.RuntimeContext;
 import io.agentgovernor.quota.CompiledQuota;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -49,12 +49,12 @@ public final class ProcessAgents {
   }
 
   private final Vertx vertx;
-  private final NodeContext node;
+  private final RuntimeContext node;
   private final ProcessConfig config;
   private final Cgroups cgroups;
   private final Link bridge;
 
-  ProcessAgents(Vertx vertx, NodeContext node, Link bridge) {
+  ProcessAgents(Vertx vertx, RuntimeContext node, Link bridge) {
     this.vertx = vertx;
     this.node = node;
     this.config = ProcessConfig.fromJson(node.config().section("process"));
@@ -64,7 +64,7 @@ public final class ProcessAgents {
   }
 
   /** Registers the type on a node that serves no bridge (the bridge registers it otherwise). */
-  public static void registerWithoutBridge(Vertx vertx, NodeContext node) {
+  public static void registerWithoutBridge(Vertx vertx, RuntimeContext node) {
     node.agentTypes().register(new ProcessAgents(vertx, node, null).type((id, agent) -> { }));
   }
 

@@ -4,7 +4,7 @@ import com.hazelcast.config.Config;
 import io.agentgovernor.budget.impl.BudgetStore;
 import io.agentgovernor.budget.impl.BudgetVerticle;
 import io.agentgovernor.budget.impl.BusReservation;
-import io.agentgovernor.node.NodeContext;
+import io.agentgovernor.quota.QuotaContext;
 import io.vertx.core.Deployable;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -19,7 +19,7 @@ public final class Budgets {
    * The verticle that owns the budgets map ({@code governor.budgets}): slices leased from each
    * budget's owner, reservations, commits and releases, and the {@code governor.budget.*} addresses.
    */
-  public static Deployable verticle(NodeContext node) {
+  public static Deployable verticle(QuotaContext node) {
     return new BudgetVerticle(node);
   }
 

@@ -204,8 +204,8 @@ public final class Addresses {
   /** Delete a budget. Request {@code {"id"}}. Reply {@code {"id", "deleted": true}}. Fails NOT_FOUND. */
   public static final String BUDGET_DELETE = "governor.budget.delete";
   /**
-   * Reserve against every budget enclosing an agent (also node-specific: {@code onNode(BUDGET_RESERVE,
-   * node)}, which agents use). Request {@code {"agentId", "resource", "amount", "group"?, "epoch"?,
+   * Reserve against every budget enclosing an agent, served by the sending node's own budget part
+   * (a local consumer; node-specific for others: {@code onNode(BUDGET_RESERVE, node)}, which agents use). Request {@code {"agentId", "resource", "amount", "group"?, "epoch"?,
    * "leaseMs"?, "wait"?, "waitMs"?}} ({@code group} defaults to the agent's quota group). Reply
    * {@code {"status": "granted", "id", "amount", "expiresAt", "node", "budgets"}} or
    * {@code {"status": "denied", "denial": {"budgetId", "scope", "target"?, "amount", "remaining",
@@ -215,7 +215,8 @@ public final class Addresses {
    */
   public static final String BUDGET_RESERVE = "governor.budget.reserve";
   /**
-   * Settle a reservation on whichever node granted it. Request {@code {"id", "actual"?}}: commit
+   * Settle a reservation on whichever node granted it (a local consumer that forwards to the
+   * granter's {@code onNode(BUDGET_SETTLE, node)}). Request {@code {"id", "actual"?}}: commit
    * {@code actual} (may exceed the reservation: the excess is charged), or release when absent.
    * Reply {@code {"id", "reserved", "charged", "excess", "overrun"}}. Fails NOT_FOUND (unknown, settled,
    * or its node is gone: then it was charged in full).

@@ -10,7 +10,7 @@ import io.agentgovernor.bus.Handlers;
 import io.agentgovernor.bus.Json;
 import io.agentgovernor.cluster.MapMirror;
 import io.agentgovernor.cluster.Maps;
-import io.agentgovernor.node.NodeContext;
+import io.agentgovernor.spi.NodeContext;
 import io.agentgovernor.quota.Resource;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;

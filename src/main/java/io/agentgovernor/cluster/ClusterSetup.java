@@ -7,16 +7,11 @@ import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.config.SplitBrainProtectionConfig;
 import com.hazelcast.splitbrainprotection.SplitBrainProtectionOn;
 import io.agentgovernor.config.NodeConfig;
-import io.agentgovernor.store.Database;
-import io.agentgovernor.store.JdbcMapStore;
-import java.util.Map;
-import com.hazelcast.config.MapStoreConfig;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
-import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.List;
 
 /**
@@ -28,26 +23,17 @@ import java.util.List;
  * its port does not auto-increment, so it never stumbles into another node that happens to run on
  * a neighbouring port, while peers started with {@code --members} pointing at it can join. A taken
  * port is an error at start, never a silent move to another port.
+ *
+ * <p>This class sets up the maps named in {@link Maps}; the node adds what the parts above this one
+ * contribute (the store behind the persisted maps, the budget part's map) in {@code node.MemberSetup}.
  */
 public final class ClusterSetup {
 
   private ClusterSetup() {
   }
 
-  public static HazelcastClusterManager clusterManager(NodeConfig config, Database store) {
-    return new HazelcastClusterManager(hazelcastConfig(config, store));
-  }
-
   /** Starts from {@link ConfigUtil#loadConfig()} so Vert.x's own {@code __vertx.*} maps keep their definitions. */
   public static Config hazelcastConfig(NodeConfig config) {
-    return hazelcastConfig(config, null);
-  }
-
-  /**
-   * With a store, quotas, groups, registrations and snapshots are written through to it (a put
-   * returns only once the row is stored) and loaded eagerly at start.
-   */
-  public static Config hazelcastConfig(NodeConfig config, Database store) {
     Config hz = ConfigUtil.loadConfig();
     hz.setClusterName(config.clusterName());
     ClusterMembers.tag(hz, config.nodeId());
@@ -84,8 +70,6 @@ public final class ClusterSetup {
           .setFunctionImplementation(new MajorityOnceFormed(majority)));
     }
 
-    Map<String, String> persisted = Map.of(Maps.QUOTAS, "gov_quotas", Maps.GROUPS, "gov_groups",
-        Maps.AGENTS, "gov_agents", Maps.SNAPSHOTS, "gov_snapshots");
     for (String name : List.of(Maps.QUOTAS, Maps.GROUPS, Maps.AGENTS, Maps.SNAPSHOTS, Maps.NODES)) {
       MapConfig map = new MapConfig(name).setBackupCount(config.backupCount()).setReadBackupData(false);
       // the merge policy reads each entry's last update time, which needs per-entry statistics
@@ -93,17 +77,14 @@ public final class ClusterSetup {
       if (majority > 1 && !name.equals(Maps.NODES)) {
         map.setSplitBrainProtectionName(MAJORITY); // a minority refuses writes, so also to the store
       }
-      if (store != null && persisted.containsKey(name)) {
-        map.setMapStoreConfig(new MapStoreConfig()
-            .setEnabled(true)
-            .setImplementation(new JdbcMapStore(store, persisted.get(name)))
-            .setWriteDelaySeconds(0)
-            .setInitialLoadMode(MapStoreConfig.InitialLoadMode.EAGER));
-      }
       hz.addMapConfig(map);
     }
-    io.agentgovernor.budget.Budgets.configureMaps(hz, config.backupCount(), majority > 1 ? MAJORITY : null);
     return hz;
+  }
+
+  /** The split-brain protection a part's own map should name (see {@link #MAJORITY}), or null when off. */
+  public static String splitBrainProtection(NodeConfig config) {
+    return majority(config) > 1 ? MAJORITY : null;
   }
 
   /** The split-brain protection that the governor maps (all but the node list) refer to. */

@@ -3,8 +3,6 @@ package io.agentgovernor.config;
 import io.agentgovernor.bus.GovernorException;
 import io.agentgovernor.bus.Ids;
 import io.agentgovernor.bus.Json;
-import io.agentgovernor.degradation.DegradationSettings;
-import io.agentgovernor.quota.QuotaConfig;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -14,9 +12,10 @@ import java.util.UUID;
 /**
  * The node's configuration, typed and validated. The sections each part reads for itself
  * ({@code capacity}, {@code quota}, {@code monitor}, ...) travel as JSON in {@link #raw()} and are
- * handed to that part's verticle as its deployment config; {@link #fromJson} validates the ones it
- * knows, and {@code GovernorNode.validate} the others (their settings types live in their parts),
- * both before the node joins a cluster.
+ * handed to that part's verticle as its deployment config. {@link #fromJson} validates the node's
+ * own fields ({@code node}, {@code cluster} and {@code admin} basics); {@code GovernorNode.validate}
+ * checks every part's section (their settings types live in their parts, and this package depends on
+ * none of them), both before the node joins a cluster.
  */
 public record NodeConfig(String nodeId, String httpHost, int httpPort, String dataDir, boolean demo,
                          String clusterName, String clusterHost, int clusterPort, List<String> members,
@@ -51,13 +50,6 @@ public record NodeConfig(String nodeId, String httpHost, int httpPort, String da
           orDefault(Json.optString(admin, "viewerToken", "admin"), ""),
           intIn(admin, "bodyLimitBytes", "admin", 1 << 20, 1024, 64 << 20),
           json);
-      QuotaConfig.fromJson(config.section("quota"));
-      io.agentgovernor.store.StoreConfig.of(config);
-      io.agentgovernor.cluster.TlsConfig.fromJson(config.section("cluster").getJsonObject("tls"), "cluster.tls");
-      io.agentgovernor.cluster.TlsConfig.fromJson(config.section("admin").getJsonObject("tls"), "admin.tls");
-      DegradationSettings.fromJson(config.section("degradation"));
-      io.agentgovernor.bridge.BridgeConfig.fromJson(config.section("bridge"));
-      io.agentgovernor.bridge.ProcessConfig.fromJson(config.section("process"));
       return config;
     } catch (GovernorException e) {
       throw new ConfigException("configuration: " + e.getMessage());

@@ -15,7 +15,7 @@ import java.util.function.BiConsumer;
 
 /**
  * The {@code degradation:} section of the node configuration, typed and validated. Read once at
- * load ({@code NodeConfig.fromJson}) so a bad value stops the node before it joins a cluster, and
+ * node start ({@code GovernorNode.validate}) so a bad value stops the node before it joins a cluster, and
  * again by the verticle. Every field is optional; what is absent keeps the policy's default.
  *
  * <pre>

@@ -5,7 +5,7 @@ import io.agentgovernor.bus.Handlers;
 import io.agentgovernor.degradation.impl.DegradationEngine;
 import io.agentgovernor.monitor.MonitorVerticle;
 import io.agentgovernor.monitor.SampleBatch;
-import io.agentgovernor.node.NodeContext;
+import io.agentgovernor.agent.RuntimeContext;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import java.util.List;
@@ -24,10 +24,10 @@ import java.util.List;
  */
 public final class DegradationVerticle extends VerticleBase {
 
-  private final NodeContext node;
+  private final RuntimeContext node;
   private DegradationEngine engine;
 
-  public DegradationVerticle(NodeContext node) {
+  public DegradationVerticle(RuntimeContext node) {
     this.node = node;
   }
 

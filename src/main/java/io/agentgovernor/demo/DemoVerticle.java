@@ -2,7 +2,7 @@ package io.agentgovernor.demo;
 
 import io.agentgovernor.bus.Addresses;
 import io.agentgovernor.bus.ErrorCode;
-import io.agentgovernor.node.NodeContext;
+import io.agentgovernor.spi.NodeContext;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.ReplyException;

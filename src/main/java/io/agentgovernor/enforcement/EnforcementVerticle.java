@@ -7,7 +7,7 @@ import io.agentgovernor.enforcement.impl.EnforcementConfig;
 import io.agentgovernor.enforcement.impl.EnforcementEngine;
 import io.agentgovernor.monitor.MonitorVerticle;
 import io.agentgovernor.monitor.SampleBatch;
-import io.agentgovernor.node.NodeContext;
+import io.agentgovernor.agent.RuntimeContext;
 import io.agentgovernor.quota.QuotaConfig;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -23,10 +23,10 @@ import java.util.List;
  */
 public final class EnforcementVerticle extends VerticleBase {
 
-  private final NodeContext node;
+  private final RuntimeContext node;
   private EnforcementEngine engine;
 
-  public EnforcementVerticle(NodeContext node) {
+  public EnforcementVerticle(RuntimeContext node) {
     this.node = node;
   }
 

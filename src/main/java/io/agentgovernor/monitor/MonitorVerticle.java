@@ -10,7 +10,7 @@ import io.agentgovernor.bus.GovernorException;
 import io.agentgovernor.bus.Ids;
 import io.agentgovernor.bus.Json;
 import io.agentgovernor.capacity.CapacityVerticle;
-import io.agentgovernor.node.NodeContext;
+import io.agentgovernor.agent.RuntimeContext;
 import io.agentgovernor.quota.Resource;
 import io.agentgovernor.quota.Violation;
 import io.vertx.core.Future;
@@ -35,7 +35,7 @@ public final class MonitorVerticle extends VerticleBase {
   /** Node-local: one {@link SampleBatch} per interval. */
   public static final String SAMPLES = "governor.monitor.samples";
 
-  private final NodeContext node;
+  private final RuntimeContext node;
   private final LocalAgents agents;
   private final Sampler sampler = new Sampler();
   private SampleStore store;
@@ -46,7 +46,7 @@ public final class MonitorVerticle extends VerticleBase {
   private long intervalMs;
   private boolean publishMeasurements;
 
-  public MonitorVerticle(NodeContext node) {
+  public MonitorVerticle(RuntimeContext node) {
     this.node = node;
     this.agents = node.localAgents();
   }

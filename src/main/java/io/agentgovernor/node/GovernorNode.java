@@ -5,6 +5,7 @@ import io.agentgovernor.analytics.AnalyticsVerticle;
 import io.agentgovernor.agent.AgentTypes;
 import io.agentgovernor.agent.LocalAgents;
 import io.agentgovernor.agent.Registry;
+import io.agentgovernor.agent.RuntimeContext;
 import io.agentgovernor.agent.AgentRuntime;
 import io.agentgovernor.bridge.BridgeVerticle;
 import io.agentgovernor.demo.DemoVerticle;
@@ -20,7 +21,10 @@ import io.agentgovernor.cluster.NodeLease;
 import io.agentgovernor.bus.GovernorException;
 import io.agentgovernor.config.ConfigException;
 import io.agentgovernor.config.NodeConfig;
+import io.agentgovernor.quota.QuotaConfig;
 import io.agentgovernor.quota.QuotaIndex;
+import io.agentgovernor.cluster.TlsConfig;
+import io.agentgovernor.degradation.DegradationSettings;
 import io.agentgovernor.reliability.FailoverVerticle;
 import io.agentgovernor.store.Database;
 import io.agentgovernor.store.StoreConfig;
@@ -47,14 +51,14 @@ public final class GovernorNode {
   private static final long STARTING_LEASE_MS = 120_000;
 
   private final Vertx vertx;
-  private final NodeContext context;
+  private final NodeServices context;
   private final AdminVerticle admin;
   private final AtomicBoolean ready;
   private final String generatedToken;
   private final Parts parts;
   private Database store;
 
-  private GovernorNode(Vertx vertx, NodeContext context, AdminVerticle admin, AtomicBoolean ready,
+  private GovernorNode(Vertx vertx, NodeServices context, AdminVerticle admin, AtomicBoolean ready,
                        String generatedToken, Parts parts) {
     this.parts = parts;
     this.vertx = vertx;
@@ -73,7 +77,7 @@ public final class GovernorNode {
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    HazelcastClusterManager clusterManager = ClusterSetup.clusterManager(config, store);
+    HazelcastClusterManager clusterManager = MemberSetup.clusterManager(config, store);
     return Vertx.builder()
         .with(ClusterSetup.vertxOptions(config))
         .withClusterManager(clusterManager)
@@ -89,12 +93,19 @@ public final class GovernorNode {
   }
 
   /**
-   * Checks the sections of the parts that {@link NodeConfig#fromJson} does not know (their settings
-   * types live in the parts), so that a bad value stops the node before it opens its store or joins
-   * a cluster instead of failing a part's start afterwards. Throws a {@link ConfigException} of one
-   * line naming the section and the fault.
+   * Checks the section of every part ({@link NodeConfig#fromJson} checks only the node's own fields:
+   * the settings types live in the parts, and {@code config} depends on none of them), so that a bad
+   * value stops the node before it opens its store or joins a cluster instead of failing a part's
+   * start afterwards. Throws a {@link ConfigException} of one line naming the section and the fault.
    */
   public static void validate(NodeConfig config) {
+    check("quota", () -> QuotaConfig.fromJson(config.section("quota")));
+    check("store", () -> StoreConfig.of(config));
+    check("cluster", () -> TlsConfig.fromJson(config.section("cluster").getJsonObject("tls"), "cluster.tls"));
+    check("admin", () -> TlsConfig.fromJson(config.section("admin").getJsonObject("tls"), "admin.tls"));
+    check("degradation", () -> DegradationSettings.fromJson(config.section("degradation")));
+    check("bridge", () -> io.agentgovernor.bridge.BridgeConfig.fromJson(config.section("bridge")));
+    check("process", () -> io.agentgovernor.bridge.ProcessConfig.fromJson(config.section("process")));
     check("agents", () -> AgentRuntime.validate(config.section("agents")));
     check("enforcement", () -> EnforcementVerticle.validate(config.section("enforcement"), config.section("quota")));
     check("analytics", () -> AnalyticsVerticle.validate(analyticsSection(config)));
@@ -132,7 +143,7 @@ public final class GovernorNode {
   }
 
   private static Future<GovernorNode> deployParts(Vertx vertx, NodeConfig config, HazelcastClusterManager manager) {
-    NodeContext context = new NodeContext(config, manager.getHazelcastInstance(), new QuotaIndex(),
+    NodeServices context = new NodeServices(config, manager.getHazelcastInstance(), new QuotaIndex(),
         new LocalAgents(), Registry.create(manager.getHazelcastInstance()), new AgentTypes(), Clock.systemUTC(),
         new NodeLease(STARTING_LEASE_MS));
     String generated = config.adminToken().isEmpty() ? TokenAuth.generateToken() : null;
@@ -216,7 +227,8 @@ public final class GovernorNode {
     return vertx;
   }
 
-  public NodeContext context() {
+  /** What the node shares with its parts (their read models, its Hazelcast member): for tests and embedding. */
+  public RuntimeContext context() {
     return context;
   }
 

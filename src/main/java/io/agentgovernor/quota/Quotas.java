@@ -1,6 +1,5 @@
 package io.agentgovernor.quota;
 
-import io.agentgovernor.node.NodeContext;
 import io.agentgovernor.quota.impl.QuotaVerticle;
 import io.vertx.core.Deployable;
 
@@ -15,7 +14,7 @@ public final class Quotas {
    * keeps the node's {@link QuotaIndex} current and answers the {@code governor.quota.*} and
    * {@code governor.group.*} addresses.
    */
-  public static Deployable verticle(NodeContext node) {
+  public static Deployable verticle(QuotaContext node) {
     return new QuotaVerticle(node);
   }
 }

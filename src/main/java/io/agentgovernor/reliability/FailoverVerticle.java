@@ -13,7 +13,7 @@ import io.agentgovernor.bus.ErrorCode;
 import io.agentgovernor.bus.Json;
 import io.agentgovernor.agent.Registry;
 import io.agentgovernor.cluster.ClusterMembers;
-import io.agentgovernor.node.NodeContext;
+import io.agentgovernor.agent.RuntimeContext;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -75,7 +75,7 @@ public final class FailoverVerticle extends VerticleBase {
   private static final long FORGET_MISSING_MS = 3_600_000;
   private static final int RESTARTS_IN_FLIGHT = 32;
 
-  private final NodeContext node;
+  private final RuntimeContext node;
   private final Registry registry;
   /** When the running sweep began (0: none); a sweep stuck on the network longer than that is not waited for. */
   private final AtomicLong sweepingSince = new AtomicLong();
@@ -91,7 +91,7 @@ public final class FailoverVerticle extends VerticleBase {
   private UUID membershipRegistration;
   private UUID lifecycleRegistration;
 
-  public FailoverVerticle(NodeContext node) {
+  public FailoverVerticle(RuntimeContext node) {
     this.node = node;
     this.registry = node.registry();
   }

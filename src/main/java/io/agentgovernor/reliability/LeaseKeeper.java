@@ -6,7 +6,7 @@ import io.agentgovernor.bus.Handlers;
 import io.agentgovernor.bus.Json;
 import io.agentgovernor.cluster.ClusterMembers;
 import io.agentgovernor.cluster.NodeLease;
-import io.agentgovernor.node.NodeContext;
+import io.agentgovernor.agent.RuntimeContext;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -38,7 +38,7 @@ public final class LeaseKeeper {
   static final long DEFAULT_LEASE_MS = 3_000;
 
   private final Vertx vertx;
-  private final NodeContext node;
+  private final RuntimeContext node;
   private final NodeLease lease;
   private final long leaseMs;
   private final Supplier<Future<Void>> fence;
@@ -48,7 +48,7 @@ public final class LeaseKeeper {
   private long timer;
   private boolean renewing;
 
-  LeaseKeeper(Vertx vertx, NodeContext node, long leaseMs, int configuredQuorum, Supplier<Future<Void>> fence) {
+  LeaseKeeper(Vertx vertx, RuntimeContext node, long leaseMs, int configuredQuorum, Supplier<Future<Void>> fence) {
     this.vertx = vertx;
     this.node = node;
     this.lease = node.lease();

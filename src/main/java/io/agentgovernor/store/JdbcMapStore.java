@@ -1,5 +1,8 @@
 package io.agentgovernor.store;
 
+import com.hazelcast.config.Config;
+import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.MapStoreConfig;
 import com.hazelcast.map.MapStore;
 import io.agentgovernor.cluster.Maps;
 import java.sql.Connection;
@@ -26,6 +29,29 @@ public final class JdbcMapStore implements MapStore<String, String> {
   private final String table;
   private final String upsert;
   private final boolean sync;
+
+  /** The persisted maps and their tables. */
+  private static final Map<String, String> PERSISTED = Map.of(Maps.QUOTAS, "gov_quotas", Maps.GROUPS, "gov_groups",
+      Maps.AGENTS, "gov_agents", Maps.SNAPSHOTS, "gov_snapshots");
+
+  /**
+   * Puts the store behind quotas, groups, registrations and snapshots (maps already configured by
+   * {@code ClusterSetup}): written through to it (a put returns only once the row is stored) and
+   * loaded eagerly at start.
+   */
+  public static void attach(Config hz, Database store) {
+    PERSISTED.forEach((name, table) -> {
+      MapConfig map = hz.getMapConfigOrNull(name);
+      if (map == null) {
+        throw new IllegalStateException("map " + name + " is not configured");
+      }
+      map.setMapStoreConfig(new MapStoreConfig()
+          .setEnabled(true)
+          .setImplementation(new JdbcMapStore(store, table))
+          .setWriteDelaySeconds(0)
+          .setInitialLoadMode(MapStoreConfig.InitialLoadMode.EAGER));
+    });
+  }
 
   public JdbcMapStore(Database db, String table) {
     if (!Database.TABLES.contains(table)) {

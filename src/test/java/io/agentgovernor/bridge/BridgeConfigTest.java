@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.agentgovernor.config.ConfigException;
 import io.agentgovernor.config.ConfigLoader;
 import io.agentgovernor.config.NodeConfig;
+import io.agentgovernor.node.GovernorNode;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -26,13 +27,13 @@ class BridgeConfigTest {
   @DisplayName("bad bridge settings stop the node with the field at fault")
   void refused() {
     JsonObject base = ConfigLoader.builtInDefaults();
-    assertThatThrownBy(() -> NodeConfig.fromJson(base.copy().put("bridge", new JsonObject().put("maxFrameBytes", 10))))
+    assertThatThrownBy(() -> GovernorNode.validate(NodeConfig.fromJson(base.copy().put("bridge", new JsonObject().put("maxFrameBytes", 10)))))
         .isInstanceOf(ConfigException.class).hasMessageContaining("bridge.maxFrameBytes").hasMessageContaining("[1024, 16777216]");
-    assertThatThrownBy(() -> NodeConfig.fromJson(base.copy().put("bridge", new JsonObject().put("maxConections", 10))))
+    assertThatThrownBy(() -> GovernorNode.validate(NodeConfig.fromJson(base.copy().put("bridge", new JsonObject().put("maxConections", 10)))))
         .isInstanceOf(ConfigException.class).hasMessageContaining("unknown field 'maxConections'");
-    assertThatThrownBy(() -> NodeConfig.fromJson(base.copy().put("bridge", new JsonObject().put("leaseExpiry", "kill"))))
+    assertThatThrownBy(() -> GovernorNode.validate(NodeConfig.fromJson(base.copy().put("bridge", new JsonObject().put("leaseExpiry", "kill")))))
         .isInstanceOf(ConfigException.class).hasMessageContaining("bridge.leaseExpiry must be undeploy or suspend");
-    assertThatThrownBy(() -> NodeConfig.fromJson(base.copy().put("bridge", new JsonObject().put("idleTimeoutMs", -1))))
+    assertThatThrownBy(() -> GovernorNode.validate(NodeConfig.fromJson(base.copy().put("bridge", new JsonObject().put("idleTimeoutMs", -1)))))
         .isInstanceOf(ConfigException.class).hasMessageContaining("bridge.idleTimeoutMs");
   }
 

@@ -3,6 +3,7 @@ package io.agentgovernor.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.agentgovernor.node.GovernorNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -91,7 +92,7 @@ class ConfigLoaderTest {
 
     Path badGroup = dir.resolve("group.yaml");
     Files.writeString(badGroup, "quota:\n  groups:\n    tiny:\n      defaultLimits:\n        cpu: {soft: 5, hard: 1}\n");
-    assertThatThrownBy(() -> ConfigLoader.load(List.of("--config", badGroup.toString()), Map.of()))
+    assertThatThrownBy(() -> GovernorNode.validate(ConfigLoader.load(List.of("--config", badGroup.toString()), Map.of())))
         .hasMessage("configuration: quota.groups.tiny: defaultLimits.cpu: soft (5.0) must not exceed hard (1.0)");
 
     Path badType = dir.resolve("type.yaml");

@@ -6,8 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.agentgovernor.config.ConfigException;
 import io.agentgovernor.config.ConfigLoader;
 import io.agentgovernor.config.NodeConfig;
-import io.agentgovernor.degradation.policy.DegradationStrategy;
+import io.agentgovernor.bus.DegradationStrategy;
 import io.agentgovernor.degradation.policy.PressureLevel;
+import io.agentgovernor.node.GovernorNode;
 import io.agentgovernor.quota.Resource;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,7 +85,7 @@ class DegradationSettingsTest {
       "unknown node dimension|node: { dimensions: [disk] }|dimensions",
       "bad hand-over action|handOver: { action: terminate }|handOver.action must be throttle or suspend"})
   void refused(String what, String section, String message) throws Exception {
-    assertThatThrownBy(() -> load("degradation:\n  " + section + "\n"))
+    assertThatThrownBy(() -> GovernorNode.validate(load("degradation:\n  " + section + "\n")))
         .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith("configuration: degradation")
         .hasMessageContaining(message)

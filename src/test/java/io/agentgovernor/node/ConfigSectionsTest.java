@@ -20,6 +20,14 @@ class ConfigSectionsTest {
   /** One bad value per section whose settings live in its part, and the one line that names it. */
   static Stream<Arguments> badSections() {
     return Stream.of(
+        Arguments.of("quota", "{\"groups\": {\"tiny\": {\"defaultLimits\": {\"cpu\": {\"soft\": 5, \"hard\": 1}}}}}",
+            "configuration: quota.groups.tiny: defaultLimits.cpu: soft (5.0) must not exceed hard (1.0)"),
+        Arguments.of("store", "{\"kind\": \"oracle\"}", "configuration: store.kind must be auto, h2, postgres or none"),
+        Arguments.of("cluster", "{\"tls\": {\"enabled\": true}}", "configuration: cluster.tls: TLS needs keyStore"),
+        Arguments.of("admin", "{\"tls\": {\"enabled\": true}}", "configuration: admin.tls: TLS needs keyStore"),
+        Arguments.of("degradation", "{\"handOver\": {\"action\": \"terminate\"}}", "configuration: degradation"),
+        Arguments.of("bridge", "{\"maxFrameBytes\": 10}", "configuration: bridge.maxFrameBytes"),
+        Arguments.of("process", "{\"stopGraceMs\": -1}", "configuration: process"),
         Arguments.of("agents", "{\"inboxBound\": 0}", "configuration: agents.inboxBound must be a whole number in [1, 100000000]"),
         Arguments.of("enforcement", "{\"terminateGraceMs\": -1}", "configuration: enforcement.terminateGraceMs must be"),
         Arguments.of("analytics", "{\"intervalMs\": 5}", "configuration: analytics.intervalMs must be"),

@@ -3,7 +3,7 @@ package io.agentgovernor.properties;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.agentgovernor.degradation.policy.DegradationPlan;
-import io.agentgovernor.degradation.policy.DegradationStrategy;
+import io.agentgovernor.bus.DegradationStrategy;
 import io.agentgovernor.degradation.policy.PressureLevel;
 import io.agentgovernor.degradation.policy.RecoveryConfig;
 import io.agentgovernor.degradation.policy.RecoveryEvent;

@@ -66,7 +66,8 @@ class HostileBusIT {
    * at Jackson's 1,000 levels and the bridge admits agent addresses only).
    */
   private static final int NODE_DEPTH = 1_000;
-  private static final Set<String> PUBLICATIONS = Set.of(Addresses.EVENTS, Addresses.EVENTS_MEASUREMENTS);
+  private static final Set<String> PUBLICATIONS = Set.of(Addresses.EVENTS, Addresses.EVENTS_MEASUREMENTS,
+      Addresses.BUDGET_WANTED);
   private static final Set<String> ROUTED = Set.of(Addresses.AGENT_DEPLOY, Addresses.AGENT_UNDEPLOY, Addresses.AGENT_GET,
       Addresses.AGENT_SEND, Addresses.RUNTIME_CONTROL, Addresses.MONITOR_USAGE, Addresses.MONITOR_MEASUREMENTS,
       Addresses.MONITOR_COMPLIANCE, Addresses.ENFORCEMENT_ACTION);
@@ -74,7 +75,9 @@ class HostileBusIT {
   private static final Set<String> NODE_ONLY = Set.of(Addresses.LEASE_CONFIRM);
   private static final Set<String> MUTATING = Set.of(Addresses.QUOTA_CREATE, Addresses.QUOTA_UPDATE, Addresses.QUOTA_DELETE,
       Addresses.GROUP_PUT, Addresses.AGENT_DEPLOY, Addresses.AGENT_UNDEPLOY, Addresses.AGENT_SEND,
-      Addresses.RUNTIME_CONTROL, Addresses.ENFORCEMENT_ACTION, Addresses.ANALYTICS_APPLY, Addresses.ANALYTICS_RUN);
+      Addresses.RUNTIME_CONTROL, Addresses.ENFORCEMENT_ACTION, Addresses.ANALYTICS_APPLY, Addresses.ANALYTICS_RUN,
+      Addresses.ENFORCEMENT_RECORD, Addresses.BUDGET_CREATE, Addresses.BUDGET_PUT, Addresses.BUDGET_DELETE,
+      Addresses.BUDGET_RESERVE, Addresses.BUDGET_SETTLE);
 
   enum Type { ID, STR, NUM, BOOL, OBJ, ANY }
 
@@ -117,6 +120,18 @@ class HostileBusIT {
     shape(Addresses.CAPACITY_NODES);
     shape(Addresses.CAPACITY_TARGET, "resource", Type.STR, "amount", Type.NUM, "exclude", Type.ID);
     shape(Addresses.LEASE_CONFIRM, "incarnation", Type.STR);
+    shape(Addresses.ENFORCEMENT_RECORD, "agentId", Type.ID, "resource", Type.STR, "violation", Type.STR, "current", Type.NUM,
+        "limit", Type.NUM, "action", Type.STR, "reason", Type.STR, "cause", Type.STR, "enforcedBy", Type.STR, "detail", Type.OBJ);
+    shape(Addresses.BUDGET_CREATE, "id", Type.ID, "resource", Type.STR, "amount", Type.NUM, "window", Type.STR,
+        "scope", Type.STR, "target", Type.ID, "action", Type.STR);
+    shape(Addresses.BUDGET_PUT, "id", Type.ID, "resource", Type.STR, "amount", Type.NUM, "window", Type.STR,
+        "scope", Type.STR, "target", Type.ID, "action", Type.STR);
+    shape(Addresses.BUDGET_GET, "id", Type.ID);
+    shape(Addresses.BUDGET_LIST);
+    shape(Addresses.BUDGET_DELETE, "id", Type.ID);
+    shape(Addresses.BUDGET_RESERVE, "agentId", Type.ID, "resource", Type.STR, "amount", Type.NUM, "group", Type.ID,
+        "epoch", Type.NUM, "leaseMs", Type.NUM, "wait", Type.BOOL, "waitMs", Type.NUM);
+    shape(Addresses.BUDGET_SETTLE, "id", Type.ID, "actual", Type.NUM);
   }
 
   /** For a mutating address aimed at a real entity: the fields whose wrong type must refuse the whole command. */

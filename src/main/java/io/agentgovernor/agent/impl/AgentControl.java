@@ -11,7 +11,7 @@ import io.agentgovernor.bus.GovernorException;
 import io.agentgovernor.bus.Ids;
 import io.agentgovernor.bus.Json;
 import io.agentgovernor.cluster.ClusterMembers;
-import io.agentgovernor.node.NodeContext;
+import io.agentgovernor.agent.RuntimeContext;
 import io.agentgovernor.quota.Resource;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -25,7 +25,7 @@ import io.vertx.core.json.JsonObject;
 final class AgentControl {
 
   private final Vertx vertx;
-  private final NodeContext node;
+  private final RuntimeContext node;
   private final LocalAgents agents;
   private final io.agentgovernor.agent.Registry registry;
   /** Forwarders left on this node by agents that migrated away, by agent id. */
@@ -43,7 +43,7 @@ final class AgentControl {
     }
   }
 
-  AgentControl(Vertx vertx, NodeContext node, io.agentgovernor.agent.Registry registry) {
+  AgentControl(Vertx vertx, RuntimeContext node, io.agentgovernor.agent.Registry registry) {
     this.vertx = vertx;
     this.node = node;
     this.agents = node.localAgents();

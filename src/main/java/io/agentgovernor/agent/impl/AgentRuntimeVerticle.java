@@ -14,7 +14,7 @@ import io.agentgovernor.bus.Handlers;
 import io.agentgovernor.bus.Ids;
 import io.agentgovernor.bus.Json;
 import io.agentgovernor.cluster.ClusterMembers;
-import io.agentgovernor.node.NodeContext;
+import io.agentgovernor.agent.RuntimeContext;
 import io.agentgovernor.quota.Quota;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -41,14 +41,14 @@ public final class AgentRuntimeVerticle extends VerticleBase {
   private static final io.vertx.core.eventbus.DeliveryOptions LOCAL_ONLY =
       new io.vertx.core.eventbus.DeliveryOptions().setLocalOnly(true);
 
-  private final NodeContext node;
+  private final RuntimeContext node;
   private final LocalAgents agents;
   private final io.agentgovernor.agent.Registry registry;
   private AgentControl control;
   private AgentRouting routing;
   private int inboxBound;
 
-  public AgentRuntimeVerticle(NodeContext node) {
+  public AgentRuntimeVerticle(RuntimeContext node) {
     this.node = node;
     this.agents = node.localAgents();
     this.registry = node.registry();

@@ -47,7 +47,12 @@ public final class SampleAgents {
                 (long) c.number("everyMs", 100, 10, 3_600_000))),
         factory("ledger", "counts inbox messages by their \"id\", keeping the ids (up to maxIds) in its state; "
             + "with dir, logs each to <dir>/<agentId>@<nodeId>.ledger", List.of("dir", "maxIds"),
-            c -> new LedgerAgent(c.absolutePath("dir", false), (int) c.number("maxIds", 100_000, 0, 1_000_000))));
+            c -> new LedgerAgent(c.absolutePath("dir", false), (int) c.number("maxIds", 100_000, 0, 1_000_000))),
+        factory("llm-caller", "per inbox message reserves reserveTokens of resource (llm_tokens), spends "
+            + "minSpendPercent..maxSpendPercent of it, commits, and replies with the grant or the denial",
+            List.of("resource", "reserveTokens", "minSpendPercent", "maxSpendPercent"),
+            c -> new LlmCallerAgent(c.string("resource", "llm_tokens"), (long) c.number("reserveTokens", 1_000, 1, 1L << 40),
+                c.number("minSpendPercent", 50, 0, 1_000), c.number("maxSpendPercent", 100, 0, 1_000))));
   }
 
   private static AgentFactory factory(String type, String description, List<String> keys,

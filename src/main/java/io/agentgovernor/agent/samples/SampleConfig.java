@@ -45,6 +45,11 @@ final class SampleConfig {
     throw GovernorException.invalid(type + " config: " + key + " must be an absolute path");
   }
 
+  String string(String key, String dflt) {
+    String v = Json.optString(config, key, type + " config");
+    return v == null ? dflt : v;
+  }
+
   double number(String key, double dflt, double min, double max) {
     Double v = Json.optNumber(config, key, type + " config");
     if (v == null) {

@@ -6,7 +6,7 @@ import io.agentgovernor.analytics.pattern.PatternConfig;
 import io.agentgovernor.analytics.recommend.RecommendationType;
 import io.agentgovernor.bus.Addresses;
 import io.agentgovernor.bus.GovernorException;
-import io.agentgovernor.node.NodeContext;
+import io.agentgovernor.agent.RuntimeContext;
 import io.agentgovernor.quota.CompiledQuota;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -31,7 +31,7 @@ final class AnalysisRunner {
   private static final int CHUNK = 500;
 
   private final Vertx vertx;
-  private final NodeContext node;
+  private final RuntimeContext node;
   private final AnalyticsConfig config;
   private final LocalWindows windows;
   private final AnalyticsStore store;
@@ -40,7 +40,7 @@ final class AnalysisRunner {
   private Future<Integer> tail = Future.succeededFuture(0);
   private boolean running;
 
-  AnalysisRunner(Vertx vertx, NodeContext node, AnalyticsConfig config, LocalWindows windows, AnalyticsStore store,
+  AnalysisRunner(Vertx vertx, RuntimeContext node, AnalyticsConfig config, LocalWindows windows, AnalyticsStore store,
                  RecommendationApplier applier) {
     this.vertx = vertx;
     this.node = node;

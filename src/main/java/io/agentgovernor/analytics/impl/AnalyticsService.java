@@ -6,7 +6,7 @@ import io.agentgovernor.bus.GovernorException;
 import io.agentgovernor.bus.Ids;
 import io.agentgovernor.bus.Json;
 import io.agentgovernor.monitor.SampleBatch;
-import io.agentgovernor.node.NodeContext;
+import io.agentgovernor.agent.RuntimeContext;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -22,7 +22,7 @@ import java.util.TreeSet;
 public final class AnalyticsService {
 
   private final Vertx vertx;
-  private final NodeContext node;
+  private final RuntimeContext node;
   private final LocalWindows windows;
   private final AnalyticsStore store;
   private final AnalysisRunner runner;
@@ -30,7 +30,7 @@ public final class AnalyticsService {
   private final ReportBuilder reports;
   private final AgentRouting routing;
 
-  public AnalyticsService(Vertx vertx, NodeContext node, AnalyticsConfig config) {
+  public AnalyticsService(Vertx vertx, RuntimeContext node, AnalyticsConfig config) {
     this.vertx = vertx;
     this.node = node;
     this.windows = new LocalWindows(node.nodeId(), config.resolutionMs(), config.windowMs(),

@@ -4,7 +4,7 @@ import io.agentgovernor.bus.Events;
 import io.agentgovernor.analytics.recommend.StepGuard;
 import io.agentgovernor.bus.Addresses;
 import io.agentgovernor.bus.GovernorException;
-import io.agentgovernor.node.NodeContext;
+import io.agentgovernor.agent.RuntimeContext;
 import io.agentgovernor.quota.Limit;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -28,10 +28,10 @@ final class RecommendationApplier {
   private static final DeliveryOptions REQUEST = new DeliveryOptions().setSendTimeout(10_000);
 
   private final Vertx vertx;
-  private final NodeContext node;
+  private final RuntimeContext node;
   private final AnalyticsStore store;
 
-  RecommendationApplier(Vertx vertx, NodeContext node, AnalyticsStore store) {
+  RecommendationApplier(Vertx vertx, RuntimeContext node, AnalyticsStore store) {
     this.vertx = vertx;
     this.node = node;
     this.store = store;

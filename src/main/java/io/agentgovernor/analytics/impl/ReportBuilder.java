@@ -5,7 +5,7 @@ import io.agentgovernor.bus.ErrorCode;
 import io.agentgovernor.bus.GovernorException;
 import io.agentgovernor.bus.Ids;
 import io.agentgovernor.bus.Json;
-import io.agentgovernor.node.NodeContext;
+import io.agentgovernor.agent.RuntimeContext;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -30,10 +30,10 @@ final class ReportBuilder {
   private static final DeliveryOptions REQUEST = new DeliveryOptions().setSendTimeout(10_000);
 
   private final Vertx vertx;
-  private final NodeContext node;
+  private final RuntimeContext node;
   private final AnalyticsStore store;
 
-  ReportBuilder(Vertx vertx, NodeContext node, AnalyticsStore store) {
+  ReportBuilder(Vertx vertx, RuntimeContext node, AnalyticsStore store) {
     this.vertx = vertx;
     this.node = node;
     this.store = store;

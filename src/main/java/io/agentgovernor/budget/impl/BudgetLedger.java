@@ -35,8 +35,10 @@ import java.util.function.Consumer;
  *
  * <p>Chosen for a node that dies: reports are asynchronous, so the owner charges a dead node's whole
  * slice as spent (it cannot know what was spent and not reported). Slices are small
- * ({@code budgets.sliceFraction} of the amount, 1 % by default), so a death strands at most that
- * much unused room per node and budget.
+ * ({@code budgets.sliceFraction} of the amount, 1 % by default) and each report gives back what a
+ * node holds unreserved beyond one slice (the unspent rest of settled reservations), so a death
+ * strands about that much unused room per node and budget: one slice plus what was settled since
+ * the node's last report.
  */
 public final class BudgetLedger {
 
@@ -349,7 +351,7 @@ public final class BudgetLedger {
   private void report(LocalSlice s, long now) {
     if (s.pending == null) {
       boolean giveAll = s.wanted || s.dead || now - s.lastUse >= config.idleReturnMs();
-      long returned = giveAll ? s.available.getAndSet(0) : 0;
+      long returned = giveAll ? s.available.getAndSet(0) : trimToSlice(s);
       LocalSlice.Report next = new LocalSlice.Report(s.seq + 1, s.spent.getAndSet(0), returned, s.overrun.getAndSet(0));
       boolean renew = !s.dead && now >= s.deadline - config.sliceLeaseMs() / 2;
       if (next.empty() && !renew) {
@@ -381,6 +383,27 @@ public final class BudgetLedger {
         s.wanted = true;
       }
     }
+  }
+
+  /**
+   * Takes from a slice what it holds unreserved beyond one slice's size: the unspent rest of
+   * settled reservations collects there, and would otherwise stay on this node (and be lost with
+   * it, charged in full, if it dies) instead of going back to the owner for every node.
+   */
+  private long trimToSlice(LocalSlice s) {
+    Budget b = index.get(s.budgetId);
+    if (b == null) {
+      return 0;
+    }
+    long keep = sliceSize(b);
+    long a;
+    do {
+      a = s.available.get();
+      if (a <= keep) {
+        return 0;
+      }
+    } while (!s.available.compareAndSet(a, keep));
+    return a - keep;
   }
 
   private JsonObject call(String budgetId, BudgetOp op) {

@@ -13,8 +13,8 @@ import io.agentgovernor.bus.Handlers;
 import io.agentgovernor.bus.Ids;
 import io.agentgovernor.bus.Json;
 import io.agentgovernor.cluster.ClusterMembers;
-import io.agentgovernor.degradation.policy.DegradationStrategy;
-import io.agentgovernor.node.NodeContext;
+import io.agentgovernor.bus.DegradationStrategy;
+import io.agentgovernor.quota.QuotaContext;
 import io.agentgovernor.quota.CompiledQuota;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -48,7 +48,7 @@ public final class BudgetVerticle extends VerticleBase {
   private static final long SWEEP_MS = 1_000;
   private static final long DEGRADE_EVERY_MS = 60_000;
 
-  private final NodeContext node;
+  private final QuotaContext node;
   private BudgetConfig config;
   private BudgetStore store;
   private BudgetLedger ledger;
@@ -60,7 +60,7 @@ public final class BudgetVerticle extends VerticleBase {
   private final AtomicBoolean ticking = new AtomicBoolean();
   private final Map<String, Long> degradedAt = new ConcurrentHashMap<>();
 
-  public BudgetVerticle(NodeContext node) {
+  public BudgetVerticle(QuotaContext node) {
     this.node = node;
   }
 
@@ -127,20 +127,29 @@ public final class BudgetVerticle extends VerticleBase {
 
   private Future<?> registerConsumers() {
     return Future.all(List.of(
-        consume(Addresses.BUDGET_CREATE, r -> blocking(() -> store.create(Budget.fromJson(r)))),
-        consume(Addresses.BUDGET_PUT, r -> blocking(() -> store.put(Budget.fromJson(r)))),
-        consume(Addresses.BUDGET_GET, r -> blocking(() -> store.view(id(r)))),
-        consume(Addresses.BUDGET_LIST, r -> blocking(() -> new JsonObject().put("items", new JsonArray(store.list())))),
-        consume(Addresses.BUDGET_DELETE, this::delete),
-        consume(Addresses.BUDGET_RESERVE, this::reserve),
+        consumeHere(Addresses.BUDGET_CREATE, r -> blocking(() -> store.create(Budget.fromJson(r)))),
+        consumeHere(Addresses.BUDGET_PUT, r -> blocking(() -> store.put(Budget.fromJson(r)))),
+        consumeHere(Addresses.BUDGET_GET, r -> blocking(() -> store.view(id(r)))),
+        consumeHere(Addresses.BUDGET_LIST, r -> blocking(() -> new JsonObject().put("items", new JsonArray(store.list())))),
+        consumeHere(Addresses.BUDGET_DELETE, this::delete),
+        consumeHere(Addresses.BUDGET_RESERVE, this::reserve),
         consume(Addresses.onNode(Addresses.BUDGET_RESERVE, node.nodeId()), this::reserve),
-        consume(Addresses.BUDGET_SETTLE, this::settle),
+        consumeHere(Addresses.BUDGET_SETTLE, this::settle),
         consume(Addresses.onNode(Addresses.BUDGET_SETTLE, node.nodeId()), this::settleHere),
         consume(Addresses.BUDGET_WANTED, this::wanted)));
   }
 
   private Future<Void> consume(String address, Function<JsonObject, Future<?>> handler) {
     return vertx.eventBus().consumer(address, Handlers.json(handler)).completion();
+  }
+
+  /**
+   * Node-local: a request on this node is served by this node (a reservation from its own slices),
+   * never sent round-robin to a peer (that costs a bus round trip each way, and a peer that dies
+   * leaves the request unanswered until its timeout). Every node can serve every request.
+   */
+  private Future<Void> consumeHere(String address, Function<JsonObject, Future<?>> handler) {
+    return vertx.eventBus().localConsumer(address, Handlers.json(handler)).completion();
   }
 
   private <T> Future<T> blocking(java.util.concurrent.Callable<T> work) {

@@ -7,7 +7,7 @@ import io.agentgovernor.degradation.DegradationSettings;
 import io.agentgovernor.degradation.policy.NodePressure;
 import io.agentgovernor.monitor.AgentSample;
 import io.agentgovernor.monitor.SampleBatch;
-import io.agentgovernor.node.NodeContext;
+import io.agentgovernor.agent.RuntimeContext;
 import io.agentgovernor.quota.CompiledQuota;
 import io.agentgovernor.quota.Limit;
 import io.agentgovernor.quota.Resource;
@@ -35,7 +35,7 @@ public final class DegradationEngine {
   private static final Logger LOG = LoggerFactory.getLogger(DegradationEngine.class);
 
   private final Vertx vertx;
-  private final NodeContext node;
+  private final RuntimeContext node;
   private final DegradationSettings settings;
   private final AgentTracks agents;
   private final NodeShedding shedding;
@@ -45,7 +45,7 @@ public final class DegradationEngine {
   private final Set<String> published = new HashSet<>();
   private NodePressure lastRead;
 
-  public DegradationEngine(Vertx vertx, NodeContext node, DegradationSettings settings) {
+  public DegradationEngine(Vertx vertx, RuntimeContext node, DegradationSettings settings) {
     this.vertx = vertx;
     this.node = node;
     this.settings = settings;

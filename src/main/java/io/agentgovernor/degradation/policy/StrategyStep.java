@@ -1,5 +1,6 @@
 package io.agentgovernor.degradation.policy;
 
+import io.agentgovernor.bus.DegradationStrategy;
 import io.agentgovernor.bus.GovernorException;
 import io.vertx.core.json.JsonObject;
 

@@ -14,7 +14,7 @@ import io.agentgovernor.enforcement.policy.ThrottleController;
 import io.agentgovernor.enforcement.policy.ThrottleStep;
 import io.agentgovernor.monitor.AgentSample;
 import io.agentgovernor.monitor.SampleBatch;
-import io.agentgovernor.node.NodeContext;
+import io.agentgovernor.agent.RuntimeContext;
 import io.agentgovernor.quota.ActionType;
 import io.agentgovernor.quota.CompiledQuota;
 import io.agentgovernor.quota.LadderStep;
@@ -45,7 +45,7 @@ public final class EnforcementEngine {
   private static final double FACTOR_EPSILON = 0.02;
 
   private final Vertx vertx;
-  private final NodeContext node;
+  private final RuntimeContext node;
   private final EnforcementConfig config;
   private final EscalationPolicy policy;
   private final ActionApplier applier;
@@ -56,7 +56,7 @@ public final class EnforcementEngine {
   /** Per group and resource: the escalation of the group's total and the agents it acted on. */
   private final Map<String, GroupEscalation> groups = new HashMap<>();
 
-  public EnforcementEngine(Vertx vertx, NodeContext node, EnforcementConfig config) {
+  public EnforcementEngine(Vertx vertx, RuntimeContext node, EnforcementConfig config) {
     this.vertx = vertx;
     this.node = node;
     this.config = config;

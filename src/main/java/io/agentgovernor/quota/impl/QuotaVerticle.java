@@ -7,7 +7,7 @@ import io.agentgovernor.bus.GovernorException;
 import io.agentgovernor.bus.Handlers;
 import io.agentgovernor.bus.Ids;
 import io.agentgovernor.bus.Json;
-import io.agentgovernor.node.NodeContext;
+import io.agentgovernor.quota.QuotaContext;
 import io.agentgovernor.quota.CompiledQuota;
 import io.agentgovernor.quota.Limit;
 import io.agentgovernor.quota.Quota;
@@ -43,13 +43,13 @@ public final class QuotaVerticle extends VerticleBase {
   private static final int CAS_RETRIES = 5;
   private static final long SEED_RETRY_MS = 1000;
 
-  private final NodeContext node;
+  private final QuotaContext node;
   private SafeWrites safeWrites;
   private final QuotaIndex index;
   private QuotaStore store;
   private QuotaConfig config;
 
-  public QuotaVerticle(NodeContext node) {
+  public QuotaVerticle(QuotaContext node) {
     this.node = node;
     this.index = node.quotaIndex();
   }

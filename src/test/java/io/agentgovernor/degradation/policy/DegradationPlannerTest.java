@@ -1,13 +1,14 @@
 package io.agentgovernor.degradation.policy;
 
-import static io.agentgovernor.degradation.policy.DegradationStrategy.BATCH_OPERATIONS;
-import static io.agentgovernor.degradation.policy.DegradationStrategy.CACHE_AGGRESSIVELY;
-import static io.agentgovernor.degradation.policy.DegradationStrategy.DROP_NON_ESSENTIAL;
-import static io.agentgovernor.degradation.policy.DegradationStrategy.REDUCE_PRECISION;
-import static io.agentgovernor.degradation.policy.DegradationStrategy.USE_FALLBACK_ALGORITHM;
+import static io.agentgovernor.bus.DegradationStrategy.BATCH_OPERATIONS;
+import static io.agentgovernor.bus.DegradationStrategy.CACHE_AGGRESSIVELY;
+import static io.agentgovernor.bus.DegradationStrategy.DROP_NON_ESSENTIAL;
+import static io.agentgovernor.bus.DegradationStrategy.REDUCE_PRECISION;
+import static io.agentgovernor.bus.DegradationStrategy.USE_FALLBACK_ALGORITHM;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.agentgovernor.bus.DegradationStrategy;
 import io.agentgovernor.quota.Resource;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

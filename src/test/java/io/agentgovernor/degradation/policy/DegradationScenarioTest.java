@@ -2,6 +2,7 @@ package io.agentgovernor.degradation.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.agentgovernor.bus.DegradationStrategy;
 import io.agentgovernor.quota.Resource;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,6 +3,7 @@ package io.agentgovernor.degradation.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.agentgovernor.bus.DegradationStrategy;
 import io.agentgovernor.quota.Resource;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,6 +1,5 @@
-package io.agentgovernor.degradation.policy;
+package io.agentgovernor.bus;
 
-import io.agentgovernor.bus.GovernorException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Arrays;
@@ -9,8 +8,9 @@ import java.util.Locale;
 /**
  * A way an agent can shed load, sent to it through its control channel; the agent decides how
  * (and answers {@code applied} or {@code unsupported}). The six are the seed's, and every resource
- * uses them (see {@link StrategyTable} for which, when) so an agent has one small vocabulary to
- * implement, whatever resource is pressed.
+ * uses them (see {@code degradation.policy.StrategyTable} for which, when) so an agent has one
+ * small vocabulary to implement, whatever resource is pressed. The names are the vocabulary of
+ * {@link ControlCommand#degrade}, here below the degradation and budget parts that both send them.
  *
  * <p>Each is sent with the seed's parameters for it ({@link #seedParams()}), which a strategy
  * table entry may override or extend; {@code custom} has none and needs a {@code name} from its
