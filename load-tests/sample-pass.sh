@@ -3,24 +3,20 @@
 # batch) against a bare compare-and-sum loop over the same columns, both in one JMH run, 100,000
 # agents per interval. Targets (issue 15): >= 5,000,000 samples/s on one core and >= 0.3x the bare loop.
 # Usage: load-tests/sample-pass.sh [extra JMH options]   (SKIP_BUILD=1 reuses target/benchmarks.jar)
-set -euo pipefail
-cd "$(dirname "$0")/.."
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
 NAME=sample-pass; OUT=load-tests/results
-mkdir -p "$OUT"
-[ -n "${SKIP_BUILD:-}" ] || mvn -q -Pjmh package -DskipTests
-java -jar target/benchmarks.jar SamplePassBenchmark -rf csv -rff "target/$NAME-jmh.csv" "$@" | tee "target/$NAME-jmh.txt"
-MACHINE=$(printf '$ nproc\n%s\n$ java -version\n%s\n$ uptime\n%s\n' "$(nproc)" "$(java -version 2>&1)" "$(uptime)")
+build
+java -jar "$BENCH_JAR" SamplePassBenchmark -rf csv -rff "target/$NAME-jmh.csv" "$@" | tee "target/$NAME-jmh.txt"
 CMD="load-tests/sample-pass.sh $*"
 # JMH csv: "Benchmark","Mode","Threads","Samples","Score","Score Error (99.9%)","Unit","Param: violating"
 ROWS=$(tail -n +2 "target/$NAME-jmh.csv" | tr -d '"' | awk -F, '{sub(/.*\./, "", $1); print $1, $8, $5, $6}')
 {
   echo "# Per-sample path over the columns: samples per second on one core"
   echo
-  echo "Run $(date -u '+%Y-%m-%dT%H:%MZ') on commit $(git rev-parse --short HEAD) with \`$CMD\`"
+  machine
   echo
-  echo '```'
-  echo "$MACHINE"
-  echo '```'
+  echo "Command: \`$CMD\`"
   echo
   echo "JMH, one thread, 100,000 agents per interval (src/jmh/java/io/agentgovernor/monitor/SamplePassBenchmark.java)."
   echo "**pass**: SamplePass.run, what the monitor runs each interval after the sampler: compliance against the cached"

@@ -204,7 +204,9 @@ public final class UsageHistory {
   /**
    * Fixed-width buckets (mean and max, 8-bit codes sharing a block exponent) in a ring indexed by
    * bucket number; moving to a newer bucket marks the ones skipped empty, so no per-bucket time or
-   * count is stored. Only the bucket being filled keeps its running mean, max and count exact.
+   * count is stored. Only the bucket being filled keeps its running mean, max and count, exact;
+   * it goes into the ring when the next bucket begins, so a sample touches the ring's memory once
+   * per bucket, not once per sample (the rings of 100,000 agents do not stay in cache).
    * A sample older than the bucket being filled (the clock stepped back) is left out.
    */
   private static final class Rollup {
@@ -231,6 +233,9 @@ public final class UsageHistory {
     void add(long time, double v) {
       long bucket = Math.floorDiv(time, width);
       if (newest == Long.MIN_VALUE || bucket > newest) {
+        if (count > 0) {
+          store(index(newest), currentMean, currentMax);
+        }
         long first = newest == Long.MIN_VALUE ? bucket : newest + 1;
         for (long b = Math.max(first, bucket - mean.length + 1); b <= bucket; b++) {
           clear(index(b));
@@ -243,7 +248,6 @@ public final class UsageHistory {
       count++;
       currentMean += (v - currentMean) / count;
       currentMax = count == 1 ? v : Math.max(currentMax, v);
-      store(index(newest), currentMean, currentMax);
     }
 
     private int index(long bucket) {
