@@ -128,7 +128,7 @@ public class IngestBenchmark {
     if (i == 0) {
       now += 1000; // a new interval: the previous one's samples become a batch
       if (!interval.isEmpty()) {
-        bh.consume(new SampleBatch("n1", now, System.nanoTime(), 1000, interval));
+        bh.consume(SampleBatch.of("n1", now, System.nanoTime(), 1000, interval));
         interval = new ArrayList<>(agents);
       }
     }

@@ -12,6 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class LocalAgents {
 
   private final Map<String, LocalAgent> agents = new ConcurrentHashMap<>();
+  /** Bumped by every add and remove, so the monitor re-reads the set only when it changed. */
+  private final java.util.concurrent.atomic.AtomicLong version = new java.util.concurrent.atomic.AtomicLong();
 
   public LocalAgent get(String id) {
     return agents.get(id);
@@ -27,9 +29,16 @@ public final class LocalAgents {
 
   public void add(LocalAgent handle) {
     agents.put(handle.id(), handle);
+    version.incrementAndGet();
   }
 
   public void remove(String id) {
     agents.remove(id);
+    version.incrementAndGet();
+  }
+
+  /** Changes with every add and remove (read it before reading the agents, then compare). */
+  public long version() {
+    return version.get();
   }
 }

@@ -237,10 +237,21 @@ public final class Addresses {
   public static final String EVENTS = "governor.events";
 
   /**
-   * Measurements, published cluster-wide by each node once per sampling interval as one batch:
-   * {@code {"node", "time", "samples": [{"agentId", "usage": {resource: n}}]}}.
+   * Measurements, published by each node once per sampling interval as one batch:
+   * {@code {"node", "time", "count", "samples": [{"agentId", "usage": {resource: n}}]}}, {@code count}
+   * being the agents sampled. {@code samples} holds only the agents some feed wants (see
+   * {@link #FEED_INTEREST}); while no feed in the cluster wants any, the batch is published on this
+   * node only, with no samples (the node's metrics count it).
    */
   public static final String EVENTS_MEASUREMENTS = "governor.events.measurements";
+
+  /**
+   * Which measurements the live feeds want, published cluster-wide by each node's feed when what
+   * its subscribers want changes and every 10 s while they want any: {@code {"hub", "ttlMs",
+   * "agents"?}} (no {@code agents}: every agent; {@code ttlMs} 0: none any more). A monitor that
+   * starts publishes {@code {"ask": true}} and the feeds answer with their announcement.
+   */
+  public static final String FEED_INTEREST = "governor.feed.interest";
 
   /** The inbox of an agent: {@code governor.agent.<id>}. */
   public static String agentInbox(String agentId) {

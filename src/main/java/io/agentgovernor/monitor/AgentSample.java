@@ -34,7 +34,7 @@ public record AgentSample(String agentId, String group, int priority, long time,
   }
 
   /** Three decimals are more than any measurement here is worth. */
-  private static double round(double v) {
+  static double round(double v) {
     return Math.round(v * 1000) / 1000.0;
   }
 }

@@ -52,11 +52,8 @@ public final class AlertPolicy {
 
   /** The level reached by {@code current} against the limit, if an alert for it is due now; else null. */
   public Level check(String agentId, String resource, double current, Limit limit, long now) {
-    double[] levels = perResource.get(resource);
-    double w = levels == null ? warning : levels[0];
-    double c = levels == null ? critical : levels[1];
-    Level level = current >= c * limit.hard() ? Level.CRITICAL : current >= w * limit.hard() ? Level.WARNING : null;
-    if (level == null || limit.hard() <= 0) {
+    Level level = level(resource, current, limit);
+    if (level == null) {
       return null;
     }
     String key = agentId + '\u0000' + resource + '\u0000' + level;
@@ -68,8 +65,31 @@ public final class AlertPolicy {
     return level;
   }
 
+  /** The level reached by {@code current} against the limit, or null (none, or no hard limit above 0); no spacing. */
+  public Level level(String resource, double current, Limit limit) {
+    double[] levels = perResource.get(resource);
+    double w = levels == null ? warning : levels[0];
+    double c = levels == null ? critical : levels[1];
+    Level level = current >= c * limit.hard() ? Level.CRITICAL : current >= w * limit.hard() ? Level.WARNING : null;
+    return level == null || limit.hard() <= 0 ? null : level;
+  }
+
+  /** Below this amount no level is reached ({@link #level} is null): warning × hard, or +∞ without a hard limit above 0. */
+  public double firstLevelAt(String resource, Limit limit) {
+    double[] levels = perResource.get(resource);
+    return limit.hard() <= 0 ? Double.POSITIVE_INFINITY : (levels == null ? warning : levels[0]) * limit.hard();
+  }
+
+  /** At most one alert per agent, resource and level this often. */
+  public long intervalMs() {
+    return intervalMs;
+  }
+
   /** Forgets an agent (undeployed). */
   public void forget(String agentId) {
+    if (lastAlert.isEmpty()) {
+      return;
+    }
     lastAlert.keySet().removeIf(k -> k.startsWith(agentId + '\u0000'));
   }
 

@@ -1,7 +1,7 @@
 package io.agentgovernor.monitor;
 
+import io.agentgovernor.agent.LocalAgent;
 import java.util.List;
-import java.util.function.Supplier;
 import org.openjdk.jol.info.GraphLayout;
 
 /**
@@ -29,30 +29,50 @@ final class MemoryMeter {
     System.setProperty("jol.skipDynamicAttach", "true");
   }
 
-  private long bytes;
-  private long lastHandled = -1;
-  private long nextWalkNanos;
+  // One entry per slot of the node's SampleStore (columns, not an object per agent).
+  private long[] bytes = new long[0];
+  private long[] lastHandled = new long[0];
+  private long[] nextWalkNanos = new long[0];
 
-  /** The retained bytes, walking again if the agent ran since the last walk and the spacing allows. */
-  long measure(Supplier<List<Object>> rootsSupplier, long handled, long nowNanos) {
-    if (handled == lastHandled || nowNanos < nextWalkNanos) {
-      return bytes;
-    }
-    long start = System.nanoTime();
-    List<Object> roots = rootsSupplier.get();
-    bytes = roots.isEmpty() ? 0 : walk(roots);
-    long took = System.nanoTime() - start;
-    lastHandled = handled;
-    nextWalkNanos = nowNanos + Math.min(MAX_SPACING_NANOS, took * MIN_SPACING_FACTOR);
-    return bytes;
+  void grow(int capacity) {
+    bytes = java.util.Arrays.copyOf(bytes, capacity);
+    lastHandled = java.util.Arrays.copyOf(lastHandled, capacity);
+    nextWalkNanos = java.util.Arrays.copyOf(nextWalkNanos, capacity);
   }
 
-  private long walk(List<Object> roots) {
+  /** A new agent in this slot: nothing measured yet. */
+  void reset(int slot) {
+    bytes[slot] = 0;
+    lastHandled[slot] = -1;
+    nextWalkNanos[slot] = 0;
+  }
+
+  void move(int from, int to) {
+    bytes[to] = bytes[from];
+    lastHandled[to] = lastHandled[from];
+    nextWalkNanos[to] = nextWalkNanos[from];
+  }
+
+  /** The retained bytes of the agent in {@code slot}, walking again if it ran since the last walk and the spacing allows. */
+  long measure(int slot, LocalAgent agent, long handled, long nowNanos) {
+    if (handled == lastHandled[slot] || nowNanos < nextWalkNanos[slot]) {
+      return bytes[slot];
+    }
+    long start = System.nanoTime();
+    List<Object> roots = agent.retainedRoots();
+    bytes[slot] = roots.isEmpty() ? 0 : walk(roots, bytes[slot]);
+    long took = System.nanoTime() - start;
+    lastHandled[slot] = handled;
+    nextWalkNanos[slot] = nowNanos + Math.min(MAX_SPACING_NANOS, took * MIN_SPACING_FACTOR);
+    return bytes[slot];
+  }
+
+  private static long walk(List<Object> roots, long previous) {
     try {
       return GraphLayout.parseInstance(roots.toArray()).totalSize();
     } catch (RuntimeException e) {
       // The agent changed its state under the walk (a concurrent modification): keep the last figure.
-      return bytes;
+      return previous;
     }
   }
 }

@@ -11,18 +11,15 @@ import io.agentgovernor.bus.Ids;
 import io.agentgovernor.bus.Json;
 import io.agentgovernor.capacity.CapacityVerticle;
 import io.agentgovernor.agent.RuntimeContext;
-import io.agentgovernor.quota.CompiledQuota;
-import io.agentgovernor.quota.Limit;
 import io.agentgovernor.quota.Resource;
 import io.agentgovernor.quota.Violation;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The monitor: one sampler over all of this node's agents, every {@code monitor.intervalMs}
@@ -38,16 +35,14 @@ public final class MonitorVerticle extends VerticleBase {
   /** Node-local: one {@link SampleBatch} per interval. */
   public static final String SAMPLES = "governor.monitor.samples";
 
-  /** A violation event per agent and resource at most this often while it lasts (a change of kind is told at once). */
-  private static final long VIOLATION_EVENT_SPACING_MS = 10_000;
-
   private final RuntimeContext node;
   private final LocalAgents agents;
   private final Sampler sampler = new Sampler();
-  private final Map<String, AgentSample> latest = new HashMap<>();
-  private final Map<String, UsageHistory> histories = new HashMap<>();
-  private final Map<String, Object[]> lastViolationEvent = new HashMap<>();
-  private AlertPolicy alerts;
+  private SampleStore store;
+  private SamplePass pass;
+  /** The last interval's batch: what the usage and compliance queries answer from. */
+  private SampleBatch latest;
+  private final MeasurementInterest interest = new MeasurementInterest();
   private long intervalMs;
   private boolean publishMeasurements;
 
@@ -78,91 +73,86 @@ public final class MonitorVerticle extends VerticleBase {
     intervalMs = settings.intervalMs();
     publishMeasurements = settings.publishMeasurements();
     boolean sampling = settings.sampling();
-    alerts = settings.alerts();
+    AlertPolicy alerts = settings.alerts();
+    store = new SampleStore(agents, node.quotaIndex(), alerts);
+    pass = new SamplePass(store, alerts, new SamplePass.Sink() {
+      @Override
+      public void alert(String agentId, String resource, AlertPolicy.Level level, double current, double limit, long now) {
+        publishEvent(Events.ALERT, agentId, now, new JsonObject().put("resource", resource)
+            .put("level", level.name().toLowerCase(java.util.Locale.ROOT)).put("current", Json.num(current))
+            .put("limit", Json.num(limit)));
+      }
+
+      @Override
+      public void violation(String agentId, Violation violation, long now) {
+        publishEvent(Events.VIOLATION, agentId, now, violation.toJson());
+      }
+    });
     AgentRouting routing = new AgentRouting(vertx, node.nodeId(), node.registry()::nodeOf);
     return Future.all(List.of(
             routing.register(Addresses.MONITOR_USAGE, "agentId", this::usage),
             routing.register(Addresses.MONITOR_MEASUREMENTS, "agentId", this::measurements),
-            routing.register(Addresses.MONITOR_COMPLIANCE, "agentId", this::compliance)))
+            routing.register(Addresses.MONITOR_COMPLIANCE, "agentId", this::compliance),
+            vertx.eventBus().consumer(Addresses.FEED_INTEREST,
+                m -> interest.onAnnouncement(m.body(), node.clock().millis())).completion()))
         .onSuccess(v -> {
+          vertx.eventBus().publish(Addresses.FEED_INTEREST, new JsonObject().put("ask", true));
           if (sampling) { // off only for the governor-tax baseline (load-tests/governor-tax.sh)
             vertx.setPeriodic(intervalMs, id -> sampleAll());
           }
         });
   }
 
-  /** One interval: measure, check, remember, tell. */
+  /** One interval: measure into fresh columns, then check, alert, remember and batch in one pass, then tell. */
+  @SuppressWarnings("unchecked")
   void sampleAll() {
     long now = node.clock().millis();
     long takenNanos = System.nanoTime();
-    long[] elapsed = new long[1];
-    Map<LocalAgent, double[]> usage = sampler.sample(agents.all(), takenNanos, elapsed);
-    List<AgentSample> samples = new ArrayList<>(usage.size());
-    double[] totals = new double[Resource.BUILT_IN_COUNT];
-    usage.forEach((handle, u) -> {
-      AgentSample sample = check(handle, u, sampler.custom(handle, now), now);
-      samples.add(sample);
-      for (int i = 0; i < totals.length; i++) {
-        totals[i] += u[i];
+    store.refresh();
+    int n = store.count;
+    double[][] usage = new double[Resource.BUILT_IN_COUNT][n];
+    sampler.sample(store, usage, takenNanos);
+    Map<String, Double>[] custom = null;
+    for (int i = 0; i < n; i++) {
+      Map<String, Double> c = sampler.custom(store, i, now);
+      if (!c.isEmpty()) {
+        if (custom == null) {
+          custom = new Map[n];
+        }
+        custom[i] = c;
       }
-    });
-    forgetGone();
-    SampleBatch batch = new SampleBatch(node.nodeId(), now, takenNanos, intervalMs, samples);
+    }
+    SampleBatch batch = pass.run(node.nodeId(), now, takenNanos, intervalMs, usage, custom);
+    latest = batch;
     vertx.eventBus().publish(SAMPLES, batch, new io.vertx.core.eventbus.DeliveryOptions()
         .setCodecName(SampleBatch.LocalCodec.NAME).setLocalOnly(true));
     vertx.eventBus().send(CapacityVerticle.USAGE_ADDRESS, new JsonObject()
-        .put("usage", usageJson(totals)).put("agents", samples.size()));
-    if (publishMeasurements && !samples.isEmpty()) {
-      JsonArray items = new JsonArray();
-      samples.forEach(s -> items.add(new JsonObject().put("agentId", s.agentId()).put("usage", s.usageJson())));
-      vertx.eventBus().publish(Addresses.EVENTS_MEASUREMENTS,
-          new JsonObject().put("node", node.nodeId()).put("time", now).put("samples", items));
+        .put("usage", usageJson(pass.totals())).put("agents", n));
+    if (publishMeasurements && n > 0) {
+      publishMeasurements(batch, now);
     }
   }
 
-  private AgentSample check(LocalAgent handle, double[] usage, Map<String, Double> custom, long now) {
-    CompiledQuota quota = node.quotaIndex().get(handle.id());
-    List<Violation> violations = quota == null ? List.of() : quota.check(usage, custom);
-    AgentSample sample = new AgentSample(handle.id(), handle.group(), quota == null ? 5 : quota.quota().priority(),
-        now, usage, custom, violations);
-    latest.put(handle.id(), sample);
-    histories.computeIfAbsent(handle.id(), id -> new UsageHistory()).add(now, usage);
-    if (quota != null) {
-      raiseAlerts(handle.id(), quota, sample, now);
-      violations.forEach(v -> tellViolation(handle.id(), v, now));
-    }
-    return sample;
-  }
-
-  private void raiseAlerts(String agentId, CompiledQuota quota, AgentSample sample, long now) {
-    for (Map.Entry<String, Limit> e : quota.quota().limits().entrySet()) {
-      Resource r = Resource.resolve(e.getKey(), e.getValue().custom());
-      double current = sample.get(r);
-      AlertPolicy.Level level = alerts.check(agentId, r.name(), current, e.getValue(), now);
-      if (level != null) {
-        publishEvent(Events.ALERT, agentId, now, new JsonObject().put("resource", r.name())
-            .put("level", level.name().toLowerCase(java.util.Locale.ROOT)).put("current", Json.num(current))
-            .put("limit", Json.num(e.getValue().hard())));
+  /** The measurement batch, with JSON built only for the agents some feed wants (none: this node's metrics only). */
+  private void publishMeasurements(SampleBatch batch, long now) {
+    Set<String> wanted = interest.wanted(now);
+    JsonArray items = new JsonArray();
+    if (wanted == MeasurementInterest.ALL) {
+      for (int i = 0; i < batch.size(); i++) {
+        items.add(new JsonObject().put("agentId", batch.agentId(i)).put("usage", batch.usageJson(i)));
+      }
+    } else {
+      for (String agentId : wanted) {
+        int i = store.slotOf(agentId);
+        if (i >= 0 && i < batch.size() && agentId.equals(batch.agentId(i))) {
+          items.add(new JsonObject().put("agentId", agentId).put("usage", batch.usageJson(i)));
+        }
       }
     }
-  }
-
-  private void tellViolation(String agentId, Violation v, long now) {
-    String key = agentId + '\u0000' + v.resource().name();
-    Object[] last = lastViolationEvent.get(key);
-    if (last != null && last[0] == v.kind() && now - (long) last[1] < VIOLATION_EVENT_SPACING_MS) {
-      return;
-    }
-    lastViolationEvent.put(key, new Object[] {v.kind(), now});
-    publishEvent(Events.VIOLATION, agentId, now, v.toJson());
-  }
-
-  private void forgetGone() {
-    if (latest.size() > agents.size()) {
-      latest.keySet().removeIf(id -> agents.get(id) == null);
-      histories.keySet().removeIf(id -> agents.get(id) == null);
-      lastViolationEvent.keySet().removeIf(k -> agents.get(k.substring(0, k.indexOf('\u0000'))) == null);
-    }
+    JsonObject message = new JsonObject().put("node", node.nodeId()).put("time", now).put("count", batch.size())
+        .put("samples", items);
+    vertx.eventBus().publish(Addresses.EVENTS_MEASUREMENTS, message,
+        new io.vertx.core.eventbus.DeliveryOptions().setLocalOnly(wanted.isEmpty()));
   }
 
   private void publishEvent(String type, String agentId, long now, JsonObject fields) {
@@ -188,10 +178,11 @@ public final class MonitorVerticle extends VerticleBase {
 
   private Future<JsonObject> measurements(JsonObject request) {
     String agentId = Ids.require(Json.optString(request, "agentId", ""), "agentId");
-    UsageHistory history = histories.get(agentId);
     if (agents.get(agentId) == null) {
       throw GovernorException.notFound("agent", agentId);
     }
+    int slot = store.slotOf(agentId);
+    UsageHistory history = slot < 0 ? null : store.histories[slot];
     long now = node.clock().millis();
     Long from = Json.optLong(request, "from", "", 0, Long.MAX_VALUE);
     Long to = Json.optLong(request, "to", "", 0, Long.MAX_VALUE);
@@ -214,12 +205,23 @@ public final class MonitorVerticle extends VerticleBase {
 
   private AgentSample latestOf(JsonObject request) {
     String agentId = Ids.require(Json.optString(request, "agentId", ""), "agentId");
-    AgentSample sample = latest.get(agentId);
+    AgentSample sample = latestSample(agentId);
     if (sample == null) {
       throw agents.get(agentId) == null ? GovernorException.notFound("agent", agentId)
           : new GovernorException(ErrorCode.NOT_FOUND, "agent '" + agentId + "' has not been sampled yet");
     }
     return sample;
+  }
+
+  /** The agent's row in the last batch, or null (not sampled yet). */
+  private AgentSample latestSample(String agentId) {
+    SampleBatch batch = latest;
+    if (batch == null) {
+      return null;
+    }
+    // the store's slots change only right before a pass, so they are the last batch's
+    int slot = store.slotOf(agentId);
+    return slot >= 0 && slot < batch.size() && agentId.equals(batch.agentId(slot)) ? batch.sample(slot) : null;
   }
 
   private static JsonObject usageJson(double[] totals) {

@@ -6,7 +6,6 @@ import io.agentgovernor.quota.Resource;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.ArrayDeque;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Map;
@@ -28,110 +27,107 @@ final class Sampler {
 
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
-  private final Map<Thread, long[]> threads = new IdentityHashMap<>();
+  private final Map<Thread, ThreadClock> threads = new IdentityHashMap<>();
   private long lastNanos = System.nanoTime();
 
-  /** The interval's usage of every agent, keyed like the input; {@code elapsedOut[0]} gets the interval in ns. */
-  Map<LocalAgent, double[]> sample(Collection<? extends LocalAgent> agents, long nowNanos, long[] elapsedOut) {
+  /** A thread that ran agent handlers: its CPU clock at the last interval, and this interval's handler time on it. */
+  private static final class ThreadClock {
+    long cpu;
+    long handlerNanos;
+    double ratio = 1.0;
+
+    ThreadClock(long cpu) {
+      this.cpu = cpu;
+    }
+  }
+
+  /**
+   * Writes the interval's usage of every slot of the store into {@code columns[resource][slot]}
+   * (one column per built-in resource, at least {@code store.count} long).
+   */
+  void sample(SampleStore store, double[][] columns, long nowNanos) {
     long elapsed = Math.max(1, nowNanos - lastNanos);
     lastNanos = nowNanos;
-    elapsedOut[0] = elapsed;
-    threads.values().forEach(t -> t[1] = 0);
-    for (LocalAgent h : agents) {
-      AgentMeter a = h.meter();
+    threads.values().forEach(t -> t.handlerNanos = 0);
+    int n = store.count;
+    LocalAgent[] handles = store.handles;
+    long[] handlerNanos = store.handlerNanos;
+    for (int i = 0; i < n; i++) {
+      AgentMeter a = handles[i].meter();
       long nanos = a.takeHandlerNanos();
-      cursor(h).handlerNanos = nanos;
+      handlerNanos[i] = nanos;
       Thread thread = a.thread();
       if (thread != null && nanos > 0) {
-        threads.computeIfAbsent(thread, t -> new long[] {cpuTime(t), 0})[1] += nanos;
+        threads.computeIfAbsent(thread, t -> new ThreadClock(cpuTime(t))).handlerNanos += nanos;
       }
     }
-    Map<Thread, Double> ratios = threadRatios();
-    Map<LocalAgent, double[]> out = new IdentityHashMap<>(agents.size() * 2);
-    for (LocalAgent h : agents) {
-      AgentCursor c = cursor(h);
-      out.put(h, usageOf(h, c, c.handlerNanos, ratios, elapsed, nowNanos));
-      c.handlerNanos = 0;
+    updateRatios();
+    for (int i = 0; i < n; i++) {
+      usageOf(store, i, columns, elapsed, nowNanos);
+      handlerNanos[i] = 0;
     }
-    return out;
   }
 
-  /** The agent's cursor, kept on its handle (no map lookup; it goes when the handle goes). */
-  private static AgentCursor cursor(LocalAgent h) {
-    if (h.monitorState() instanceof AgentCursor c) {
-      return c;
-    }
-    AgentCursor c = new AgentCursor(h.meter());
-    h.monitorState(c);
-    return c;
-  }
-
-  private Map<Thread, Double> threadRatios() {
-    Map<Thread, Double> ratios = new IdentityHashMap<>();
+  private void updateRatios() {
     threads.entrySet().removeIf(e -> !e.getKey().isAlive());
-    threads.forEach((thread, totals) -> {
+    threads.forEach((thread, clock) -> {
       long cpu = cpuTime(thread);
-      long delta = cpu - totals[0];
-      totals[0] = cpu;
-      ratios.put(thread, totals[1] > 0 ? Math.min(1.0, Math.max(0, delta) / (double) totals[1]) : 1.0);
+      long delta = cpu - clock.cpu;
+      clock.cpu = cpu;
+      clock.ratio = clock.handlerNanos > 0 ? Math.min(1.0, Math.max(0, delta) / (double) clock.handlerNanos) : 1.0;
     });
-    return ratios;
   }
 
-  private double[] usageOf(LocalAgent h, AgentCursor c, long handlerNanos, Map<Thread, Double> ratios, long elapsed,
-                           long nowNanos) {
+  private void usageOf(SampleStore store, int i, double[][] u, long elapsed, long nowNanos) {
+    LocalAgent h = store.handles[i];
     AgentMeter a = h.meter();
-    double[] usage = new double[Resource.BUILT_IN_COUNT];
-    double ratio = a.thread() == null ? 1.0 : ratios.getOrDefault(a.thread(), 1.0);
+    long handlerNanos = store.handlerNanos[i];
+    double ratio = 1.0;
+    if (handlerNanos > 0 && a.thread() != null) {
+      ThreadClock clock = threads.get(a.thread());
+      ratio = clock == null ? 1.0 : clock.ratio;
+    }
     double cpuNanos = handlerNanos * ratio + a.takeWorkerCpuNanos();
-    usage[Resource.CPU.index()] = cpuNanos / elapsed * 100.0;
-    usage[Resource.MEMORY.index()] = c.memory.measure(h::retainedRoots, a.messagesHandled(), nowNanos)
-        + h.queuedBytes();
-    usage[Resource.PROCESSES.index()] = a.processes();
-    usage[Resource.FILES.index()] = a.files();
-    usage[Resource.CONNECTIONS.index()] = a.connections();
+    double cpu = cpuNanos / elapsed * 100.0;
+    double memory = store.memory.measure(i, h, a.messagesHandled(), nowNanos) + h.queuedBytes();
+    double processes = a.processes();
     long bytes = a.bytesIn() + a.bytesOut();
-    usage[Resource.NETWORK.index()] = (bytes - c.lastBytes) / (elapsed / 1e9);
-    c.lastBytes = bytes;
-    usage[Resource.MESSAGE_QUEUE.index()] = h.queuedMessages();
-    usage[Resource.DISK.index()] = a.diskBytes();
+    u[Resource.NETWORK.index()][i] = (bytes - store.lastBytes[i]) / (elapsed / 1e9);
+    store.lastBytes[i] = bytes;
+    u[Resource.FILES.index()][i] = a.files();
+    u[Resource.CONNECTIONS.index()][i] = a.connections();
+    u[Resource.MESSAGE_QUEUE.index()][i] = h.queuedMessages();
+    u[Resource.DISK.index()][i] = a.diskBytes();
     double[] outside = a.external();
     if (outside != null) {
       // An agent in another process: its own CPU, memory and processes come from the OS (its
       // cgroup or /proc) or its reports, added to what its proxy in this JVM uses for it.
-      usage[Resource.CPU.index()] += outside[Resource.CPU.index()];
-      usage[Resource.MEMORY.index()] += outside[Resource.MEMORY.index()];
-      usage[Resource.PROCESSES.index()] += outside[Resource.PROCESSES.index()];
+      cpu += outside[Resource.CPU.index()];
+      memory += outside[Resource.MEMORY.index()];
+      processes += outside[Resource.PROCESSES.index()];
     }
-    return usage;
+    u[Resource.CPU.index()][i] = cpu;
+    u[Resource.MEMORY.index()][i] = memory;
+    u[Resource.PROCESSES.index()][i] = processes;
   }
 
-  /** Custom usage: the amounts reported over the last 60 s. */
-  Map<String, Double> custom(LocalAgent h, long nowMs) {
-    AgentCursor c = h.monitorState() instanceof AgentCursor cursor ? cursor : null;
-    Map<String, Double> reported = h.meter().takeCustom();
-    if (c == null) {
-      return reported;
+  /** Custom usage of slot {@code i}: the amounts reported over the last 60 s (an empty map, not allocated, for most agents). */
+  Map<String, Double> custom(SampleStore store, int i, long nowMs) {
+    Map<String, Double> reported = store.handles[i].meter().takeCustom();
+    Sampler.CustomWindow window = store.customWindows[i];
+    if (window == null) {
+      if (reported.isEmpty()) {
+        return Map.of();
+      }
+      window = new CustomWindow();
+      store.customWindows[i] = window;
     }
-    return c.customWindow.add(nowMs, reported);
+    return window.add(nowMs, reported);
   }
 
   private static long cpuTime(Thread t) {
     long cpu = THREADS.getThreadCpuTime(t.getId());
     return Math.max(0, cpu);
-  }
-
-  /** What the sampler remembers of one agent between intervals. */
-  private static final class AgentCursor {
-    final MemoryMeter memory = new MemoryMeter();
-    final CustomWindow customWindow = new CustomWindow();
-    long lastBytes;
-    /** Handler time taken from the account in this interval's first pass. */
-    long handlerNanos;
-
-    AgentCursor(AgentMeter a) {
-      lastBytes = a.bytesIn() + a.bytesOut();
-    }
   }
 
   /** Sums custom reports over a sliding 60 s window of per-interval buckets. */

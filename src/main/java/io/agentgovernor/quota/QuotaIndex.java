@@ -17,6 +17,8 @@ public final class QuotaIndex {
 
   private final Map<String, CompiledQuota> quotas = new ConcurrentHashMap<>();
   private final Map<String, QuotaGroup> groups = new ConcurrentHashMap<>();
+  /** Bumped by every change of a quota, so a reader caching compiled quotas re-reads only after one. */
+  private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
 
   /** The compiled quota of an agent, or null. */
   public CompiledQuota get(String agentId) {
@@ -41,6 +43,11 @@ public final class QuotaIndex {
 
   public int size() {
     return quotas.size();
+  }
+
+  /** Changes with every quota applied, removed or cleared (read it before the quotas, then compare). */
+  public long generation() {
+    return generation.get();
   }
 
   /** Every quota, ordered by agent id. */
@@ -75,18 +82,22 @@ public final class QuotaIndex {
     quotas.compute(quota.agentId(), (id, held) ->
         held == null || held.quota().version() < quota.version()
             || held.quota().createdAt() != quota.createdAt() ? new CompiledQuota(quota) : held);
+    generation.incrementAndGet();
   }
 
   public void applyIfAbsent(Quota quota) {
     quotas.computeIfAbsent(quota.agentId(), id -> new CompiledQuota(quota));
+    generation.incrementAndGet();
   }
 
   public void remove(String agentId) {
     quotas.remove(agentId);
+    generation.incrementAndGet();
   }
 
   public void clearQuotas() {
     quotas.clear();
+    generation.incrementAndGet();
   }
 
   public void applyGroup(QuotaGroup group) {

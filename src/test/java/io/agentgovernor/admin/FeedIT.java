@@ -112,6 +112,55 @@ class FeedIT {
   }
 
   @Test
+  @DisplayName("a node's monitor builds measurement JSON only for the agents some feed in the cluster wants, and none once it is gone")
+  void measurementsOnlyForWhatIsWanted() throws Exception {
+    List<String> ids = List.of("mw-1", "mw-2", "mw-3", "mw-4", "mw-5", "mw-6");
+    for (String id : ids) {
+      TestNodes.request(b, Addresses.AGENT_DEPLOY, new JsonObject().put("id", id).put("type", "idle")
+          .put("group", "lightweight_agent").put("config", new JsonObject()));
+    }
+    // placement spreads the agents: watch mw-2's node from the other one
+    GovernorNode host = a.context().localAgents().get("mw-2") != null ? a : b;
+    GovernorNode other = host == a ? b : a;
+    int hosted = (int) ids.stream().filter(id -> host.context().localAgents().get(id) != null).count();
+    java.util.Queue<JsonObject> fromHostOnOther = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    java.util.Queue<JsonObject> onHost = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    var watchOther = other.vertx().eventBus().<JsonObject>consumer(Addresses.EVENTS_MEASUREMENTS, m -> {
+      if (host.nodeId().equals(m.body().getString("node"))) {
+        fromHostOnOther.add(m.body());
+      }
+    });
+    var watchHost = host.vertx().eventBus().<JsonObject>consumer(Addresses.EVENTS_MEASUREMENTS, m -> onHost.add(m.body()));
+    try {
+      try (FeedClient feed = FeedClient.connect(clients, other.httpPort(), "agents=mw-2", TestNodes.VIEWER_TOKEN)) {
+        JsonObject m = feed.await(e -> "measurement".equals(e.getString("type")), WAIT);
+        assertThat(m.getString("agentId")).isEqualTo("mw-2");
+        assertThat(m.getString("node")).isEqualTo(host.nodeId());
+        assertThat(m.getJsonObject("usage").fieldNames()).contains("cpu", "memory");
+        // the batch that crossed carried mw-2 alone, but counted all of the host's agents
+        JsonObject batch = org.awaitility.Awaitility.await().atMost(WAIT).until(() -> fromHostOnOther.stream()
+            .filter(x -> !x.getJsonArray("samples").isEmpty()).findFirst(), java.util.Optional::isPresent).orElseThrow();
+        assertThat(batch.getJsonArray("samples")).extracting(o -> ((JsonObject) o).getString("agentId")).containsExactly("mw-2");
+        assertThat(batch.getInteger("count")).as("batch %s", batch).isGreaterThanOrEqualTo(hosted);
+      }
+      // subscriber gone: the host's batches stay on the host, with a count and no samples
+      org.awaitility.Awaitility.await().atMost(WAIT).until(() -> onHost.stream()
+          .anyMatch(x -> x.getJsonArray("samples").isEmpty() && x.getInteger("count") >= hosted));
+      fromHostOnOther.clear();
+      onHost.clear();
+      org.awaitility.Awaitility.await().atMost(WAIT).until(() -> onHost.size() >= 2);
+      assertThat(onHost).allMatch(x -> x.getJsonArray("samples").isEmpty());
+      assertThat(fromHostOnOther).isEmpty();
+    } finally {
+      watchOther.unregister();
+      watchHost.unregister();
+      for (String id : ids) {
+        TestNodes.request(b, Addresses.AGENT_UNDEPLOY, new JsonObject().put("id", id));
+      }
+    }
+  }
+
+  @Test
   @DisplayName("without a token the upgrade is refused with 401; a bad filter with 400")
   void refused() {
     Http http = new Http(a.httpPort());

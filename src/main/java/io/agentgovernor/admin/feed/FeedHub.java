@@ -21,6 +21,9 @@ import java.util.function.Consumer;
  * out to this node's {@link FeedSubscriber}s. Measurement batches are expanded into one
  * {@code measurement} event per sample. Taps see every raw event and batch (for metrics). Runs on
  * the event loop of the verticle that started it.
+ *
+ * <p>It tells the monitors which measurements its subscribers want ({@link Addresses#FEED_INTEREST}:
+ * every agent, some agents, or none), so that no node builds per-agent measurement JSON nobody reads.
  */
 public final class FeedHub {
 
@@ -37,6 +40,13 @@ public final class FeedHub {
   private volatile int queued;
   private volatile int queuedPeak;
   private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
+  /** This hub's name in its interest announcements. */
+  private final String hubId = "feed-" + java.util.UUID.randomUUID();
+  private boolean keepMeasurements;
+  /** The last announcement sent, or null while nothing is wanted. */
+  private JsonObject announced;
+  static final long INTEREST_TTL_MS = 30_000;
+  static final long INTEREST_RENEW_MS = 10_000;
 
   public FeedHub(Vertx vertx, Clock clock, FeedLimits limits) {
     this.vertx = vertx;
@@ -48,9 +58,57 @@ public final class FeedHub {
   public Future<Void> start() {
     MessageConsumer<Object> events = vertx.eventBus().consumer(Addresses.EVENTS, msg -> onEvent(msg.body()));
     MessageConsumer<Object> batches = vertx.eventBus().consumer(Addresses.EVENTS_MEASUREMENTS, msg -> onBatch(msg.body()));
+    MessageConsumer<Object> asks = vertx.eventBus().consumer(Addresses.FEED_INTEREST, msg -> {
+      if (msg.body() instanceof JsonObject ask && Boolean.TRUE.equals(ask.getValue("ask")) && announced != null) {
+        vertx.eventBus().publish(Addresses.FEED_INTEREST, announced);
+      }
+    });
     consumers.add(events);
     consumers.add(batches);
-    return Future.all(events.completion(), batches.completion()).mapEmpty();
+    consumers.add(asks);
+    vertx.setPeriodic(INTEREST_RENEW_MS, id -> {
+      if (announced != null) {
+        vertx.eventBus().publish(Addresses.FEED_INTEREST, announced);
+      }
+    });
+    return Future.all(events.completion(), batches.completion(), asks.completion()).mapEmpty();
+  }
+
+  /** Every node's measurements of every agent are wanted here whatever the subscribers (per-agent metrics). */
+  public void keepMeasurements() {
+    keepMeasurements = true;
+    interestChanged();
+  }
+
+  /** Recomputes what the subscribers want and tells the monitors if it changed. */
+  void interestChanged() {
+    JsonObject now = interest();
+    if (now == null && announced != null) {
+      announced = null;
+      vertx.eventBus().publish(Addresses.FEED_INTEREST, new JsonObject().put("hub", hubId).put("ttlMs", 0));
+    } else if (now != null && !now.equals(announced)) {
+      announced = now;
+      vertx.eventBus().publish(Addresses.FEED_INTEREST, now);
+    }
+  }
+
+  /** {@code {"hub", "ttlMs", "agents"?}}, or null when no subscriber takes measurement events. */
+  private JsonObject interest() {
+    boolean all = keepMeasurements;
+    java.util.TreeSet<String> agents = new java.util.TreeSet<>();
+    for (FeedSubscriber s : subscribers) {
+      FeedFilter f = s.filter();
+      if (!f.types().isEmpty() && !f.types().contains(FeedEvent.MEASUREMENT)) {
+        continue;
+      }
+      all |= f.agents().isEmpty();
+      agents.addAll(f.agents());
+    }
+    if (!all && agents.isEmpty()) {
+      return null;
+    }
+    JsonObject json = new JsonObject().put("hub", hubId).put("ttlMs", INTEREST_TTL_MS);
+    return all ? json : json.put("agents", new JsonArray(new ArrayList<>(agents)));
   }
 
   public void tapEvents(Consumer<JsonObject> tap) {
@@ -68,12 +126,14 @@ public final class FeedHub {
         limits.maxBehindMs());
     subscribers.add(subscriber);
     subscriberCount = subscribers.size();
+    interestChanged();
     socket.writeTextMessage(new JsonObject().put("type", "subscribed").mergeIn(filter.toJson()).encode());
   }
 
   void remove(FeedSubscriber subscriber) {
     subscribers.remove(subscriber);
     subscriberCount = subscribers.size();
+    interestChanged();
   }
 
   void countDropped(long n) {

@@ -47,6 +47,10 @@ final class FeedSubscriber {
     });
   }
 
+  FeedFilter filter() {
+    return filter;
+  }
+
   void offer(FeedEvent event, long now) {
     if (closed || !filter.matches(event)) {
       return;
@@ -122,6 +126,7 @@ final class FeedSubscriber {
         throw GovernorException.invalid("expected {\"subscribe\": {\"types\": [...], \"agents\": [...]}}");
       }
       filter = FeedFilter.fromJson(subscribe);
+      hub.interestChanged();
       reply(new JsonObject().put("type", "subscribed").mergeIn(filter.toJson()));
     } catch (GovernorException e) {
       reply(new JsonObject().put("type", "error").put("error", e.code().wireName()).put("message", e.getMessage()));

@@ -48,6 +48,9 @@ public final class GovernorMetrics {
     Gauge.builder("governor.cluster.members", hazelcast, h -> h.getLifecycleService().isRunning()
             ? h.getCluster().getMembers().size() : 0)
         .description("Members of the Hazelcast cluster this node sees").register(registry);
+    if (perAgent) {
+      feed.keepMeasurements();
+    }
     this.agentUsage = perAgent ? MultiGauge.builder("governor.agent.usage")
         .description("Latest measured usage per agent and resource (resource units)").register(registry) : null;
     feed.tapEvents(this::onEvent);
@@ -71,9 +74,11 @@ public final class GovernorMetrics {
     if (!nodeId.equals(batch.getString("node"))) {
       return;
     }
-    JsonArray items = batch.getJsonArray("samples", new JsonArray());
-    samples.increment(items.size());
-    sampleRate.add(items.size(), System.currentTimeMillis());
+    JsonArray items = batch.getValue("samples") instanceof JsonArray a ? a : new JsonArray();
+    // count: the agents sampled (samples holds only those a feed wants)
+    long count = batch.getValue("count") instanceof Number n ? Math.max(0, Math.min(n.longValue(), 10_000_000)) : items.size();
+    samples.increment(count);
+    sampleRate.add(count, System.currentTimeMillis());
     if (agentUsage != null) {
       List<MultiGauge.Row<?>> rows = new ArrayList<>();
       for (Object s : items) {

@@ -1,7 +1,6 @@
 package io.agentgovernor.analytics.impl;
 
 import io.agentgovernor.analytics.recommend.RecommendationConfig;
-import io.agentgovernor.monitor.AgentSample;
 import io.agentgovernor.monitor.SampleBatch;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -32,8 +31,8 @@ final class LocalWindows {
   }
 
   void onBatch(SampleBatch batch) {
-    for (AgentSample sample : batch.samples()) {
-      windows.computeIfAbsent(sample.agentId(), id -> new AgentWindow(id, resolutionMs, recommendations)).add(sample);
+    for (int i = 0; i < batch.size(); i++) {
+      windows.computeIfAbsent(batch.agentId(i), id -> new AgentWindow(id, resolutionMs, recommendations)).add(batch.sample(i));
     }
   }
 

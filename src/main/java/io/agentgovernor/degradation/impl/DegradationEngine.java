@@ -69,14 +69,15 @@ public final class DegradationEngine {
   public void onBatch(SampleBatch batch) {
     long now = batch.time();
     List<Effect> effects = new ArrayList<>();
-    for (AgentSample sample : batch.samples()) {
-      CompiledQuota quota = node.quotaIndex().get(sample.agentId());
+    for (int i = 0; i < batch.size(); i++) {
+      String agentId = batch.agentId(i);
+      CompiledQuota quota = node.quotaIndex().get(agentId);
       if (quota == null) {
         continue;
       }
       for (Map.Entry<String, Limit> e : quota.quota().limits().entrySet()) {
         Resource r = Resource.resolve(e.getKey(), e.getValue().custom());
-        effects.addAll(agents.onSample(sample.agentId(), r, sample.get(r), e.getValue(), now));
+        effects.addAll(agents.onSample(agentId, r, batch.get(i, r), e.getValue(), now));
       }
     }
     if (settings.node().enabled()) {

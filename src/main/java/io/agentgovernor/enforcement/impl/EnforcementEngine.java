@@ -84,23 +84,25 @@ public final class EnforcementEngine {
   // ---- samples ----
 
   public void onBatch(SampleBatch batch) {
-    for (AgentSample sample : batch.samples()) {
-      CompiledQuota quota = node.quotaIndex().get(sample.agentId());
+    // columns: a row object only for the agents with a violation or an escalation under way
+    for (int i = 0; i < batch.size(); i++) {
+      String agentId = batch.agentId(i);
+      AgentEnforcement ae = agents.isEmpty() ? null : agents.get(agentId);
+      if (ae == null && batch.violations(i).isEmpty()) {
+        continue;
+      }
+      CompiledQuota quota = node.quotaIndex().get(agentId);
       if (quota == null) {
         continue;
       }
-      AgentEnforcement ae = agents.get(sample.agentId());
-      if (ae == null && sample.violations().isEmpty()) {
-        continue;
-      }
       if (ae == null) {
-        ae = new AgentEnforcement(sample.agentId());
-        agents.put(sample.agentId(), ae);
+        ae = new AgentEnforcement(agentId);
+        agents.put(agentId, ae);
       }
-      evaluate(ae, quota, sample, batch);
+      evaluate(ae, quota, batch.sample(i), batch);
     }
     agents.keySet().removeIf(id -> node.localAgents().get(id) == null);
-    JsonObject sums = GroupTotals.localSums(batch.samples());
+    JsonObject sums = GroupTotals.localSums(batch);
     vertx.executeBlocking(() -> {
       groupTotals.publish(node.nodeId(), sums);
       return null;

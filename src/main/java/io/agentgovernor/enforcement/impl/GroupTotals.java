@@ -3,11 +3,10 @@ package io.agentgovernor.enforcement.impl;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import io.agentgovernor.cluster.MapMirror;
-import io.agentgovernor.monitor.AgentSample;
+import io.agentgovernor.monitor.SampleBatch;
 import io.agentgovernor.quota.Resource;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -43,12 +42,18 @@ final class GroupTotals {
   }
 
   /** Per group and built-in resource, the sums over these samples. */
-  static JsonObject localSums(List<AgentSample> samples) {
+  static JsonObject localSums(SampleBatch batch) {
     Map<String, double[]> sums = new HashMap<>();
-    for (AgentSample s : samples) {
-      double[] sum = sums.computeIfAbsent(s.group(), g -> new double[Resource.BUILT_IN_COUNT]);
-      for (int i = 0; i < sum.length; i++) {
-        sum[i] += s.usage()[i];
+    String lastGroup = null;
+    double[] run = null;
+    for (int s = 0; s < batch.size(); s++) {
+      String group = batch.group(s);
+      if (run == null || !java.util.Objects.equals(group, lastGroup)) { // runs of one group are common: one map lookup per run
+        lastGroup = group;
+        run = sums.computeIfAbsent(group, g -> new double[Resource.BUILT_IN_COUNT]);
+      }
+      for (int i = 0; i < run.length; i++) {
+        run[i] += batch.usage(s, i);
       }
     }
     JsonObject json = new JsonObject();

@@ -1,0 +1,177 @@
+package io.agentgovernor.monitor;
+
+import io.agentgovernor.quota.CompiledQuota;
+import io.agentgovernor.quota.Limit;
+import io.agentgovernor.quota.Resource;
+import io.agentgovernor.quota.Violation;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One pass over an interval's columns: per slot the compliance check, the alert thresholds, the
+ * violation events (spaced), the history, and the node's totals; the result is the interval's
+ * {@link SampleBatch}. Nothing is allocated for an agent that complies and is below its alert
+ * thresholds: the check is a compare of each column against the slot's cached soft limits and
+ * alert thresholds ({@link SampleStore}), and the quota itself is consulted only past one of them.
+ * Pure Java: events go to a {@link Sink}, time is passed in.
+ */
+final class SamplePass {
+
+  /** A violation event per agent and resource at most this often while it lasts (a change of kind is told at once). */
+  static final long VIOLATION_EVENT_SPACING_MS = 10_000;
+
+  private static final int R = SampleStore.R;
+
+  /** Where the pass's events go. */
+  interface Sink {
+    void alert(String agentId, String resource, AlertPolicy.Level level, double current, double limit, long now);
+
+    void violation(String agentId, Violation violation, long now);
+  }
+
+  private final SampleStore store;
+  private final AlertPolicy alerts;
+  private final Sink sink;
+  private final double[] row = new double[R];
+  /** Spacing of violation events of custom resources (rare): {@code agentId \0 resource -> {kind, time}}. */
+  private final Map<String, Object[]> customViolationEvents = new HashMap<>();
+  private final double[] totals = new double[R];
+
+  SamplePass(SampleStore store, AlertPolicy alerts, Sink sink) {
+    this.store = store;
+    this.alerts = alerts;
+    this.sink = sink;
+  }
+
+  /** The sums over the last pass's samples, by resource index (do not keep: reused). */
+  double[] totals() {
+    return totals;
+  }
+
+  /**
+   * Checks, alerts, records and batches the interval.
+   *
+   * @param usage {@code usage[resource index][slot]} for slots {@code 0..store.count-1}
+   * @param custom custom usage by slot, or null when no agent reported any
+   */
+  @SuppressWarnings("unchecked")
+  SampleBatch run(String node, long now, long takenNanos, long intervalMs, double[][] usage, Map<String, Double>[] custom) {
+    int n = store.count;
+    List<Violation>[] violations = null;
+    java.util.Arrays.fill(totals, 0);
+    for (int i = 0; i < n; i++) {
+      Map<String, Double> c = custom == null || custom[i] == null ? Map.of() : custom[i];
+      CompiledQuota quota = store.quotas[i];
+      if (quota != null) {
+        List<Violation> found = complies(i, usage, c) ? List.of() : quota.check(row(i, usage), c);
+        if (reachesAlert(i, usage, c)) {
+          raiseAlerts(i, quota, usage, c, now);
+        }
+        if (!found.isEmpty()) {
+          if (violations == null) {
+            violations = new List[n];
+          }
+          violations[i] = found;
+          for (Violation v : found) {
+            tellViolation(i, v, now);
+          }
+        }
+      }
+      store.histories[i].add(now, usage, i);
+      for (int r = 0; r < R; r++) {
+        totals[r] += usage[r][i];
+      }
+    }
+    forgetCustomOfGone();
+    return new SampleBatch(node, now, takenNanos, intervalMs, n, store.idSnapshot(), store.groupSnapshot(),
+        store.prioritySnapshot(), usage, custom, violations);
+  }
+
+  /** Under every soft limit, and no custom limit to check: what {@link CompiledQuota#check} would find empty. */
+  private boolean complies(int i, double[][] usage, Map<String, Double> custom) {
+    double[] soft = store.soft;
+    int base = i * R;
+    for (int r = 0; r < R; r++) {
+      if (!(usage[r][i] <= soft[base + r])) {
+        return false;
+      }
+    }
+    return !store.customLimits[i] || custom.isEmpty();
+  }
+
+  private boolean reachesAlert(int i, double[][] usage, Map<String, Double> custom) {
+    double[] at = store.alertAt;
+    int base = i * R;
+    for (int r = 0; r < R; r++) {
+      if (usage[r][i] >= at[base + r]) {
+        return true;
+      }
+    }
+    return store.customLimits[i] && !custom.isEmpty();
+  }
+
+  private double[] row(int i, double[][] usage) {
+    for (int r = 0; r < R; r++) {
+      row[r] = usage[r][i];
+    }
+    return row;
+  }
+
+  /** Every limit of the quota in its order, as the alert policy sees it; built-in spacing in the store's columns. */
+  private void raiseAlerts(int i, CompiledQuota quota, double[][] usage, Map<String, Double> custom, long now) {
+    String agentId = store.ids[i];
+    for (Map.Entry<String, Limit> e : quota.quota().limits().entrySet()) {
+      Limit limit = e.getValue();
+      Resource r = Resource.resolve(e.getKey(), limit.custom());
+      AlertPolicy.Level level;
+      double current;
+      if (r.isCustom()) {
+        current = custom.getOrDefault(r.name(), 0.0);
+        level = alerts.check(agentId, r.name(), current, limit, now);
+      } else {
+        current = usage[r.index()][i];
+        level = alerts.level(r.name(), current, limit);
+        if (level != null) {
+          int idx = i * 2 * R + r.index() * 2 + level.ordinal();
+          long last = store.alertedAt[idx];
+          if (last != SampleStore.NEVER && now - last < alerts.intervalMs()) {
+            level = null;
+          } else {
+            store.alertedAt[idx] = now;
+          }
+        }
+      }
+      if (level != null) {
+        sink.alert(agentId, r.name(), level, current, limit.hard(), now);
+      }
+    }
+  }
+
+  private void tellViolation(int i, Violation v, long now) {
+    Resource r = v.resource();
+    if (r.isCustom()) {
+      String key = store.ids[i] + '\u0000' + r.name();
+      Object[] last = customViolationEvents.get(key);
+      if (last != null && last[0] == v.kind() && now - (long) last[1] < VIOLATION_EVENT_SPACING_MS) {
+        return;
+      }
+      customViolationEvents.put(key, new Object[] {v.kind(), now});
+    } else {
+      int idx = i * R + r.index();
+      byte kind = (byte) (v.kind().ordinal() + 1);
+      if (store.violationKind[idx] == kind && now - store.violationAt[idx] < VIOLATION_EVENT_SPACING_MS) {
+        return;
+      }
+      store.violationKind[idx] = kind;
+      store.violationAt[idx] = now;
+    }
+    sink.violation(store.ids[i], v, now);
+  }
+
+  private void forgetCustomOfGone() {
+    if (!customViolationEvents.isEmpty()) {
+      customViolationEvents.keySet().removeIf(k -> store.slotOf(k.substring(0, k.indexOf('\u0000'))) < 0);
+    }
+  }
+}

@@ -1,0 +1,275 @@
+package io.agentgovernor.monitor;
+
+import io.agentgovernor.agent.LocalAgent;
+import io.agentgovernor.agent.LocalAgents;
+import io.agentgovernor.quota.CompiledQuota;
+import io.agentgovernor.quota.Limit;
+import io.agentgovernor.quota.QuotaIndex;
+import io.agentgovernor.quota.Resource;
+import java.util.Arrays;
+
+/**
+ * The monitor's per-node state in columns: one dense slot per local agent (slots {@code 0..count-1},
+ * the last one moved into a freed slot on undeploy), and per slot primitive arrays for everything
+ * the sampler and the compliance pass remember between intervals: the sampler's cursor, the cached
+ * compiled quota with its soft limits and alert thresholds laid out flat ({@code slot * 8 +
+ * resource index}), the spacing of violation and alert events, and the agent's history. An
+ * interval then reads and writes arrays in slot order instead of looking anything up by id.
+ *
+ * <p>The slot set is re-read from {@link LocalAgents} only when its {@link LocalAgents#version()}
+ * changed, and the quotas from the {@link QuotaIndex} only when its generation changed. A handle
+ * finds its slot through its {@link LocalAgent#monitorState()} (a {@link Slot}).
+ *
+ * <p>Not thread-safe: the monitor's context only.
+ */
+final class SampleStore {
+
+  static final int R = Resource.BUILT_IN_COUNT;
+  /** Events of this kind/level were never sent for this slot and resource. */
+  static final long NEVER = Long.MIN_VALUE;
+
+  /** What a handle holds to find its slot; moved with it. */
+  static final class Slot {
+    final SampleStore store;
+    int index;
+
+    Slot(SampleStore store, int index) {
+      this.store = store;
+      this.index = index;
+    }
+  }
+
+  private final LocalAgents agents;
+  private final QuotaIndex quotaIndex;
+  private final AlertPolicy alerts;
+  private long agentsVersion = -1;
+  private long quotaGeneration = -1;
+
+  int count;
+  LocalAgent[] handles = new LocalAgent[0];
+  String[] ids = new String[0];
+  String[] groups = new String[0];
+  Slot[] slots = new Slot[0];
+
+  // the sampler's cursor
+  long[] lastBytes = new long[0];
+  long[] handlerNanos = new long[0];
+  final MemoryMeter memory = new MemoryMeter();
+  Sampler.CustomWindow[] customWindows = new Sampler.CustomWindow[0];
+
+  // the quota, cached until the index changes
+  CompiledQuota[] quotas = new CompiledQuota[0];
+  int[] priorities = new int[0];
+  /** Soft limits, +∞ where none: below all of them (and no custom limit) the agent complies. */
+  double[] soft = new double[0];
+  /** Where the first alert level starts (warning × hard), +∞ where no alert can fire. */
+  double[] alertAt = new double[0];
+  boolean[] customLimits = new boolean[0];
+
+  // event spacing: the last violation event's kind (ordinal + 1, 0 none) and time per resource,
+  // the last alert per resource and level (slot * 16 + index * 2 + level)
+  byte[] violationKind = new byte[0];
+  long[] violationAt = new long[0];
+  long[] alertedAt = new long[0];
+
+  UsageHistory[] histories = new UsageHistory[0];
+
+  /** The id, group and priority columns as last handed out; copied again only after a change. */
+  private String[] idSnapshot = new String[0];
+  private String[] groupSnapshot = new String[0];
+  private int[] prioritySnapshot = new int[0];
+  private boolean snapshotStale = true;
+
+  SampleStore(LocalAgents agents, QuotaIndex quotaIndex, AlertPolicy alerts) {
+    this.agents = agents;
+    this.quotaIndex = quotaIndex;
+    this.alerts = alerts;
+  }
+
+  /** Brings the slots and the cached quotas up to date, if the agents or the quotas changed. */
+  void refresh() {
+    long generation = quotaIndex.generation();
+    syncAgents();
+    if (generation != quotaGeneration) {
+      quotaGeneration = generation;
+      for (int i = 0; i < count; i++) {
+        cacheQuota(i);
+      }
+    }
+  }
+
+  private void syncAgents() {
+    long version = agents == null ? agentsVersion : agents.version();
+    if (version == agentsVersion) {
+      return;
+    }
+    agentsVersion = version;
+    for (int i = 0; i < count; ) {
+      LocalAgent current = agents.get(ids[i]);
+      if (current == null) {
+        free(i); // the last slot moved into i: look at i again
+        continue;
+      }
+      if (current != handles[i]) {
+        // redeployed under the same id: history and event spacing stay, the sampler starts afresh
+        handles[i] = current;
+        current.monitorState(slots[i]);
+        resetCursor(i);
+      }
+      i++;
+    }
+    for (LocalAgent h : agents.all()) {
+      if (!(h.monitorState() instanceof Slot s && s.store == this && s.index < count && handles[s.index] == h)) {
+        add(h);
+      }
+    }
+  }
+
+  /** A new slot for an agent (the runtime's handle, or null in benchmarks that fill the columns themselves). */
+  int add(LocalAgent handle, String id, String group) {
+    if (count == ids.length) {
+      grow(Math.max(16, count * 2));
+    }
+    int i = count++;
+    handles[i] = handle;
+    ids[i] = id;
+    groups[i] = group;
+    slots[i] = new Slot(this, i);
+    if (handle != null) {
+      handle.monitorState(slots[i]);
+      resetCursor(i);
+    }
+    Arrays.fill(violationKind, i * R, (i + 1) * R, (byte) 0);
+    Arrays.fill(violationAt, i * R, (i + 1) * R, NEVER);
+    Arrays.fill(alertedAt, i * 2 * R, (i + 1) * 2 * R, NEVER);
+    histories[i] = new UsageHistory();
+    cacheQuota(i);
+    snapshotStale = true;
+    return i;
+  }
+
+  private void add(LocalAgent h) {
+    add(h, h.id(), h.group());
+  }
+
+  private void resetCursor(int i) {
+    LocalAgent h = handles[i];
+    lastBytes[i] = h.meter().bytesIn() + h.meter().bytesOut();
+    handlerNanos[i] = 0;
+    memory.reset(i);
+    customWindows[i] = null;
+  }
+
+  /** Frees slot {@code i}: the last slot moves into it, so the slots stay dense. */
+  void free(int i) {
+    String id = ids[i];
+    int last = --count;
+    if (i != last) {
+      move(last, i);
+    }
+    handles[last] = null;
+    ids[last] = null;
+    groups[last] = null;
+    slots[last] = null;
+    quotas[last] = null;
+    customWindows[last] = null;
+    histories[last] = null;
+    alerts.forget(id);
+    snapshotStale = true;
+  }
+
+  private void move(int from, int to) {
+    handles[to] = handles[from];
+    ids[to] = ids[from];
+    groups[to] = groups[from];
+    slots[to] = slots[from];
+    slots[to].index = to;
+    lastBytes[to] = lastBytes[from];
+    handlerNanos[to] = handlerNanos[from];
+    memory.move(from, to);
+    customWindows[to] = customWindows[from];
+    quotas[to] = quotas[from];
+    priorities[to] = priorities[from];
+    customLimits[to] = customLimits[from];
+    System.arraycopy(soft, from * R, soft, to * R, R);
+    System.arraycopy(alertAt, from * R, alertAt, to * R, R);
+    System.arraycopy(violationKind, from * R, violationKind, to * R, R);
+    System.arraycopy(violationAt, from * R, violationAt, to * R, R);
+    System.arraycopy(alertedAt, from * 2 * R, alertedAt, to * 2 * R, 2 * R);
+    histories[to] = histories[from];
+  }
+
+  private void grow(int capacity) {
+    handles = Arrays.copyOf(handles, capacity);
+    ids = Arrays.copyOf(ids, capacity);
+    groups = Arrays.copyOf(groups, capacity);
+    slots = Arrays.copyOf(slots, capacity);
+    lastBytes = Arrays.copyOf(lastBytes, capacity);
+    handlerNanos = Arrays.copyOf(handlerNanos, capacity);
+    memory.grow(capacity);
+    customWindows = Arrays.copyOf(customWindows, capacity);
+    quotas = Arrays.copyOf(quotas, capacity);
+    priorities = Arrays.copyOf(priorities, capacity);
+    customLimits = Arrays.copyOf(customLimits, capacity);
+    soft = Arrays.copyOf(soft, capacity * R);
+    alertAt = Arrays.copyOf(alertAt, capacity * R);
+    violationKind = Arrays.copyOf(violationKind, capacity * R);
+    violationAt = Arrays.copyOf(violationAt, capacity * R);
+    alertedAt = Arrays.copyOf(alertedAt, capacity * 2 * R);
+    histories = Arrays.copyOf(histories, capacity);
+  }
+
+  /** Reads slot {@code i}'s quota from the index and lays out its thresholds. */
+  private void cacheQuota(int i) {
+    CompiledQuota quota = quotaIndex.get(ids[i]);
+    int priority = quota == null ? 5 : quota.quota().priority();
+    if (priority != priorities[i]) {
+      priorities[i] = priority;
+      snapshotStale = true;
+    }
+    quotas[i] = quota;
+    boolean custom = false;
+    for (int r = 0; r < R; r++) {
+      Limit limit = quota == null ? null : quota.limit(Resource.ofIndex(r));
+      soft[i * R + r] = limit == null ? Double.POSITIVE_INFINITY : limit.soft();
+      alertAt[i * R + r] = limit == null ? Double.POSITIVE_INFINITY : alerts.firstLevelAt(Resource.ofIndex(r).name(), limit);
+    }
+    if (quota != null) {
+      for (Limit limit : quota.quota().limits().values()) {
+        custom |= limit.custom();
+      }
+    }
+    customLimits[i] = custom;
+  }
+
+  /** The slot of a local agent by id, or -1. */
+  int slotOf(String agentId) {
+    LocalAgent h = agents == null ? null : agents.get(agentId);
+    return h != null && h.monitorState() instanceof Slot s && s.store == this && s.index < count
+        && handles[s.index] == h ? s.index : -1;
+  }
+
+  String[] idSnapshot() {
+    snapshot();
+    return idSnapshot;
+  }
+
+  String[] groupSnapshot() {
+    snapshot();
+    return groupSnapshot;
+  }
+
+  int[] prioritySnapshot() {
+    snapshot();
+    return prioritySnapshot;
+  }
+
+  private void snapshot() {
+    if (snapshotStale) {
+      idSnapshot = Arrays.copyOf(ids, count);
+      groupSnapshot = Arrays.copyOf(groups, count);
+      prioritySnapshot = Arrays.copyOf(priorities, count);
+      snapshotStale = false;
+    }
+  }
+}
