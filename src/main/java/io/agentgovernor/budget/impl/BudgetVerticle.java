@@ -32,6 +32,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -265,7 +266,7 @@ public final class BudgetVerticle extends VerticleBase {
   private void startTimers() {
     vertx.setPeriodic(config.flushIntervalMs(), t -> {
       if (ticking.compareAndSet(false, true)) {
-        reports.execute(() -> {
+        onReports(() -> {
           try {
             ledger.tick();
           } catch (RuntimeException e) {
@@ -279,9 +280,18 @@ public final class BudgetVerticle extends VerticleBase {
     vertx.setPeriodic(SWEEP_MS, t -> ledger.sweep());
     vertx.setPeriodic(ABSENT_SWEEP_MS, t -> {
       if (isOldest()) {
-        reports.execute(this::dropAbsent);
+        onReports(this::dropAbsent);
       }
     });
+  }
+
+  /** Runs a blocking report task on the reports thread; none once the verticle stops. */
+  private void onReports(Runnable task) {
+    try {
+      reports.execute(task);
+    } catch (RejectedExecutionException e) {
+      LOG.debug("budgets: stopping, a report task was not run");
+    }
   }
 
   private boolean isOldest() {
@@ -313,7 +323,7 @@ public final class BudgetVerticle extends VerticleBase {
         String gone = ClusterMembers.nodeIdOf(e.getMember());
         boolean oldest = !e.getMembers().isEmpty() && e.getMembers().iterator().next().localMember();
         if (gone != null && oldest) {
-          reports.execute(() -> {
+          onReports(() -> {
             try {
               ledger.dropNode(gone);
               LOG.info("budgets: slices of node {} (left the cluster) charged in full", gone);
