@@ -76,9 +76,10 @@ class MigrationIT {
     assertThat(migration.getString("outcome")).as(migration.encode()).isEqualTo("success");
     assertThat(migration.getJsonObject("detail").getString("to")).isEqualTo("mig-b");
 
-    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).until(() ->
-        request(driver, Addresses.AGENT_GET, new JsonObject().put("id", "ctr")).getJsonObject("status")
-            .getLong("count") >= 10_000);
+    // asserted, so a timeout names the count reached: lost messages and late ones look different
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
+        assertThat(request(driver, Addresses.AGENT_GET, new JsonObject().put("id", "ctr")).getJsonObject("status")
+            .getLong("count")).as("messages counted by ctr").isGreaterThanOrEqualTo(10_000L));
     JsonObject agent = request(driver, Addresses.AGENT_GET, new JsonObject().put("id", "ctr"));
     assertThat(agent.getString("node")).isEqualTo("mig-b");
     // nothing handled twice either: the count stays at 10,000 for two more seconds of stragglers
