@@ -67,7 +67,7 @@ class HostileBusIT {
    */
   private static final int NODE_DEPTH = 1_000;
   private static final Set<String> PUBLICATIONS = Set.of(Addresses.EVENTS, Addresses.EVENTS_MEASUREMENTS,
-      Addresses.BUDGET_WANTED);
+      Addresses.BUDGET_WANTED, Addresses.FEED_INTEREST);
   private static final Set<String> ROUTED = Set.of(Addresses.AGENT_DEPLOY, Addresses.AGENT_UNDEPLOY, Addresses.AGENT_GET,
       Addresses.AGENT_SEND, Addresses.RUNTIME_CONTROL, Addresses.MONITOR_USAGE, Addresses.MONITOR_MEASUREMENTS,
       Addresses.MONITOR_COMPLIANCE, Addresses.ENFORCEMENT_ACTION);
