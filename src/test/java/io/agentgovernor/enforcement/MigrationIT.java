@@ -66,10 +66,8 @@ class MigrationIT {
   @Test
   @DisplayName("a stateful-counter migrated mid-stream of 10,000 messages ends at exactly 10,000 on the target node")
   void migrateMidStream() {
-    JsonObject deployed = request(driver, Addresses.AGENT_DEPLOY, new JsonObject().put("id", "ctr")
-        .put("type", "stateful-counter").put("group", "standard_agent").put("node", "mig-a"));
+    JsonObject deployed = deployCounter("ctr");
     assertThat(deployed.getString("node")).isEqualTo("mig-a");
-    await().atMost(Duration.ofSeconds(5)).until(() -> "mig-a".equals(driver.context().registry().nodeOf("ctr")));
 
     JsonObject migration = null;
     for (int i = 0; i < 10_000; i++) {
@@ -85,24 +83,15 @@ class MigrationIT {
     assertThat(migration.getString("outcome")).as(migration.encode()).isEqualTo("success");
     assertThat(migration.getJsonObject("detail").getString("to")).isEqualTo("mig-b");
 
-    // asserted, so a timeout names the count reached: lost messages and late ones look different
-    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
-        assertThat(request(driver, Addresses.AGENT_GET, new JsonObject().put("id", "ctr")).getJsonObject("status")
-            .getLong("count")).as("messages counted by ctr").isGreaterThanOrEqualTo(10_000L));
+    awaitCountedExactly("ctr", 10_000);
     JsonObject agent = request(driver, Addresses.AGENT_GET, new JsonObject().put("id", "ctr"));
     assertThat(agent.getString("node")).isEqualTo("mig-b");
-    // nothing handled twice either: the count stays at 10,000 for two more seconds of stragglers
-    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() ->
-        request(driver, Addresses.AGENT_GET, new JsonObject().put("id", "ctr")).getJsonObject("status")
-            .getLong("count") == 10_000);
   }
 
   @Test
   @DisplayName("a counter moved back and forth eight times while 16,000 one-way messages stream in, unpaused by the moves, counts exactly 16,000")
   void pingPongUnderStream() throws Exception {
-    request(driver, Addresses.AGENT_DEPLOY, new JsonObject().put("id", "ctr3")
-        .put("type", "stateful-counter").put("group", "standard_agent").put("node", "mig-a"));
-    await().atMost(Duration.ofSeconds(5)).until(() -> "mig-a".equals(driver.context().registry().nodeOf("ctr3")));
+    deployCounter("ctr3");
     int total = 16_000;
     List<JsonObject> moves = new java.util.ArrayList<>();
     io.vertx.core.Future<io.vertx.core.eventbus.Message<JsonObject>> move = null;
@@ -115,27 +104,18 @@ class MigrationIT {
         if (move != null) {
           moves.add(move.await(30, java.util.concurrent.TimeUnit.SECONDS).body());
         }
-        move = driver.vertx().eventBus().request(Addresses.ENFORCEMENT_ACTION, new JsonObject().put("agentId", "ctr3")
-            .put("action", "migrate").put("params", new JsonObject().put("target", moves.size() % 2 == 0 ? "mig-b" : "mig-a")),
-            new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(30_000));
+        move = migrate("ctr3", moves.size() % 2 == 0 ? "mig-b" : "mig-a");
       }
     }
     moves.add(move.await(30, java.util.concurrent.TimeUnit.SECONDS).body());
     assertThat(moves).hasSize(8).allSatisfy(m -> assertThat(m.getString("outcome")).as(m.encode()).isEqualTo("success"));
-    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
-        assertThat(request(driver, Addresses.AGENT_GET, new JsonObject().put("id", "ctr3")).getJsonObject("status")
-            .getLong("count")).as("messages counted by ctr3").isGreaterThanOrEqualTo(total));
-    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() ->
-        request(driver, Addresses.AGENT_GET, new JsonObject().put("id", "ctr3")).getJsonObject("status")
-            .getLong("count") == total);
+    awaitCountedExactly("ctr3", total);
   }
 
   @Test
   @DisplayName("messages posted while an agent migrates there and back are all accepted (none refused as unknown) and each is counted once")
   void messagesDuringMigrationAreAccepted() throws Exception {
-    request(driver, Addresses.AGENT_DEPLOY, new JsonObject().put("id", "ctr2")
-        .put("type", "stateful-counter").put("group", "standard_agent").put("node", "mig-a"));
-    await().atMost(Duration.ofSeconds(5)).until(() -> "mig-a".equals(driver.context().registry().nodeOf("ctr2")));
+    deployCounter("ctr2");
     List<io.vertx.core.Future<?>> migrations = new java.util.ArrayList<>();
     List<String> refused = new java.util.concurrent.CopyOnWriteArrayList<>();
     int total = 1_000;
@@ -150,20 +130,43 @@ class MigrationIT {
       }
       if (i == 250 || i == 600) {
         String to = i == 250 ? "mig-b" : "mig-a";
-        migrations.add(driver.vertx().eventBus().request(Addresses.ENFORCEMENT_ACTION, new JsonObject().put("agentId", "ctr2")
-            .put("action", "migrate").put("params", new JsonObject().put("target", to)),
-            new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(30_000)));
+        migrations.add(migrate("ctr2", to));
       }
       io.vertx.core.Future.join(group).await(30, java.util.concurrent.TimeUnit.SECONDS);
     }
     io.vertx.core.Future.join(migrations).await(30, java.util.concurrent.TimeUnit.SECONDS);
     assertThat(refused).as("refused sends").isEmpty();
-    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).until(() ->
-        request(driver, Addresses.AGENT_GET, new JsonObject().put("id", "ctr2")).getJsonObject("status")
-            .getLong("count") >= total);
-    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() ->
-        request(driver, Addresses.AGENT_GET, new JsonObject().put("id", "ctr2")).getJsonObject("status")
-            .getLong("count") == total);
+    awaitCountedExactly("ctr2", total);
+  }
+
+  /** Deploys a stateful-counter on mig-a and waits until the driver's registry copy places it there. */
+  private JsonObject deployCounter(String id) {
+    JsonObject deployed = request(driver, Addresses.AGENT_DEPLOY, new JsonObject().put("id", id)
+        .put("type", "stateful-counter").put("group", "standard_agent").put("node", "mig-a"));
+    await().atMost(Duration.ofSeconds(5)).until(() -> "mig-a".equals(driver.context().registry().nodeOf(id)));
+    return deployed;
+  }
+
+  /** Asks for a migration of {@code id} to {@code target}; completes with the action's record. */
+  private io.vertx.core.Future<io.vertx.core.eventbus.Message<JsonObject>> migrate(String id, String target) {
+    return driver.vertx().eventBus().request(Addresses.ENFORCEMENT_ACTION, new JsonObject().put("agentId", id)
+        .put("action", "migrate").put("params", new JsonObject().put("target", target)),
+        new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(30_000));
+  }
+
+  /**
+   * Waits until the counter reaches {@code total} (asserted, so a timeout names the count reached:
+   * lost messages and late ones look different), then checks nothing was handled twice: the count
+   * stays at {@code total} for two more seconds of stragglers.
+   */
+  private void awaitCountedExactly(String id, long total) {
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
+        assertThat(count(id)).as("messages counted by " + id).isGreaterThanOrEqualTo(total));
+    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> count(id) == total);
+  }
+
+  private long count(String id) {
+    return request(driver, Addresses.AGENT_GET, new JsonObject().put("id", id)).getJsonObject("status").getLong("count");
   }
 
   /** Paces the sender (not a wait for any result). */

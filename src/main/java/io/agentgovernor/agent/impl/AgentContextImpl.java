@@ -180,6 +180,11 @@ public final class AgentContextImpl implements AgentContext {
     if (target == null) {
       return Future.failedFuture(new GovernorException(ErrorCode.INVALID_STATE, "agent " + id + " is not started"));
     }
+    return call(target, action);
+  }
+
+  /** Runs an action on {@code target}; its result, or what it threw, completes the future. */
+  static <T> Future<T> call(Context target, Callable<T> action) {
     io.vertx.core.Promise<T> promise = io.vertx.core.Promise.promise();
     target.runOnContext(v -> {
       try {

@@ -261,8 +261,8 @@ final class AgentControl {
     // Registered on the runtime's context, not the agent's (where this chain runs): a consumer is
     // closed with the deployment of the context it was made on, and the agent is undeployed next;
     // on the agent's context the forwarder vanished with it, and what senders still routed here
-    // was dropped as having no handler (~7 % of a stream to a counter moved back and forth).
-    return onHome(() -> new Forwarder(target,
+    // was dropped as having no handler (MigrationIT.pingPongUnderStream).
+    return AgentContextImpl.call(home, () -> new Forwarder(target,
         vertx.eventBus().consumer(Addresses.agentInbox(handle.id()), m -> AgentContextImpl.forward(vertx, targetInbox, m)),
         vertx.eventBus().consumer(Addresses.onNode(Addresses.agentInbox(handle.id()), node.nodeId()),
             m -> AgentContextImpl.forward(vertx, targetInbox, m))))
@@ -276,7 +276,7 @@ final class AgentControl {
           return null;
         }))
         .compose(v -> handle.deploymentId() == null ? Future.succeededFuture() : vertx.undeploy(handle.deploymentId()))
-        .transform(ar -> onHome(() -> { // the grace timer must outlive the agent's context too
+        .eventually(() -> AgentContextImpl.call(home, () -> { // the grace timer must outlive the agent's context too
           agents.remove(handle.id());
           handle.state(AgentState.TERMINATED);
           publish(handle.id(), "migrated", AgentState.RUNNING);
@@ -287,29 +287,15 @@ final class AgentControl {
             }
           });
           return null;
-        }).transform(x -> ar.succeeded() ? Future.<Void>succeededFuture() : Future.<Void>failedFuture(ar.cause())));
-  }
-
-  /** Runs an action on the runtime's own context, which lives as long as the node does. */
-  private <T> Future<T> onHome(java.util.concurrent.Callable<T> action) {
-    io.vertx.core.Promise<T> promise = io.vertx.core.Promise.promise();
-    home.runOnContext(v -> {
-      try {
-        promise.complete(action.call());
-      } catch (Exception e) {
-        promise.fail(e);
-      }
-    });
-    return promise.future();
+        })).mapEmpty();
   }
 
   /**
    * Once an agent that had migrated away is back here with its inbox open, drops the forwarder its
    * move away left behind. Not before: for a moment this node would have no consumer on the
-   * agent's address, and what senders routed here then would be dropped as having no handler (a
-   * counter moved back and forth lost ~8 % of a stream that way). While both exist, what the
-   * forwarder still takes goes the long way, through the node the agent came from, which hands it
-   * back here.
+   * agent's address, and what senders routed here then would be dropped as having no handler.
+   * While both exist, what the forwarder still takes goes the long way, through the node the agent
+   * came from, which hands it back here.
    */
   Future<Void> dropForwarder(String agentId) {
     Forwarder forwarder = forwarders.remove(agentId);

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
@@ -35,9 +34,7 @@ class ForwardDiscardsTest {
   @Test
   @DisplayName("messages waiting in a consumer as it is unregistered: the one-way ones reach the new address, in order; a request is failed, not handled")
   void waitingMessagesAreSentOn() throws Exception {
-    List<Integer> arrived = new CopyOnWriteArrayList<>();
-    vertx.eventBus().consumer("new-home", m -> arrived.add(((JsonObject) m.body()).getInteger("n")))
-        .completion().await(5, TimeUnit.SECONDS);
+    List<Integer> arrived = newHome();
     Context context = vertx.getOrCreateContext();
     MessageConsumer<Object> old = onContext(context, () -> {
       MessageConsumer<Object> c = vertx.eventBus().consumer("old-home", m -> {
@@ -65,9 +62,7 @@ class ForwardDiscardsTest {
   @Test
   @DisplayName("without the hook the same messages are lost: the case the hook exists for")
   void withoutTheHookTheyAreLost() throws Exception {
-    List<Integer> arrived = new CopyOnWriteArrayList<>();
-    vertx.eventBus().consumer("new-home", m -> arrived.add(((JsonObject) m.body()).getInteger("n")))
-        .completion().await(5, TimeUnit.SECONDS);
+    List<Integer> arrived = newHome();
     Context context = vertx.getOrCreateContext();
     MessageConsumer<Object> old = onContext(context, () -> vertx.eventBus().consumer("old-home", m -> { }).pause());
     vertx.eventBus().send("old-home", new JsonObject().put("n", 0));
@@ -77,15 +72,15 @@ class ForwardDiscardsTest {
     assertThat(arrived).containsExactly(1);
   }
 
+  /** A consumer on "new-home" that records the "n" of each message it receives. */
+  private List<Integer> newHome() throws Exception {
+    List<Integer> arrived = new CopyOnWriteArrayList<>();
+    vertx.eventBus().consumer("new-home", m -> arrived.add(((JsonObject) m.body()).getInteger("n")))
+        .completion().await(5, TimeUnit.SECONDS);
+    return arrived;
+  }
+
   private static <T> T onContext(Context context, java.util.concurrent.Callable<T> action) throws Exception {
-    Promise<T> promise = Promise.promise();
-    context.runOnContext(v -> {
-      try {
-        promise.complete(action.call());
-      } catch (Exception e) {
-        promise.fail(e);
-      }
-    });
-    return promise.future().await(5, TimeUnit.SECONDS);
+    return AgentContextImpl.call(context, action).await(5, TimeUnit.SECONDS);
   }
 }

@@ -20,9 +20,8 @@ class LedgerCheckerTest {
   @DisplayName("acknowledged by a node just before its kill (the answer read after the kill was sent): lost in a killed inbox, allowed")
   void answerReadAfterTheKill() throws Exception {
     // seed 14 of a fresh-clone run: POST at .170, kill -9 j1 at .175, the answer read at .187
-    History history = new History();
+    History history = killOfJ1At1175();
     history.send(new History.Send("m53", "led-3", 0, 1_170, 1_187, History.Outcome.ACK, "j1"));
-    history.faults.add(new History.FaultEvent(new Fault(FaultKind.KILL, List.of(0), 543, 0), 1_175, 9_000));
 
     LedgerChecker.Result result = LedgerChecker.check(dir, history, Map.of("led-3", List.of()));
 
@@ -33,9 +32,8 @@ class LedgerCheckerTest {
   @Test
   @DisplayName("sent after the node's kill and restart, never handled: a violation")
   void takenAfterTheKill() throws Exception {
-    History history = new History();
+    History history = killOfJ1At1175();
     history.send(new History.Send("m54", "led-3", 0, 10_000, 10_010, History.Outcome.ACK, "j1"));
-    history.faults.add(new History.FaultEvent(new Fault(FaultKind.KILL, List.of(0), 543, 0), 1_175, 9_000));
 
     LedgerChecker.Result result = LedgerChecker.check(dir, history, Map.of("led-3", List.of()));
 
@@ -53,5 +51,12 @@ class LedgerCheckerTest {
 
     assertThat(result.violations()).isEmpty();
     assertThat(result.countedAcked()).isEqualTo(1);
+  }
+
+  /** A history holding one fault: kill -9 of j1 at 1,175 ms, restarted at 9,000 ms. */
+  private static History killOfJ1At1175() {
+    History history = new History();
+    history.faults.add(new History.FaultEvent(new Fault(FaultKind.KILL, List.of(0), 543, 0), 1_175, 9_000));
+    return history;
   }
 }
