@@ -3,7 +3,6 @@ package io.agentgovernor.admin;
 import io.agentgovernor.bus.ErrorCode;
 import io.agentgovernor.bus.GovernorException;
 import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -40,17 +39,11 @@ final class ApiErrors {
     } else if (failure instanceof DecodeException) {
       send(ctx, ErrorCode.INVALID_REQUEST, "the body is not valid JSON");
     } else if (failure instanceof ReplyException r) {
-      ErrorCode code = ErrorCode.ofFailureCode(r.failureCode());
-      if (code != null) {
-        send(ctx, code, r.getMessage());
-      } else if (r.failureType() == ReplyFailure.TIMEOUT) {
-        send(ctx, ErrorCode.TIMEOUT, "the governor did not answer in time");
-      } else if (r.failureType() == ReplyFailure.NO_HANDLERS) {
-        send(ctx, ErrorCode.UNAVAILABLE, "that part of the governor is not running");
-      } else {
+      ErrorCode code = ErrorCode.of(r);
+      if (code == ErrorCode.INTERNAL) {
         LOG.error("unexpected reply failure on {} {}", ctx.request().method(), ctx.normalizedPath(), r);
-        send(ctx, ErrorCode.INTERNAL, "internal error");
       }
+      send(ctx, code, ErrorCode.messageOf(r));
     } else if (ctx.statusCode() == 413) {
       send(ctx, ErrorCode.PAYLOAD_TOO_LARGE, defaultMessage(413));
     } else {

@@ -177,13 +177,13 @@ public final class BridgeVerticle extends VerticleBase {
           connection.reply(replyAddress, ar.result());
         }
       } else {
-        ErrorCode code = codeOf(ar.cause());
+        ErrorCode code = ErrorCode.of(ar.cause());
         if (code == ErrorCode.INTERNAL) {
           LOG.warn("bridge request to {} failed", address, ar.cause());
         }
         // a client learns what it did wrong, never the node's internals
         refuse(connection, replyAddress, address, code,
-            code == ErrorCode.INTERNAL ? "internal error" : String.valueOf(ar.cause().getMessage()));
+            ErrorCode.messageOf(ar.cause()));
       }
       if (connection.end()) {
         drain(connection);
@@ -255,13 +255,4 @@ public final class BridgeVerticle extends VerticleBase {
     return node.clock().millis();
   }
 
-  static ErrorCode codeOf(Throwable failure) {
-    if (failure instanceof GovernorException g) {
-      return g.code();
-    }
-    if (failure instanceof ReplyException r && ErrorCode.ofFailureCode(r.failureCode()) != null) {
-      return ErrorCode.ofFailureCode(r.failureCode());
-    }
-    return ErrorCode.INTERNAL;
-  }
 }

@@ -1,5 +1,9 @@
 package io.agentgovernor.bus;
 
+import com.hazelcast.core.OperationTimeoutException;
+import com.hazelcast.splitbrainprotection.SplitBrainProtectionException;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -75,5 +79,52 @@ public enum ErrorCode {
    */
   public static ErrorCode ofFailureCode(int failureCode) {
     return BY_FAILURE_CODE.get(failureCode);
+  }
+
+  /**
+   * The code a failure is reported with, on the bus, over HTTP and on the bridge: a governor
+   * failure keeps its own code; a request that timed out, found no handler, or met a Hazelcast
+   * timeout or this node's minority side of a split is an availability failure, not a defect; only
+   * what is left is {@link #INTERNAL} (logged by the caller, never shown).
+   */
+  public static ErrorCode of(Throwable failure) {
+    if (failure instanceof GovernorException g) {
+      return g.code();
+    }
+    if (failure instanceof ReplyException r) {
+      ErrorCode code = ofFailureCode(r.failureCode());
+      if (code != null) {
+        return code;
+      }
+      if (r.failureType() == ReplyFailure.TIMEOUT) {
+        return TIMEOUT;
+      }
+      if (r.failureType() == ReplyFailure.NO_HANDLERS) {
+        return UNAVAILABLE;
+      }
+      return INTERNAL;
+    }
+    if (failure instanceof OperationTimeoutException) {
+      return TIMEOUT;
+    }
+    if (failure instanceof SplitBrainProtectionException) {
+      return UNAVAILABLE;
+    }
+    return INTERNAL;
+  }
+
+  /** What a client is told for a failure of {@link #of} code: never the node's internals. */
+  public static String messageOf(Throwable failure) {
+    ErrorCode code = of(failure);
+    if (failure instanceof GovernorException || (failure instanceof ReplyException r && ofFailureCode(r.failureCode()) != null)) {
+      return failure.getMessage();
+    }
+    return switch (code) {
+      case TIMEOUT -> "the governor did not answer in time";
+      case UNAVAILABLE -> failure instanceof SplitBrainProtectionException
+          ? "this node is cut off from a majority of its cluster: writes are refused until it rejoins"
+          : "that part of the governor is not running";
+      default -> "internal error";
+    };
   }
 }

@@ -2,7 +2,6 @@ package io.agentgovernor.bus;
 
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -39,17 +38,12 @@ public final class Handlers {
   }
 
   public static void fail(Message<?> msg, Throwable cause) {
-    if (cause instanceof GovernorException g) {
-      msg.fail(g.code().failureCode(), g.getMessage());
-    } else if (cause instanceof ReplyException r && ErrorCode.ofFailureCode(r.failureCode()) != null) {
-      msg.fail(r.failureCode(), r.getMessage());
-    } else if (cause instanceof com.hazelcast.splitbrainprotection.SplitBrainProtectionException) {
-      // this node is on the minority side of a split: the governor maps refuse writes there
-      msg.fail(ErrorCode.UNAVAILABLE.failureCode(), "this node is cut off from a majority of its cluster: "
-          + "writes are refused until it rejoins (" + cause.getMessage() + ")");
-    } else {
+    ErrorCode code = ErrorCode.of(cause);
+    if (code == ErrorCode.INTERNAL) {
       LOG.error("request to {} failed", msg.address(), cause);
-      msg.fail(ErrorCode.INTERNAL.failureCode(), "internal error");
+    } else if (code == ErrorCode.TIMEOUT || code == ErrorCode.UNAVAILABLE) {
+      LOG.debug("request to {} failed: {}", msg.address(), cause.toString());
     }
+    msg.fail(code.failureCode(), ErrorCode.messageOf(cause));
   }
 }
