@@ -56,6 +56,16 @@ final class History {
   }
 
   /** The distinct error answers to writes (status, node and body), a few of each. */
+  /** Every write of one key, in the order sent: value, node, sent → done, outcome and status (evidence for a finding). */
+  String writesOf(String key) {
+    StringBuilder out = new StringBuilder();
+    writes.getOrDefault(key, List.of()).stream().sorted(java.util.Comparator.comparingLong(Write::sentAt)).forEach(w ->
+        out.append("  - ").append(w.value()).append(" via ").append(JepsenCluster.nodeId(w.node())).append(' ')
+            .append(Report.time(w.sentAt())).append(" → ").append(Report.time(w.doneAt())).append(' ')
+            .append(w.outcome()).append(' ').append(w.status()).append('\n'));
+    return out.toString();
+  }
+
   String writeErrors() {
     java.util.TreeMap<String, Long> errors = new java.util.TreeMap<>();
     writes.values().forEach(list -> list.stream().filter(w -> w.outcome() != Outcome.ACK)

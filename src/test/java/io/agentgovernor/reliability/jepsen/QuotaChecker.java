@@ -164,7 +164,9 @@ public final class QuotaChecker {
       if (value >= lastAcked && attempted.contains(value)) {
         return null;
       }
-      return "read value " + value + (attempted.contains(value) ? " (older than the last acknowledged)" : " (never written)");
+      return "read value " + value + " (version " + read.json().getValue("version") + ", updated at "
+          + Report.time(read.json().getLong("updatedAt", 0L)) + ")"
+          + (attempted.contains(value) ? " (older than the last acknowledged)" : " (never written)");
     } catch (RuntimeException e) {
       return "read unreadable: " + abbreviate(read.body());
     }

@@ -233,6 +233,10 @@ final class Round {
     out.append("\n## Violations (").append(r.violations().size()).append(")\n\n");
     Set<String> seen = new HashSet<>();
     r.violations().forEach(v -> out.append("- ").append(v).append('\n'));
+    // the whole write history of each key a quota finding names: which write the read value was
+    r.violations().stream().map(v -> v.subject()).filter(s -> s.startsWith("q-") && s.contains("@"))
+        .map(s -> s.substring(0, s.indexOf('@'))).distinct().forEach(key ->
+            out.append("\nWrites of ").append(key).append(":\n").append(history.writesOf(key)));
     Files.writeString(dir.resolve("round.md"), out.toString());
   }
 
