@@ -59,6 +59,14 @@ import org.slf4j.LoggerFactory;
  * <p>Order: a value carrying a top-level {@code "version"} never replaces a newer one held (see
  * {@link Target#version}); a {@link Maps#tombstone tombstone} value counts as a removal that still
  * carries its version, so an older copy cannot bring a deleted entry back.
+ *
+ * <p>Lost writes: Hazelcast is AP, and a stale backup promoted to owner (its member missed
+ * backups while paused, then the owner was cut off or the partition moved) loses the writes it
+ * missed, although the cluster acknowledged them and every mirror applied them. A pass that
+ * finds the map at an older version than this copy applied writes the copy's value back, by
+ * compare-and-set on the stale value, when the target can give it ({@link Target#heldValue}).
+ * Versions only grow along a key's history ({@link Versions}), so the highest one any member
+ * saw is the last write; each member's pass tries, and the compare-and-set lets one win.
  */
 public final class MapMirror implements EntryAddedListener<String, String>, EntryUpdatedListener<String, String>,
     EntryRemovedListener<String, String>, EntryEvictedListener<String, String>,
@@ -101,6 +109,51 @@ public final class MapMirror implements EntryAddedListener<String, String>, Entr
      */
     default long version(String value) {
       return jsonVersion(value);
+    }
+
+    /**
+     * The value the copy holds for a key, as it would be stored, or null if the target cannot say.
+     * A target that answers lets a pass write back a newer value the map lost (see
+     * {@link MapMirror#reconcile}).
+     */
+    default String heldValue(String key) {
+      return null;
+    }
+
+    /** This target, answering {@link #heldValue} with {@code heldValue}. */
+    default Target writingBack(Function<String, String> heldValue) {
+      Target self = this;
+      return new Target() {
+        @Override
+        public void upsert(String key, String value) {
+          self.upsert(key, value);
+        }
+
+        @Override
+        public void remove(String key) {
+          self.remove(key);
+        }
+
+        @Override
+        public void clear() {
+          self.clear();
+        }
+
+        @Override
+        public boolean holds(String key) {
+          return self.holds(key);
+        }
+
+        @Override
+        public long version(String value) {
+          return self.version(value);
+        }
+
+        @Override
+        public String heldValue(String key) {
+          return heldValue.apply(key);
+        }
+      };
     }
 
     /**
@@ -189,6 +242,7 @@ public final class MapMirror implements EntryAddedListener<String, String>, Entr
   private final ReentrantLock passLock = new ReentrantLock();
   private final AtomicBoolean triggered = new AtomicBoolean();
   private final AtomicLong repairs = new AtomicLong();
+  private final AtomicLong writtenBack = new AtomicLong();
   private final AtomicLong passes = new AtomicLong();
   private final List<Runnable> unregister = new ArrayList<>();
   private volatile boolean stopped;
@@ -365,7 +419,9 @@ public final class MapMirror implements EntryAddedListener<String, String>, Entr
         Map<String, String> current = map.getAll(suspects);
         for (String key : suspects) {
           String value = current.get(key);
-          if (value == null ? removeUnlessNewer(key, start) : apply(key, value, start)) {
+          if (value != null && writeBack(key, value)) {
+            repaired++;
+          } else if (value == null ? removeUnlessNewer(key, start) : apply(key, value, start)) {
             repaired++;
           }
         }
@@ -381,6 +437,32 @@ public final class MapMirror implements EntryAddedListener<String, String>, Entr
     } finally {
       passLock.unlock();
     }
+  }
+
+  /**
+   * Writes back the value this copy holds for a key the map holds at an older version (a write
+   * the cluster lost); true if it did. Nothing is written when the copy holds no newer live value,
+   * the target cannot give it, or the map changed meanwhile (the compare-and-set fails).
+   */
+  private boolean writeBack(String key, String stored) {
+    Held h = held.get(key);
+    long storedVersion = safeVersion(stored);
+    if (h == null || h.gone() || h.unreadable() || storedVersion < 0 || h.version() <= storedVersion) {
+      return false;
+    }
+    String newer = target.heldValue(key);
+    if (newer == null || safeVersion(newer) != h.version() || !map.replace(key, stored, newer)) {
+      return false;
+    }
+    writtenBack.incrementAndGet();
+    LOG.warn("{}: '{}' was at version {} in the map while this node had applied version {} (a write the cluster "
+        + "lost: a stale replica promoted); written back", map.getName(), key, storedVersion, h.version());
+    return true;
+  }
+
+  /** Values this mirror wrote back because the map had lost them (see {@link #reconcile}). */
+  public long writtenBack() {
+    return writtenBack.get();
   }
 
   @Override

@@ -30,6 +30,11 @@ public final class NodeLease {
     return nowNanos - validUntilNanos < 0;
   }
 
+  /** How long the lease still holds after {@code nowNanos}, in ms (0: it has run out). */
+  public long remainingMillis(long nowNanos) {
+    return Math.max(0, (validUntilNanos - nowNanos) / 1_000_000L);
+  }
+
   /**
    * Extends the lease to {@code untilNanos} (never shortens it); if it had run out, runs the
    * regain action (agents held back while it was lost are released).

@@ -8,69 +8,171 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Atomic writes on maps of versioned JSON values that delete by {@link Maps#tombstone tombstone}:
- * each runs on the partition that owns the key (and, identically, on its backups), so no other
- * write can get in between the read and the write.
+ * each runs on the partition that owns the key, so no other write can get in between the read and
+ * the write.
+ *
+ * <p>Each carries a deadline, the wall-clock time at which the writer's lease runs out, and is
+ * refused ({@link #LATE}) by the owner that would apply it later. A write can reach its owner long
+ * after the writer checked its lease: on a node cut off from the majority, Hazelcast retries the
+ * operation until that node has dropped its peers and owns the partition itself, then applies it
+ * there, seconds after the lease ran out (JepsenIT seed 7: a PUT sent at 44.6 s to an isolated
+ * node was applied at 53.0 s, after the majority's later writes, and its newer timestamp won the
+ * merge). Only the owner decides; its backups are given the value it wrote, never re-run the
+ * write (their clocks, and entries, may differ).
  */
 public final class VersionedWrites {
+
+  /** What a write answers when it reached its owner after its deadline: nothing was written. */
+  public static final String LATE = "\u0000late";
 
   private VersionedWrites() {
   }
 
   /**
-   * Replaces a live value with its tombstone (version + 1, kept {@link Maps#TOMBSTONE_TTL_SECONDS});
-   * returns the live value it replaced, or null if there was none.
+   * Replaces a live value with its tombstone (the {@link Versions#next next version} at
+   * {@code nowMillis}, kept {@link Maps#TOMBSTONE_TTL_SECONDS}); returns the live value it
+   * replaced, null if there was none, or {@link #LATE}.
    */
-  public static EntryProcessor<String, String, String> bury() {
-    return new Bury();
+  public static EntryProcessor<String, String, String> bury(long nowMillis, long deadlineMillis) {
+    return new Bury(nowMillis, deadlineMillis);
   }
 
   /**
-   * Stores {@code json} if the key is absent or a tombstone (then with the tombstone's version + 1,
-   * so versions keep growing across a delete); returns the value now stored, or null if a live
-   * value was there (nothing written).
+   * Stores {@code json} if the key is absent or a tombstone (then with a version above the
+   * tombstone's, so versions keep growing across a delete); returns the value now stored, null if
+   * a live value was there (nothing written), or {@link #LATE}.
    */
-  public static EntryProcessor<String, String, String> create(String json) {
-    return new Create(json);
+  public static EntryProcessor<String, String, String> create(String json, long deadlineMillis) {
+    return new Create(json, deadlineMillis);
   }
 
-  static final class Bury implements EntryProcessor<String, String, String> {
+  /**
+   * Compare-and-set: stores {@code json} if the stored value is exactly {@code expected}; returns
+   * {@code json} if it did, null if the value had changed, or {@link #LATE}.
+   */
+  public static EntryProcessor<String, String, String> replace(String expected, String json, long deadlineMillis) {
+    return new Replace(expected, json, deadlineMillis);
+  }
+
+  /** A write decided on the owner before a deadline; its backups are handed what it wrote. */
+  abstract static class Fenced implements EntryProcessor<String, String, String> {
     private static final long serialVersionUID = 1L;
+    private final long deadlineMillis;
+    private transient String written;
+    private transient long ttlSeconds;
+
+    Fenced(long deadlineMillis) {
+      this.deadlineMillis = deadlineMillis;
+    }
+
+    @Override
+    public final String process(Map.Entry<String, String> entry) {
+      if (System.currentTimeMillis() > deadlineMillis) {
+        return LATE;
+      }
+      return write(entry);
+    }
+
+    /** The write itself, on the owner: stores through {@link #store}. */
+    abstract String write(Map.Entry<String, String> entry);
+
+    /** Stores {@code value} with a time to live ({@code Long.MAX_VALUE}: none, whatever the entry had). */
+    final void store(Map.Entry<String, String> entry, String value, long ttlSeconds) {
+      ((ExtendedMapEntry<String, String>) entry).setValue(value, ttlSeconds, TimeUnit.SECONDS);
+      this.written = value;
+      this.ttlSeconds = ttlSeconds;
+    }
+
+    @Override
+    public final EntryProcessor<String, String, String> getBackupProcessor() {
+      return written == null ? null : new Copy(written, ttlSeconds);
+    }
+  }
+
+  /** Runs on a backup: stores what the owner wrote. */
+  static final class Copy implements EntryProcessor<String, String, String> {
+    private static final long serialVersionUID = 1L;
+    private final String value;
+    private final long ttlSeconds;
+
+    Copy(String value, long ttlSeconds) {
+      this.value = value;
+      this.ttlSeconds = ttlSeconds;
+    }
 
     @Override
     public String process(Map.Entry<String, String> entry) {
+      ((ExtendedMapEntry<String, String>) entry).setValue(value, ttlSeconds, TimeUnit.SECONDS);
+      return null;
+    }
+  }
+
+  static final class Bury extends Fenced {
+    private static final long serialVersionUID = 1L;
+    private final long nowMillis;
+
+    Bury(long nowMillis, long deadlineMillis) {
+      super(deadlineMillis);
+      this.nowMillis = nowMillis;
+    }
+
+    @Override
+    String write(Map.Entry<String, String> entry) {
       String live = entry.getValue();
       if (live == null || Maps.isTombstone(live)) {
         return null;
       }
       long version = Math.max(0, MapMirror.jsonVersion(live));
-      ((ExtendedMapEntry<String, String>) entry).setValue(Maps.tombstone(version + 1),
-          Maps.TOMBSTONE_TTL_SECONDS, TimeUnit.SECONDS);
+      store(entry, Maps.tombstone(Versions.next(version, nowMillis)), Maps.TOMBSTONE_TTL_SECONDS);
       return live;
     }
   }
 
-  static final class Create implements EntryProcessor<String, String, String> {
+  static final class Create extends Fenced {
     private static final long serialVersionUID = 1L;
     private final String json;
 
-    Create(String json) {
+    Create(String json, long deadlineMillis) {
+      super(deadlineMillis);
       this.json = json;
     }
 
     @Override
-    public String process(Map.Entry<String, String> entry) {
+    String write(Map.Entry<String, String> entry) {
       String held = entry.getValue();
       if (held == null) {
-        entry.setValue(json);
+        store(entry, json, Long.MAX_VALUE);
         return json;
       }
       if (!Maps.isTombstone(held)) {
         return null;
       }
-      String next = new JsonObject(json).put("version", MapMirror.jsonVersion(held) + 1).encode();
+      JsonObject value = new JsonObject(json);
+      String next = value.put("version", Math.max(MapMirror.jsonVersion(held) + 1, value.getLong("version", 0L))).encode();
       // no expiry: the tombstone's time to live must not carry over to the live value
-      ((ExtendedMapEntry<String, String>) entry).setValue(next, Long.MAX_VALUE, TimeUnit.SECONDS);
+      store(entry, next, Long.MAX_VALUE);
       return next;
+    }
+  }
+
+  static final class Replace extends Fenced {
+    private static final long serialVersionUID = 1L;
+    private final String expected;
+    private final String json;
+
+    Replace(String expected, String json, long deadlineMillis) {
+      super(deadlineMillis);
+      this.expected = expected;
+      this.json = json;
+    }
+
+    @Override
+    String write(Map.Entry<String, String> entry) {
+      if (!expected.equals(entry.getValue())) {
+        return null;
+      }
+      store(entry, json, Long.MAX_VALUE);
+      return json;
     }
   }
 }

@@ -4,6 +4,7 @@ import io.agentgovernor.bus.ErrorCode;
 import io.agentgovernor.bus.GovernorException;
 import io.agentgovernor.bus.Ids;
 import io.agentgovernor.bus.Json;
+import io.agentgovernor.cluster.Versions;
 import io.vertx.core.json.JsonObject;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -42,7 +43,7 @@ public record Quota(String agentId, String group, int priority, Map<String, Limi
       limits.putAll(overrides);
     }
     return new Quota(agentId, group.name(), priority == null ? group.priority() : priority, limits,
-        dryRun || group.dryRun(), now, now, 1);
+        dryRun || group.dryRun(), now, now, Versions.next(0, now));
   }
 
   /** The limit for a resource name, or null. */
@@ -52,7 +53,7 @@ public record Quota(String agentId, String group, int priority, Map<String, Limi
 
   /** This quota with another group, priority, limits or dry-run flag: same creation time, next version. */
   public Quota updated(String group, int priority, Map<String, Limit> limits, boolean dryRun, long now) {
-    return new Quota(agentId, group, priority, limits, dryRun, createdAt, now, version + 1);
+    return new Quota(agentId, group, priority, limits, dryRun, createdAt, now, Versions.next(version, now));
   }
 
   public JsonObject toJson() {

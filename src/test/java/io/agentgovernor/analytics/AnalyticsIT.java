@@ -119,11 +119,11 @@ class AnalyticsIT {
     JsonObject applied = request(node, Addresses.ANALYTICS_APPLY, new JsonObject().put("agentId", "burner")
         .put("recommendationId", rec.getString("id")).put("by", "alice"));
 
-    assertThat(applied.getLong("version")).isEqualTo(before.getLong("version") + 1);
+    assertThat(applied.getLong("version")).isGreaterThan(before.getLong("version"));
     double hard = applied.getJsonObject("limits").getJsonObject("cpu").getDouble("hard");
     assertThat(hard).isGreaterThan(20);
     JsonObject after = quota("burner");
-    assertThat(after.getLong("version")).isEqualTo(before.getLong("version") + 1);
+    assertThat(after.getLong("version")).isEqualTo(applied.getLong("version"));
     assertThat(after.getJsonObject("limits").getJsonObject("cpu").getDouble("hard")).isEqualTo(hard);
     assertThat(after.getString("group")).isEqualTo(before.getString("group"));
     assertThat(after.getInteger("priority")).isEqualTo(before.getInteger("priority"));

@@ -70,7 +70,9 @@ class CompiledQuotaTest {
     assertThat(quota.limit("memory")).isEqualTo(GROUP.defaultLimits().get("memory"));
     assertThat(quota.priority()).isEqualTo(9);
     assertThat(Quota.fromGroup("b", GROUP, null, null, false, 42).priority()).isEqualTo(4);
-    assertThat(quota.version()).isEqualTo(1);
+    assertThat(quota.version()).as("a first version is the write's time").isEqualTo(42);
+    assertThat(quota.updated("standard_agent", 9, overrides, false, 42).version()).as("never below the one it replaces + 1").isEqualTo(43);
+    assertThat(quota.updated("standard_agent", 9, overrides, false, 1_000).version()).as("the write's time when later").isEqualTo(1_000);
     assertThat(Quota.fromJson(quota.toJson())).isEqualTo(quota);
   }
 

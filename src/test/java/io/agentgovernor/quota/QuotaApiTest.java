@@ -48,21 +48,23 @@ class QuotaApiTest {
   void lifecycle() {
     JsonObject created = request(node, Addresses.QUOTA_CREATE, new JsonObject("""
         {"agentId": "life-1", "group": "standard_agent", "limits": {"cpu": {"soft": 10, "hard": 20}}}"""));
-    assertThat(created.getLong("version")).isEqualTo(1);
+    // versions are a hybrid clock (cluster.Versions): the first is the write's time
+    assertThat(created.getLong("version")).isEqualTo(created.getLong("createdAt"));
     assertThat(created.getJsonObject("limits").getJsonObject("cpu").getInteger("hard")).isEqualTo(20);
     assertThat(created.getJsonObject("limits").getJsonObject("memory").getLong("hard")).isEqualTo(500_000_000L);
 
     assertThat(request(node, Addresses.QUOTA_GET, new JsonObject().put("agentId", "life-1"))).isEqualTo(created);
 
     JsonObject updated = request(node, Addresses.QUOTA_UPDATE, new JsonObject("""
-        {"agentId": "life-1", "group": "standard_agent", "version": 1, "priority": 8,
-         "limits": {"cpu": {"soft": 30, "hard": 40}}}"""));
-    assertThat(updated.getLong("version")).isEqualTo(2);
+        {"agentId": "life-1", "group": "standard_agent", "priority": 8,
+         "limits": {"cpu": {"soft": 30, "hard": 40}}}""").put("version", created.getLong("version")));
+    // above the one it replaced, and at least the write's time
+    assertThat(updated.getLong("version")).isEqualTo(Math.max(created.getLong("version") + 1, updated.getLong("updatedAt")));
     assertThat(updated.getInteger("priority")).isEqualTo(8);
     assertThat(updated.getLong("createdAt")).isEqualTo(created.getLong("createdAt"));
 
-    assertThat(failureOf(Addresses.QUOTA_UPDATE, """
-        {"agentId": "life-1", "group": "standard_agent", "version": 1}""")).isEqualTo(ErrorCode.VERSION_CONFLICT);
+    assertThat(failureOf(Addresses.QUOTA_UPDATE, new JsonObject().put("agentId", "life-1").put("group", "standard_agent")
+        .put("version", created.getLong("version")).encode())).isEqualTo(ErrorCode.VERSION_CONFLICT);
 
     JsonObject check = request(node, Addresses.QUOTA_COMPLIANCE, new JsonObject("""
         {"agentId": "life-1", "usage": {"cpu": 45, "memory": 1000}}"""));
@@ -86,7 +88,7 @@ class QuotaApiTest {
     JsonObject created = request(node, Addresses.QUOTA_UPDATE,
         new JsonObject("{\"agentId\": \"ups-1\", \"group\": \"lightweight_agent\", \"upsert\": true}"));
     assertThat(created.getString("group")).isEqualTo("lightweight_agent");
-    assertThat(created.getLong("version")).isEqualTo(1);
+    assertThat(created.getLong("version")).isEqualTo(created.getLong("createdAt"));
   }
 
   @Test

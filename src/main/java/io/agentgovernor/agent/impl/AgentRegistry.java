@@ -5,6 +5,7 @@ import com.hazelcast.map.IMap;
 import io.agentgovernor.cluster.ClusterMembers;
 import io.agentgovernor.cluster.MapMirror;
 import io.agentgovernor.cluster.Maps;
+import io.agentgovernor.cluster.Versions;
 import io.vertx.core.json.JsonObject;
 import java.util.Collection;
 import java.util.Map;
@@ -85,7 +86,7 @@ public final class AgentRegistry implements io.agentgovernor.agent.Registry {
    */
   @Override
   public String claim(JsonObject entry) {
-    stamp(entry, nextEpoch(0), 1);
+    stamp(entry, nextEpoch(0), Versions.next(0, System.currentTimeMillis()));
     String previous = map.putIfAbsent(entry.getString("id"), entry.encode());
     if (previous == null) {
       local.put(entry.getString("id"), entry.copy());
@@ -99,7 +100,8 @@ public final class AgentRegistry implements io.agentgovernor.agent.Registry {
    */
   @Override
   public boolean takeOver(String staleStored, JsonObject entry) {
-    stamp(entry, nextEpoch(FencedWrites.epochOf(staleStored)), FencedWrites.versionOf(staleStored) + 1);
+    stamp(entry, nextEpoch(FencedWrites.epochOf(staleStored)),
+        Versions.next(FencedWrites.versionOf(staleStored), System.currentTimeMillis()));
     boolean replaced = map.replace(entry.getString("id"), staleStored, entry.encode());
     if (replaced) {
       local.put(entry.getString("id"), entry.copy());
@@ -115,7 +117,7 @@ public final class AgentRegistry implements io.agentgovernor.agent.Registry {
   public boolean update(JsonObject entry) {
     long epoch = entry.getLong("epoch", 0L);
     entry.put("incarnation", ClusterMembers.localIncarnation(hazelcast));
-    String stored = map.executeOnKey(entry.getString("id"), FencedWrites.update(entry.encode(), epoch));
+    String stored = map.executeOnKey(entry.getString("id"), FencedWrites.update(entry.encode(), epoch, System.currentTimeMillis()));
     if (stored != null) {
       local.put(entry.getString("id"), new JsonObject(stored));
     }
@@ -129,7 +131,8 @@ public final class AgentRegistry implements io.agentgovernor.agent.Registry {
    */
   @Override
   public boolean replace(String staleStored, JsonObject next) {
-    next.put("epoch", FencedWrites.epochOf(staleStored)).put("version", FencedWrites.versionOf(staleStored) + 1);
+    next.put("epoch", FencedWrites.epochOf(staleStored)).put("version",
+        Versions.next(FencedWrites.versionOf(staleStored), System.currentTimeMillis()));
     return map.replace(next.getString("id"), staleStored, next.encode());
   }
 

@@ -1,6 +1,7 @@
 package io.agentgovernor.agent.impl;
 
 import com.hazelcast.map.EntryProcessor;
+import io.agentgovernor.cluster.Versions;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
 
@@ -23,11 +24,13 @@ final class FencedWrites {
   }
 
   /**
-   * Replaces a registration only if it still holds the writer's epoch, with the next version;
+   * Replaces a registration only if it still holds the writer's epoch, with the
+   * {@link io.agentgovernor.cluster.Versions#next next version} at {@code nowMillis} (the caller's
+   * time: a processor runs again on each backup and must write the same there);
    * returns the stored value, or null if another copy owns the id now (or it is gone).
    */
-  static EntryProcessor<String, String, String> update(String json, long epoch) {
-    return new Update(json, epoch);
+  static EntryProcessor<String, String, String> update(String json, long epoch, long nowMillis) {
+    return new Update(json, epoch, nowMillis);
   }
 
   /** Removes a registration only if it still holds the writer's epoch; returns whether it did. */
@@ -47,10 +50,12 @@ final class FencedWrites {
     private static final long serialVersionUID = 1L;
     private final String json;
     private final long epoch;
+    private final long nowMillis;
 
-    Update(String json, long epoch) {
+    Update(String json, long epoch, long nowMillis) {
       this.json = json;
       this.epoch = epoch;
+      this.nowMillis = nowMillis;
     }
 
     @Override
@@ -59,7 +64,7 @@ final class FencedWrites {
       if (stored == null || epochOf(stored) != epoch) {
         return null;
       }
-      String next = new JsonObject(json).put("epoch", epoch).put("version", versionOf(stored) + 1).encode();
+      String next = new JsonObject(json).put("epoch", epoch).put("version", Versions.next(versionOf(stored), nowMillis)).encode();
       entry.setValue(next);
       return next;
     }

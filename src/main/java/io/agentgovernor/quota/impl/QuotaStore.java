@@ -2,9 +2,12 @@ package io.agentgovernor.quota.impl;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import io.agentgovernor.bus.ErrorCode;
+import io.agentgovernor.bus.GovernorException;
 import io.agentgovernor.cluster.MapMirror;
 import io.agentgovernor.cluster.Maps;
 import io.agentgovernor.cluster.VersionedWrites;
+import io.agentgovernor.cluster.Versions;
 import io.agentgovernor.quota.Quota;
 import io.agentgovernor.quota.QuotaGroup;
 import io.agentgovernor.quota.QuotaIndex;
@@ -20,16 +23,22 @@ final class QuotaStore {
   private final IMap<String, String> groups;
   private final MapMirror quotaMirror;
   private final MapMirror groupMirror;
+  private final java.time.Clock clock;
 
-  QuotaStore(HazelcastInstance hazelcast, QuotaIndex index) {
+  QuotaStore(HazelcastInstance hazelcast, QuotaIndex index, java.time.Clock clock) {
+    this.clock = clock;
     this.quotas = hazelcast.getMap(Maps.QUOTAS);
     this.groups = hazelcast.getMap(Maps.GROUPS);
     this.groupMirror = new MapMirror(hazelcast, groups, MapMirror.Target.parsed(
         v -> QuotaGroup.fromJson(new JsonObject(v)), index::applyGroup, index::removeGroup, index::clearGroups,
         name -> index.group(name) != null));
+    // the index holds every quota whole, so a pass can write back one the map lost (MapMirror)
     this.quotaMirror = new MapMirror(hazelcast, quotas, MapMirror.Target.parsed(
         v -> Quota.fromJson(new JsonObject(v)), index::apply, index::remove, index::clearQuotas,
-        agentId -> index.get(agentId) != null));
+        agentId -> index.get(agentId) != null).writingBack(agentId -> {
+          var held = index.get(agentId);
+          return held == null ? null : held.quota().toJson().encode();
+        }));
   }
 
   /** Starts mirroring; groups first, so every quota's group is known when the quotas load. */
@@ -62,7 +71,7 @@ final class QuotaStore {
     for (;;) {
       String stored = groups.get(group.name());
       if (stored == null) {
-        if (groups.putIfAbsent(group.name(), group.toJson().put("version", 1).put("conf", conf).encode()) == null) {
+        if (groups.putIfAbsent(group.name(), group.toJson().put("version", Versions.next(0, clock.millis())).put("conf", conf).encode()) == null) {
           return Seeded.CREATED;
         }
         continue;
@@ -72,7 +81,7 @@ final class QuotaStore {
         return Seeded.KEPT;
       }
       long version = Math.max(0, MapMirror.jsonVersion(stored));
-      String next = group.toJson().put("version", version + 1).put("conf", conf).encode();
+      String next = group.toJson().put("version", Versions.next(version, clock.millis())).put("conf", conf).encode();
       if (groups.replace(group.name(), stored, next)) {
         return Seeded.REPLACED;
       }
@@ -100,7 +109,7 @@ final class QuotaStore {
     for (;;) {
       String stored = groups.get(group.name());
       long version = stored == null ? 0 : Math.max(0, MapMirror.jsonVersion(stored));
-      JsonObject next = group.toJson().put("version", version + 1);
+      JsonObject next = group.toJson().put("version", Versions.next(version, clock.millis()));
       String conf = stored == null ? null : new JsonObject(stored).getString("conf");
       if (conf != null) {
         next.put("conf", conf);
@@ -129,24 +138,37 @@ final class QuotaStore {
   }
 
   /**
-   * Stores a new quota unless a live one exists. Over a tombstone the quota gets the version after
+   * Stores a new quota unless a live one exists. Over a tombstone the quota gets a version above
    * it, so versions of an agent's quota keep growing across deletes.
    *
    * @return the quota as stored, or null if one for that agent exists
    */
-  Quota create(Quota quota) {
-    String stored = quotas.executeOnKey(quota.agentId(), VersionedWrites.create(quota.toJson().encode()));
+  Quota create(Quota quota, long deadlineMillis) {
+    String stored = onTime(quotas.executeOnKey(quota.agentId(), VersionedWrites.create(quota.toJson().encode(), deadlineMillis)));
     return stored == null ? null : Quota.fromJson(new JsonObject(stored));
   }
 
   /** Compare-and-set on the stored JSON: false if someone else changed it meanwhile. */
-  boolean replace(String agentId, String expectedJson, Quota updated) {
-    return quotas.replace(agentId, expectedJson, updated.toJson().encode());
+  boolean replace(String agentId, String expectedJson, Quota updated, long deadlineMillis) {
+    return onTime(quotas.executeOnKey(agentId,
+        VersionedWrites.replace(expectedJson, updated.toJson().encode(), deadlineMillis))) != null;
   }
 
   /** Replaces the quota with a tombstone; the removed quota's JSON, or null if there was none. */
-  String delete(String agentId) {
-    return quotas.executeOnKey(agentId, VersionedWrites.bury());
+  String delete(String agentId, long deadlineMillis) {
+    return onTime(quotas.executeOnKey(agentId, VersionedWrites.bury(clock.millis(), deadlineMillis)));
+  }
+
+  /**
+   * The answer of a fenced write; a write its owner took only after the deadline (this node's
+   * lease) wrote nothing, and is refused as from a node cut off.
+   */
+  private static String onTime(String answer) {
+    if (VersionedWrites.LATE.equals(answer)) {
+      throw new GovernorException(ErrorCode.UNAVAILABLE, "the write reached its owner after this node's lease ran out "
+          + "(cut off from the cluster majority): nothing was written; write through a node of the majority");
+    }
+    return answer;
   }
 
   /** The mirror of the quota map (for its reconciliation figures). */

@@ -57,7 +57,7 @@ public final class QuotaVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     config = QuotaConfig.fromJson(config());
-    store = new QuotaStore(node.hazelcast(), index);
+    store = new QuotaStore(node.hazelcast(), index, node.clock());
     safeWrites = new SafeWrites(node.hazelcast());
     return vertx.executeBlocking(this::seedGroupsAndMirror)
         .compose(v -> registerConsumers());
@@ -136,6 +136,19 @@ public final class QuotaVerticle extends VerticleBase {
     };
   }
 
+  /**
+   * When this node's lease runs out, on the wall clock: the owner of the partition refuses a write
+   * that reaches it later ({@code VersionedWrites}), however long Hazelcast took to deliver it.
+   * Blocking callers take it right before each write.
+   */
+  private long writeDeadline() {
+    long remaining = node.lease().remainingMillis(System.nanoTime());
+    if (remaining <= 0) {
+      requireLease();
+    }
+    return System.currentTimeMillis() + remaining;
+  }
+
   private void requireLease() {
     if (!node.lease().holds(System.nanoTime())) {
       throw new GovernorException(ErrorCode.UNAVAILABLE, "node '" + node.nodeId()
@@ -155,7 +168,7 @@ public final class QuotaVerticle extends VerticleBase {
     Quota quota = Quota.fromGroup(agentId, group, req.priority(), req.limits(), Boolean.TRUE.equals(req.dryRun()), now());
     admit(quota, group);
     return vertx.executeBlocking(() -> {
-      Quota stored = store.create(quota);
+      Quota stored = store.create(quota, writeDeadline());
       if (stored == null) {
         throw new GovernorException(ErrorCode.ALREADY_EXISTS, "a quota for agent '" + agentId + "' exists");
       }
@@ -220,7 +233,7 @@ public final class QuotaVerticle extends VerticleBase {
           Quota created = Quota.fromGroup(agentId, group, req.priority(), req.limits(),
               Boolean.TRUE.equals(req.dryRun()), now);
           admit(created, group);
-          Quota made = store.create(created);
+          Quota made = store.create(created, writeDeadline());
           if (made != null) {
             return made;
           }
@@ -235,7 +248,7 @@ public final class QuotaVerticle extends VerticleBase {
             req.dryRun() == null ? stored.dryRun() : req.dryRun(), now);
         Quota updated = stored.updated(group.name(), fresh.priority(), fresh.limits(), fresh.dryRun(), now);
         admit(updated, group);
-        if (store.replace(agentId, storedJson, updated)) {
+        if (store.replace(agentId, storedJson, updated, writeDeadline())) {
           return updated;
         }
         if (req.expectedVersion() != null) {
@@ -250,7 +263,7 @@ public final class QuotaVerticle extends VerticleBase {
   private Future<JsonObject> delete(JsonObject request) {
     String agentId = Ids.require(Json.optString(request, "agentId", ""), "agentId");
     return vertx.executeBlocking(() -> {
-      if (store.delete(agentId) == null) {
+      if (store.delete(agentId, writeDeadline()) == null) {
         throw GovernorException.notFound("quota of agent", agentId);
       }
       index.remove(agentId);

@@ -94,7 +94,7 @@ class SeedContractTest {
   @Test
   @DisplayName("conf against stored groups: the same definition keeps run-time changes; an edited one replaces the stored group; one stored before fingerprints is replaced")
   void configuredAgainstStored() {
-    QuotaStore store = new QuotaStore(node.context().hazelcast(), node.context().quotaIndex());
+    QuotaStore store = new QuotaStore(node.context().hazelcast(), node.context().quotaIndex(), node.context().clock());
     QuotaGroup configured = QuotaConfig.fromJson(ConfigLoader.builtInDefaults().getJsonObject("quota"))
         .groups().get("standard_agent");
     // the node seeded it at start: the same definition is kept

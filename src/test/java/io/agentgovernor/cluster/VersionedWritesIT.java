@@ -1,0 +1,94 @@
+package io.agentgovernor.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import io.agentgovernor.testing.TestNodes;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** Two real Hazelcast members on loopback: fenced writes as their owner and its backup see them. */
+class VersionedWritesIT {
+
+  private HazelcastInstance first;
+  private HazelcastInstance second;
+
+  @BeforeEach
+  void startMembers() {
+    String cluster = TestNodes.randomClusterName();
+    int port = TestNodes.randomClusterPort();
+    first = Hazelcast.newHazelcastInstance(ClusterSetup.hazelcastConfig(TestNodes.config(cluster, port, "w1", List.of())));
+    second = Hazelcast.newHazelcastInstance(ClusterSetup.hazelcastConfig(
+        TestNodes.config(cluster, port + 1, "w2", List.of("127.0.0.1:" + port))));
+    assertThat(second.getCluster().getMembers()).hasSize(2);
+  }
+
+  @AfterEach
+  void stopMembers() {
+    if (second.getLifecycleService().isRunning()) {
+      second.shutdown();
+    }
+    if (first.getLifecycleService().isRunning()) {
+      first.shutdown();
+    }
+  }
+
+  private static String quota(long version, int value) {
+    return new JsonObject().put("agentId", "a").put("value", value).put("version", version).encode();
+  }
+
+  @Test
+  @DisplayName("a write that reaches its owner after its deadline writes nothing, on the owner or its backup")
+  void lateWriteWritesNothing() {
+    IMap<String, String> map = first.getMap("governor.quotas");
+    long past = System.currentTimeMillis() - 1;
+    assertThat(map.executeOnKey("a", VersionedWrites.create(quota(1_000, 1), past))).isEqualTo(VersionedWrites.LATE);
+    assertThat(map.get("a")).isNull();
+
+    long future = System.currentTimeMillis() + 60_000;
+    assertThat(map.executeOnKey("a", VersionedWrites.create(quota(1_000, 1), future))).isEqualTo(quota(1_000, 1));
+    assertThat(map.executeOnKey("a", VersionedWrites.replace(quota(1_000, 1), quota(2_000, 2), past)))
+        .isEqualTo(VersionedWrites.LATE);
+    assertThat(map.executeOnKey("a", VersionedWrites.bury(3_000, past))).isEqualTo(VersionedWrites.LATE);
+    assertThat(map.get("a")).isEqualTo(quota(1_000, 1));
+
+    // the backup holds what the owner holds: stop the owner, read on the other member
+    ownerOf("a").getLifecycleService().terminate();
+    HazelcastInstance survivor = first.getLifecycleService().isRunning() ? first : second;
+    assertThat(survivor.<String, String>getMap("governor.quotas").get("a")).isEqualTo(quota(1_000, 1));
+  }
+
+  @Test
+  @DisplayName("an in-time compare-and-set writes on the owner and the same value on its backup; a stale expected value writes nothing")
+  void inTimeWritesReachTheBackup() {
+    IMap<String, String> map = first.getMap("governor.quotas");
+    long future = System.currentTimeMillis() + 60_000;
+    map.executeOnKey("a", VersionedWrites.create(quota(1_000, 1), future));
+    assertThat(map.executeOnKey("a", VersionedWrites.replace(quota(1_000, 1), quota(2_000, 2), future)))
+        .isEqualTo(quota(2_000, 2));
+    assertThat(map.executeOnKey("a", VersionedWrites.replace(quota(1_000, 1), quota(3_000, 3), future))).isNull();
+    String tombstone = Maps.tombstone(Versions.next(2_000, 2_500));
+    assertThat(map.executeOnKey("a", VersionedWrites.bury(2_500, future))).isEqualTo(quota(2_000, 2));
+    assertThat(map.get("a")).isEqualTo(tombstone);
+    // re-created above the tombstone's version
+    String again = map.executeOnKey("a", VersionedWrites.create(quota(5, 4), future));
+    assertThat(MapMirror.jsonVersion(again)).isEqualTo(Versions.next(2_000, 2_500) + 1);
+
+    ownerOf("a").getLifecycleService().terminate();
+    HazelcastInstance survivor = first.getLifecycleService().isRunning() ? first : second;
+    IMap<String, String> survived = survivor.getMap("governor.quotas");
+    assertThat(survived.get("a")).isEqualTo(again);
+    assertThat(survived.getEntryView("a").getExpirationTime()).isEqualTo(Long.MAX_VALUE); // no tombstone TTL carried over
+  }
+
+  private HazelcastInstance ownerOf(String key) {
+    var owner = first.getPartitionService().getPartition(key).getOwner();
+    return owner.localMember() ? first : second;
+  }
+}
