@@ -15,7 +15,13 @@ import java.util.concurrent.locks.LockSupport;
  * Every acknowledged quota write is readable on every node within a window after the cluster
  * re-formed: for each key, a read on each node must return a value that is the last acknowledged
  * value of that key or a later one that a client attempted (acknowledged or unknown outcome;
- * values of one key only rise, one writer per key). All nodes are read at once, again until every
+ * values of one key only rise, one writer per key), or the value of a write that got no answer at
+ * all. Such a write is indeterminate (Jepsen's "info"): it may take effect at any time after it
+ * was sent, so also after the last acknowledged one. Seen: a PUT sent to a node cut off from the
+ * others went over the event bus to a majority node's quota part; TCP held it until the heal and
+ * the majority node applied it 8 s after it was sent, after the client's later, acknowledged write
+ * (the client had timed out at 3 s). A write refused with an answer (503) wrote nothing and is not
+ * allowed to show up later. All nodes are read at once, again until every
  * read passes or the window closes (a right answer arriving after it does not pass); what still
  * fails then is a violation, with the last read as evidence.
  */
@@ -50,6 +56,7 @@ public final class QuotaChecker {
   static Result check(JepsenCluster cluster, History history, long windowMs) {
     Map<String, Long> lastAcked = new HashMap<>();
     Map<String, Set<Long>> attempted = new HashMap<>();
+    Map<String, Set<Long>> unanswered = new HashMap<>();
     long acked = 0;
     for (var entry : history.writes.entrySet()) {
       for (History.Write w : entry.getValue()) {
@@ -60,17 +67,20 @@ public final class QuotaChecker {
         if (w.outcome() != History.Outcome.FAIL) {
           attempted.computeIfAbsent(entry.getKey(), k -> new HashSet<>()).add(w.value());
         }
+        if (w.outcome() == History.Outcome.UNKNOWN && w.status() < 0) {
+          unanswered.computeIfAbsent(entry.getKey(), k -> new HashSet<>()).add(w.value());
+        }
       }
     }
     long start = System.currentTimeMillis();
-    Reads reads = readUntilVisible(cluster, lastAcked, attempted, start + windowMs);
+    Reads reads = readUntilVisible(cluster, lastAcked, attempted, unanswered, start + windowMs);
     Map<String, String> failing = reads.failing();
     // how long the failures last: the same reads go on for up to LATE_MS more (evidence only)
     Map<String, Long> lateAt = new HashMap<>();
     if (!failing.isEmpty()) {
       Map<String, Long> lateAcked = new HashMap<>();
       failing.keySet().forEach(k -> lateAcked.put(k.substring(0, k.indexOf('@')), lastAcked.get(k.substring(0, k.indexOf('@')))));
-      Reads late = readUntilVisible(cluster, lateAcked, attempted, System.currentTimeMillis() + LATE_MS);
+      Reads late = readUntilVisible(cluster, lateAcked, attempted, unanswered, System.currentTimeMillis() + LATE_MS);
       failing.keySet().stream().filter(k -> !late.failing().containsKey(k)).forEach(k -> lateAt.put(k, late.passedAt().get(k) - start));
     }
     List<Finding> violations = new ArrayList<>();
@@ -95,7 +105,8 @@ public final class QuotaChecker {
    * {@code key@node} of those still failing, with their last read.
    */
   private static Reads readUntilVisible(JepsenCluster cluster, Map<String, Long> lastAcked,
-                                                      Map<String, Set<Long>> attempted, long deadline) {
+                                                      Map<String, Set<Long>> attempted,
+                                                      Map<String, Set<Long>> unanswered, long deadline) {
     Map<String, String> failing = new HashMap<>();
     for (int node = 0; node < cluster.size(); node++) {
       for (String key : lastAcked.keySet()) {
@@ -115,7 +126,7 @@ public final class QuotaChecker {
             failing.keySet().stream().filter(k -> k.endsWith(suffix)).toList());
         Api api = cluster.api(node);
         for (int r = 0; r < READS_PER_NODE; r++) {
-          readers.add(readNext(api, queue, reads, lastAcked, attempted, deadline));
+          readers.add(readNext(api, queue, reads, lastAcked, attempted, unanswered, deadline));
         }
       }
       CompletableFuture.allOf(readers.toArray(CompletableFuture[]::new)).join();
@@ -139,29 +150,34 @@ public final class QuotaChecker {
 
   /** Reads the queue's keys one after another on one node, recording each verdict (null: passed). */
   private static CompletableFuture<Void> readNext(Api api, java.util.Queue<String> queue, Map<String, CompletableFuture<String>> reads,
-                                                  Map<String, Long> lastAcked, Map<String, Set<Long>> attempted, long deadline) {
+                                                  Map<String, Long> lastAcked, Map<String, Set<Long>> attempted,
+                                                  Map<String, Set<Long>> unanswered, long deadline) {
     String keyAtNode = queue.poll();
     if (keyAtNode == null) {
       return CompletableFuture.completedFuture(null);
     }
     String key = keyAtNode.substring(0, keyAtNode.indexOf('@'));
     CompletableFuture<String> read = api.async("GET", "/quotas/" + key, null).thenApply(reply -> {
-      String why = verdict(reply, lastAcked.get(key), attempted.getOrDefault(key, Set.of()));
+      String why = verdict(reply, lastAcked.get(key), attempted.getOrDefault(key, Set.of()),
+          unanswered.getOrDefault(key, Set.of()));
       return why == null && System.currentTimeMillis() > deadline ? "the right value, but answered after the window" : why;
     });
     reads.put(keyAtNode, read);
-    return read.thenCompose(v -> readNext(api, queue, reads, lastAcked, attempted, deadline));
+    return read.thenCompose(v -> readNext(api, queue, reads, lastAcked, attempted, unanswered, deadline));
   }
 
-  /** Null if the read shows the last acknowledged value or a later attempted one; else what it showed. */
-  static String verdict(Api.Reply read, long lastAcked, Set<Long> attempted) {
+  /**
+   * Null if the read shows the last acknowledged value, a later attempted one, or one whose write
+   * got no answer (indeterminate); else what it showed.
+   */
+  static String verdict(Api.Reply read, long lastAcked, Set<Long> attempted, Set<Long> unanswered) {
     if (read.status() != 200) {
       return "read answered " + read.status() + (read.status() > 0 ? " " + abbreviate(read.body()) : " (no answer)");
     }
     try {
       JsonObject cpu = read.json().getJsonObject("limits").getJsonObject("cpu");
       long value = cpu.getNumber("soft").longValue();
-      if (value >= lastAcked && attempted.contains(value)) {
+      if ((value >= lastAcked && attempted.contains(value)) || unanswered.contains(value)) {
         return null;
       }
       return "read value " + value + " (version " + read.json().getValue("version") + ", updated at "
