@@ -216,10 +216,11 @@ public final class Addresses {
   public static final String BUDGET_RESERVE = "governor.budget.reserve";
   /**
    * Settle a reservation on whichever node granted it (a local consumer that forwards to the
-   * granter's {@code onNode(BUDGET_SETTLE, node)}). Request {@code {"id", "actual"?}}: commit
-   * {@code actual} (may exceed the reservation: the excess is charged), or release when absent.
-   * Reply {@code {"id", "reserved", "charged", "excess", "overrun"}}. Fails NOT_FOUND (unknown, settled,
-   * or its node is gone: then it was charged in full).
+   * granter's {@code onNode(BUDGET_SETTLE, node)}). Request {@code {"id", "actual"?, "agentId"?}}: commit
+   * {@code actual} (may exceed the reservation: the excess is charged), or release when absent;
+   * with {@code agentId}, only a reservation of that agent (an outside agent settling over the
+   * bridge). Reply {@code {"id", "reserved", "charged", "excess", "overrun"}}. Fails NOT_FOUND
+   * (unknown, settled, or its node is gone: then it was charged in full), FORBIDDEN (another agent's).
    */
   public static final String BUDGET_SETTLE = "governor.budget.settle";
   /** Published by a node short of room: {@code {"budgetId", "node"}}; holders give back what they do not use. */

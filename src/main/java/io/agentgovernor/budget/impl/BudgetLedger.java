@@ -278,8 +278,20 @@ public final class BudgetLedger {
    * of it no room covered (recorded at the owner). Fails NOT_FOUND for an unknown or settled id.
    */
   public JsonObject settle(String id, long actual) {
-    LocalReservation r = reservations.remove(id);
-    if (r == null) {
+    return settle(id, actual, null);
+  }
+
+  /**
+   * As {@link #settle(String, long)}, by an agent that may settle only its own reservations
+   * ({@code agentId}; null: anyone, as an operator). Another agent's reservation fails FORBIDDEN
+   * and stays as it was.
+   */
+  public JsonObject settle(String id, long actual, String agentId) {
+    LocalReservation r = reservations.get(id);
+    if (r != null && agentId != null && !agentId.equals(r.agentId())) {
+      throw new GovernorException(ErrorCode.FORBIDDEN, "reservation '" + id + "' is not agent " + agentId + "'s");
+    }
+    if (r == null || !reservations.remove(id, r)) {
       throw new GovernorException(ErrorCode.NOT_FOUND, "reservation '" + id + "' does not exist here or is settled");
     }
     return settle(r, actual);
@@ -290,6 +302,9 @@ public final class BudgetLedger {
     long overrun = 0;
     for (LocalSlice s : r.slices()) {
       overrun = Math.max(overrun, s.settle(r.amount(), actual, now));
+      if (actual < r.amount()) {
+        refusals.remove(s.budgetId); // room came back here: a refusal remembered from before no longer holds
+      }
     }
     return new JsonObject().put("id", r.id()).put("reserved", r.amount()).put("charged", actual)
         .put("excess", Math.max(0, actual - r.amount())).put("overrun", overrun);

@@ -251,7 +251,8 @@ public final class BudgetVerticle extends VerticleBase {
   private Future<JsonObject> settleHere(JsonObject r) {
     String id = id(r);
     Long actual = Json.optLong(r, "actual", "request", 0, Long.MAX_VALUE / 4);
-    return Future.succeededFuture(ledger.settle(id, actual == null ? 0 : actual).put("released", actual == null));
+    String agentId = Json.optString(r, "agentId", "request");
+    return Future.succeededFuture(ledger.settle(id, actual == null ? 0 : actual, agentId).put("released", actual == null));
   }
 
   private Future<JsonObject> wanted(JsonObject r) {
