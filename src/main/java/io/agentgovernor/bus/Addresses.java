@@ -223,6 +223,21 @@ public final class Addresses {
    * (unknown, settled, or its node is gone: then it was charged in full), FORBIDDEN (another agent's).
    */
   public static final String BUDGET_SETTLE = "governor.budget.settle";
+  /** Every tenant, by name. Request {@code {}}. Reply {@code {"items": [{"name", "groups"}]}}. */
+  public static final String TENANT_LIST = "governor.tenant.list";
+  /** A tenant. Request {@code {"name"}}. Reply {@code {"name", "groups"}}. Fails NOT_FOUND. */
+  public static final String TENANT_GET = "governor.tenant.get";
+  /**
+   * Create or replace a tenant: {@code {"name", "groups": [group, ...]}}; applies at once to the
+   * budgets of the agents of those groups. Reply: the stored tenant. Fails INVALID_REQUEST, INVALID_ID.
+   */
+  public static final String TENANT_PUT = "governor.tenant.put";
+  /**
+   * Delete a tenant. Request {@code {"name"}}. Reply {@code {"name", "deleted": true}}. Fails
+   * NOT_FOUND, INVALID_STATE (the node's {@code budgets.tenants} defines it: change it there, or
+   * empty its groups with a put).
+   */
+  public static final String TENANT_DELETE = "governor.tenant.delete";
   /** Published by a node short of room: {@code {"budgetId", "node"}}; holders give back what they do not use. */
   public static final String BUDGET_WANTED = "governor.budget.wanted";
 
