@@ -75,6 +75,7 @@ final class ApiRoutes {
     on(router, GET, "/budgets", "listBudgets", ctx -> forward(ctx, BUDGET_LIST, new JsonObject()));
     on(router, POST, "/budgets", "createBudget", ctx -> forward(ctx, BUDGET_CREATE, Params.body(ctx), 201));
     on(router, GET, "/budgets/:id", "getBudget", ctx -> forward(ctx, BUDGET_GET, agentId(ctx)));
+    on(router, GET, "/budgets/:id/history", "getBudgetHistory", ctx -> forward(ctx, BUDGET_HISTORY, agentId(ctx)));
     on(router, PUT, "/budgets/:id", "putBudget", ctx -> forward(ctx, BUDGET_PUT, samePathId(ctx, "id", Params.body(ctx))));
     on(router, DELETE, "/budgets/:id", "deleteBudget", ctx -> forward(ctx, BUDGET_DELETE, agentId(ctx)));
     on(router, GET, "/tenants", "listTenants", ctx -> forward(ctx, TENANT_LIST, new JsonObject()));

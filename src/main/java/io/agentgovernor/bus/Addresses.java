@@ -199,6 +199,13 @@ public final class Addresses {
    * "burnRatePerSecond", "forecastExhaustionAt"?, "usedFraction", "heldByNode"}}. Fails NOT_FOUND.
    */
   public static final String BUDGET_GET = "governor.budget.get";
+  /**
+   * A budget's recent figures as this node received them from its owner, one point per
+   * {@code budgets.historyIntervalMs}, the current window only, at most {@code budgets.historyPoints}.
+   * Request {@code {"id"}}. Reply {@code {"id", "intervalMs", "windowStart"?, "points": [[time,
+   * committed, outstanding, remaining], ...]}} oldest first. Fails NOT_FOUND.
+   */
+  public static final String BUDGET_HISTORY = "governor.budget.history";
   /** Every budget's status, by id. Request {@code {}}. Reply {@code {"items": [status]}}. */
   public static final String BUDGET_LIST = "governor.budget.list";
   /** Delete a budget. Request {@code {"id"}}. Reply {@code {"id", "deleted": true}}. Fails NOT_FOUND. */

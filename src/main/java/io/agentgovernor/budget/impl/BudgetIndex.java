@@ -78,9 +78,17 @@ final class BudgetIndex {
     this.onAdded = listener;
   }
 
-  /** The owner's latest figures as last seen in the map's events: {committed, outstanding, remaining}. */
-  void figures(String id, long committed, long outstanding, long remaining) {
-    figures.put(id, new long[] {committed, outstanding, remaining});
+  /**
+   * The owner's latest figures as last seen in the map's events: {committed, outstanding,
+   * remaining, windowStart} (the window they belong to: the owner rolls a window at its next change).
+   */
+  void figures(String id, long committed, long outstanding, long remaining, long windowStart) {
+    figures.put(id, new long[] {committed, outstanding, remaining, windowStart});
+  }
+
+  /** The figures of {@link #figures(String, long, long, long, long)}, or null if none were seen. */
+  long[] figures(String id) {
+    return figures.get(id);
   }
 
   double figure(String id, int which) {

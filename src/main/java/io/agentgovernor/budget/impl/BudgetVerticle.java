@@ -60,6 +60,7 @@ public final class BudgetVerticle extends VerticleBase {
   private BudgetStore store;
   private TenantStore tenants;
   private BudgetIndex index;
+  private BurnHistory history;
   private BudgetLedger ledger;
   private BudgetMetrics metrics;
   private ExecutorService refills;
@@ -77,6 +78,7 @@ public final class BudgetVerticle extends VerticleBase {
   public Future<?> start() {
     config = BudgetConfig.fromJson(config());
     index = new BudgetIndex();
+    history = new BurnHistory(config.historyPoints());
     tenants = new TenantStore(node.hazelcast(), index);
     IMap<String, String> map = node.hazelcast().getMap(BudgetStore.MAP);
     store = new BudgetStore(map, index, node.clock());
@@ -165,6 +167,7 @@ public final class BudgetVerticle extends VerticleBase {
         consumeHere(Addresses.BUDGET_CREATE, r -> blocking(() -> store.create(Budget.fromJson(r)))),
         consumeHere(Addresses.BUDGET_PUT, r -> blocking(() -> store.put(Budget.fromJson(r)))),
         consumeHere(Addresses.BUDGET_GET, r -> blocking(() -> store.view(id(r)))),
+        consumeHere(Addresses.BUDGET_HISTORY, this::history),
         consumeHere(Addresses.BUDGET_LIST, r -> blocking(() -> new JsonObject().put("items", new JsonArray(store.list())))),
         consumeHere(Addresses.BUDGET_DELETE, this::delete),
         consumeHere(Addresses.TENANT_LIST, r -> blocking(() -> new JsonObject().put("items",
@@ -225,6 +228,28 @@ public final class BudgetVerticle extends VerticleBase {
       index.removeTenant(name);
       return new JsonObject().put("name", name).put("deleted", true);
     });
+  }
+
+  private Future<JsonObject> history(JsonObject request) {
+    String id = id(request);
+    if (index.get(id) == null) {
+      throw GovernorException.notFound("budget", id);
+    }
+    return Future.succeededFuture(history.points(id).put("id", id).put("intervalMs", config.historyIntervalMs()));
+  }
+
+  /** One point per budget of the figures last received from its owner (see {@link BurnHistory}). */
+  private void recordHistory() {
+    long now = node.clock().millis();
+    java.util.Set<String> live = new java.util.HashSet<>();
+    for (Budget b : index.all()) {
+      live.add(b.id());
+      long[] f = index.figures(b.id());
+      if (f != null) {
+        history.record(b.id(), b.window().start(now), f[3], now, f[0], f[1], f[2]);
+      }
+    }
+    history.retain(live);
   }
 
   private Future<JsonObject> delete(JsonObject request) {
@@ -341,6 +366,9 @@ public final class BudgetVerticle extends VerticleBase {
       }
     });
     vertx.setPeriodic(SWEEP_MS, t -> ledger.sweep());
+    if (config.historyPoints() > 0) {
+      vertx.setPeriodic(config.historyIntervalMs(), t -> recordHistory());
+    }
     vertx.setPeriodic(ABSENT_SWEEP_MS, t -> {
       if (isOldest()) {
         onReports(this::dropAbsent);
