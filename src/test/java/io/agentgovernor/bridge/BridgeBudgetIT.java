@@ -150,6 +150,38 @@ class BridgeBudgetIT {
     }
   }
 
+  @Test
+  @DisplayName("a reservation that asks to wait is queued until its budget's window refills, then granted (the client pings meanwhile)")
+  void queuedUntilRefill() {
+    budget("bb4-tokens", "llm_tokens", 100, "minute", "agent", "bb-4");
+    // at least 5 s left in this minute, so that spending it and being refused happen in one window
+    await().atMost(Duration.ofSeconds(10)).until(() -> BudgetWindow.MINUTE.end(System.currentTimeMillis())
+        - System.currentTimeMillis() >= 5_000);
+    try (BridgeClient client = registered("bb-4")) {
+      JsonObject all = reply(client.request(BridgeVerticle.RESERVE, reserve("bb-4", "llm_tokens", 100)));
+      reply(client.request(BridgeVerticle.COMMIT, settle("bb-4", all.getString("id")).put("actual", 100)));
+      JsonObject refused = reply(client.request(BridgeVerticle.RESERVE, reserve("bb-4", "llm_tokens", 40)));
+      assertThat(refused.getString("status")).isEqualTo("denied");
+      long refillsAt = refused.getJsonObject("denial").getLong("refillsAt");
+      // not willing to wait that long: refused at once
+      assertThat(reply(client.request(BridgeVerticle.RESERVE, reserve("bb-4", "llm_tokens", 40).put("wait", true)
+          .put("waitMs", 100))).getString("status")).isEqualTo("denied");
+
+      client.send(new JsonObject().put("type", "send").put("address", BridgeVerticle.RESERVE).put("replyAddress", "queued")
+          .put("body", reserve("bb-4", "llm_tokens", 40).put("wait", true).put("waitMs", 90_000)));
+      await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+        client.send(new JsonObject().put("type", "ping")); // the bridge's idle timeout counts frames
+        return client.frameTo("queued") != null;
+      });
+      long answeredAt = System.currentTimeMillis();
+      JsonObject queued = reply(client.frameTo("queued"));
+      assertThat(queued.getString("status")).isEqualTo("granted");
+      assertThat(queued.getLong("queuedMs")).isPositive();
+      assertThat(answeredAt).isGreaterThanOrEqualTo(refillsAt);
+      reply(client.request(BridgeVerticle.RELEASE, settle("bb-4", queued.getString("id"))));
+    }
+  }
+
   private static BridgeClient registered(String id) {
     BridgeClient client = BridgeClient.connect(bridgePort);
     JsonObject reply = client.register(new JsonObject().put("id", id).put("group", "standard_agent"));
