@@ -339,6 +339,9 @@ public final class BudgetVerticle extends VerticleBase {
     String id = id(r);
     Long actual = Json.optLong(r, "actual", "request", 0, Long.MAX_VALUE / 4);
     String agentId = Json.optString(r, "agentId", "request");
+    if (agentId != null) {
+      Ids.require(agentId, "agentId");
+    }
     return Future.succeededFuture(ledger.settle(id, actual == null ? 0 : actual, agentId).put("released", actual == null));
   }
 
