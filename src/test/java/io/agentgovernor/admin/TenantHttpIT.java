@@ -73,8 +73,17 @@ class TenantHttpIT {
     Http.assertError(httpA.get(T + "acme", VIEWER_TOKEN), 404, "not_found");
     Http.assertError(httpA.call("DELETE", T + "acme", ADMIN_TOKEN, null), 404, "not_found");
 
-    // a tenant of the configuration is seeded, may be changed, and is not deleted over the API (it would come back)
+    // a tenant of the configuration is seeded (its budgets bind from the start), may be changed, and
+    // is not deleted over the API (it would come back)
     assertThat(json(httpB.get(T + "configured", VIEWER_TOKEN), 200).getJsonArray("groups").getList()).containsExactly("standard_agent");
+    json(httpA.call("POST", "/api/v1/budgets", ADMIN_TOKEN, new JsonObject().put("id", "configured-usd")
+        .put("resource", "usd_micros").put("amount", 10).put("window", "month").put("scope", "tenant")
+        .put("target", "configured").encode()), 201);
+    JsonObject denial = Http.assertError(httpA.call("POST", "/api/v1/reservations", ADMIN_TOKEN, new JsonObject()
+        .put("agentId", "cfg-1").put("group", "standard_agent").put("resource", "usd_micros").put("amount", 20).encode()),
+        409, "budget_exhausted").getJsonObject("denial");
+    assertThat(denial.getString("budgetId")).isEqualTo("configured-usd");
+    json(httpA.call("DELETE", "/api/v1/budgets/configured-usd", ADMIN_TOKEN, null), 200);
     Http.assertError(httpA.call("DELETE", T + "configured", ADMIN_TOKEN, null), 409, "invalid_state");
     assertThat(json(httpA.call("PUT", T + "configured", ADMIN_TOKEN, "{\"groups\": []}"), 200).getJsonArray("groups")).isEmpty();
   }

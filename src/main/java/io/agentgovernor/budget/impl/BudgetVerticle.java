@@ -97,9 +97,13 @@ public final class BudgetVerticle extends VerticleBase {
       tenants.startMirror();
       store.startIndex();
       seedBudgets();
-      return null;
-    }).compose(v -> registerConsumers()).onSuccess(v -> {
-      seedTenants();
+      return seedTenants();
+    }).compose(seeded -> {
+      if (!seeded) {
+        vertx.setTimer(SEED_RETRY_MS, t -> retrySeedTenants());
+      }
+      return registerConsumers();
+    }).onSuccess(v -> {
       startTimers();
       watchMembership();
       metrics = new BudgetMetrics(node.nodeId(), ledger, index);
@@ -130,23 +134,33 @@ public final class BudgetVerticle extends VerticleBase {
 
   /**
    * Seeds the configured tenants (see {@link TenantStore} for configuration against run-time
-   * changes); retried every {@value #SEED_RETRY_MS} ms while the map refuses writes (a minority side).
+   * changes), each applied here at once when stored; false if the map refused the writes (a
+   * minority side), then retried every {@value #SEED_RETRY_MS} ms. Blocking.
    */
-  private void seedTenants() {
-    if (config.tenants().isEmpty()) {
-      return;
-    }
-    vertx.executeBlocking(() -> {
+  private boolean seedTenants() {
+    try {
       config.tenants().forEach((name, groups) -> {
-        TenantStore.Seeded done = tenants.seed(new Tenant(name, groups));
+        Tenant tenant = new Tenant(name, groups);
+        TenantStore.Seeded done = tenants.seed(tenant);
+        if (done != TenantStore.Seeded.KEPT) {
+          index.applyTenant(tenant);
+        }
         if (done == TenantStore.Seeded.REPLACED) {
           LOG.info("tenant {}: its definition in the configuration changed; it replaces the stored one", name);
         }
       });
-      return null;
-    }, false).onFailure(e -> {
+      return true;
+    } catch (RuntimeException e) {
       LOG.info("tenants not seeded yet ({}); retrying in {} ms", e.toString(), SEED_RETRY_MS);
-      vertx.setTimer(SEED_RETRY_MS, t -> seedTenants());
+      return false;
+    }
+  }
+
+  private void retrySeedTenants() {
+    vertx.executeBlocking(this::seedTenants, false).onSuccess(done -> {
+      if (!done) {
+        vertx.setTimer(SEED_RETRY_MS, t -> retrySeedTenants());
+      }
     });
   }
 
