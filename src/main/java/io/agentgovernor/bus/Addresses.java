@@ -182,6 +182,11 @@ public final class Addresses {
    * {@code {"resource", "amount", "exclude"?: nodeId}}. Reply {@code {"nodeId"}} or fails NOT_FOUND.
    */
   public static final String CAPACITY_TARGET = "governor.capacity.target";
+  /**
+   * This node's usage totals, sent by the monitor after each sampling pass (handled by this node's
+   * own consumer, one way): {@code {"usage": {resource: n}, "agents": n}} summed over its agents.
+   */
+  public static final String CAPACITY_USAGE = "governor.capacity.usage";
 
   // ---- budgets (BudgetVerticle; state in the budget map, grants from this node's slices) ----
 

@@ -31,12 +31,9 @@ import org.slf4j.LoggerFactory;
  * mirror of every live peer's entry, from which migration targets are chosen without a network
  * round trip. A member that leaves the Hazelcast cluster has its entry removed at once.
  *
- * <p>Usage totals of this node's agents arrive on {@link #USAGE_ADDRESS} from the monitor.
+ * <p>Usage totals of this node's agents arrive on {@link Addresses#CAPACITY_USAGE} from the monitor.
  */
 public final class CapacityVerticle extends VerticleBase {
-
-  /** Local (not clustered) input: {@code {"usage": {resource: n}, "agents": n}} from the monitor. */
-  public static final String USAGE_ADDRESS = "governor.capacity.usage";
 
   private static final Logger LOG = LoggerFactory.getLogger(CapacityVerticle.class);
 
@@ -85,7 +82,7 @@ public final class CapacityVerticle extends VerticleBase {
     nodes = node.hazelcast().getMap(Maps.NODES);
     return vertx.executeBlocking(this::mirrorPeersAndPublish)
         .compose(v -> Future.all(
-            vertx.eventBus().localConsumer(USAGE_ADDRESS, msg -> acceptUsage(msg.body())).completion(),
+            vertx.eventBus().localConsumer(Addresses.CAPACITY_USAGE, msg -> acceptUsage(msg.body())).completion(),
             vertx.eventBus().consumer(Addresses.CAPACITY_NODES, Handlers.json(req -> listNodes())).completion(),
             vertx.eventBus().consumer(Addresses.CAPACITY_TARGET, Handlers.json(this::pickTarget)).completion()))
         .onSuccess(v -> vertx.setPeriodic(publishIntervalMs, id -> publish()));
@@ -130,16 +127,25 @@ public final class CapacityVerticle extends VerticleBase {
     });
   }
 
+  /**
+   * Takes the monitor's totals. Anything else sent here (the address is one way, so there is no
+   * one to tell) is ignored whole: the figures published stay the last well-formed ones.
+   */
   private void acceptUsage(Object body) {
-    if (body instanceof JsonObject json) {
-      double[] next = new double[Resource.BUILT_IN_COUNT];
-      JsonObject usage = json.getJsonObject("usage", new JsonObject());
-      for (Resource r : Resource.BUILT_IN) {
-        next[r.index()] = usage.getDouble(r.name(), 0.0);
-      }
-      used = next;
-      agents = json.getInteger("agents", 0);
+    if (!(body instanceof JsonObject json) || !(json.getValue("usage") instanceof JsonObject usage)
+        || !(json.getValue("agents") instanceof Number count)) {
+      return;
     }
+    double[] next = new double[Resource.BUILT_IN_COUNT];
+    for (Resource r : Resource.BUILT_IN) {
+      Object v = usage.getValue(r.name());
+      if (v != null && !(v instanceof Number)) {
+        return;
+      }
+      next[r.index()] = v == null ? 0.0 : ((Number) v).doubleValue();
+    }
+    used = next;
+    agents = count.intValue();
   }
 
   private void publish() {

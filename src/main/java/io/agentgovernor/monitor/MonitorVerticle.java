@@ -9,7 +9,6 @@ import io.agentgovernor.bus.ErrorCode;
 import io.agentgovernor.bus.GovernorException;
 import io.agentgovernor.bus.Ids;
 import io.agentgovernor.bus.Json;
-import io.agentgovernor.capacity.CapacityVerticle;
 import io.agentgovernor.agent.RuntimeContext;
 import io.agentgovernor.quota.Resource;
 import io.agentgovernor.quota.Violation;
@@ -126,7 +125,7 @@ public final class MonitorVerticle extends VerticleBase {
     latest = batch;
     vertx.eventBus().publish(SAMPLES, batch, new io.vertx.core.eventbus.DeliveryOptions()
         .setCodecName(SampleBatch.LocalCodec.NAME).setLocalOnly(true));
-    vertx.eventBus().send(CapacityVerticle.USAGE_ADDRESS, new JsonObject()
+    vertx.eventBus().send(Addresses.CAPACITY_USAGE, new JsonObject()
         .put("usage", usageJson(pass.totals())).put("agents", n));
     if (publishMeasurements && n > 0) {
       publishMeasurements(batch, now);

@@ -44,8 +44,17 @@ class MigrationIT {
   }
 
   @AfterEach
-  void stopCluster() throws Exception {
+  void stopCluster(org.junit.jupiter.api.TestInfo test) throws Exception {
     TestNodes.closeAll(driver);
+    // each node's own log, kept for a failure's diagnosis (target/failsafe-reports)
+    java.nio.file.Path reports = java.nio.file.Files.createDirectories(java.nio.file.Path.of("target", "failsafe-reports"));
+    String name = test.getTestMethod().map(java.lang.reflect.Method::getName).orElse("test");
+    for (NodeProcess node : new NodeProcess[] {a, b}) {
+      if (node != null) {
+        java.nio.file.Files.write(reports.resolve("MigrationIT-" + name + "-" + (node == a ? "mig-a" : "mig-b") + ".log"),
+            new java.util.ArrayList<>(node.stdout()));
+      }
+    }
     if (b != null) {
       b.close();
     }
@@ -86,6 +95,39 @@ class MigrationIT {
     await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() ->
         request(driver, Addresses.AGENT_GET, new JsonObject().put("id", "ctr")).getJsonObject("status")
             .getLong("count") == 10_000);
+  }
+
+  @Test
+  @DisplayName("a counter moved back and forth eight times while 16,000 one-way messages stream in, unpaused by the moves, counts exactly 16,000")
+  void pingPongUnderStream() throws Exception {
+    request(driver, Addresses.AGENT_DEPLOY, new JsonObject().put("id", "ctr3")
+        .put("type", "stateful-counter").put("group", "standard_agent").put("node", "mig-a"));
+    await().atMost(Duration.ofSeconds(5)).until(() -> "mig-a".equals(driver.context().registry().nodeOf("ctr3")));
+    int total = 16_000;
+    List<JsonObject> moves = new java.util.ArrayList<>();
+    io.vertx.core.Future<io.vertx.core.eventbus.Message<JsonObject>> move = null;
+    for (int i = 0; i < total; i++) {
+      driver.vertx().eventBus().send(Addresses.agentInbox("ctr3"), new JsonObject().put("n", i));
+      if (i % 200 == 199) {
+        pause(20); // about 10,000 messages a second, sent on while each move runs
+      }
+      if (i % 2_000 == 1_000 && moves.size() < 8) {
+        if (move != null) {
+          moves.add(move.await(30, java.util.concurrent.TimeUnit.SECONDS).body());
+        }
+        move = driver.vertx().eventBus().request(Addresses.ENFORCEMENT_ACTION, new JsonObject().put("agentId", "ctr3")
+            .put("action", "migrate").put("params", new JsonObject().put("target", moves.size() % 2 == 0 ? "mig-b" : "mig-a")),
+            new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(30_000));
+      }
+    }
+    moves.add(move.await(30, java.util.concurrent.TimeUnit.SECONDS).body());
+    assertThat(moves).hasSize(8).allSatisfy(m -> assertThat(m.getString("outcome")).as(m.encode()).isEqualTo("success"));
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
+        assertThat(request(driver, Addresses.AGENT_GET, new JsonObject().put("id", "ctr3")).getJsonObject("status")
+            .getLong("count")).as("messages counted by ctr3").isGreaterThanOrEqualTo(total));
+    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() ->
+        request(driver, Addresses.AGENT_GET, new JsonObject().put("id", "ctr3")).getJsonObject("status")
+            .getLong("count") == total);
   }
 
   @Test

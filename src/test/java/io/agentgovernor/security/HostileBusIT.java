@@ -36,9 +36,9 @@ import org.junit.jupiter.api.Test;
  * Malformed payloads on every governor request address, sent through the node's own event bus.
  *
  * <p>The addresses are found by reflection over the {@code String} constants of {@link Addresses}
- * (a new address is attacked without touching this class); the two publication addresses
- * ({@code EVENTS}, {@code EVENTS_MEASUREMENTS}) get the same bodies published, and the node must
- * survive them. Every routed address is also attacked in its node-specific form
+ * (a new address is attacked without touching this class); the one-way addresses
+ * ({@link #PUBLICATIONS}: events, measurements, budget wants, feed interest, capacity usage) get
+ * the same bodies published, and the node must survive them. Every routed address is also attacked in its node-specific form
  * ({@link Addresses#onNode}), which skips the ownership check. The request shapes are those the
  * javadoc of each address documents ({@link #SHAPES}): for each field, a payload with that field
  * missing or of a wrong type, a bad id, a huge number, 1,000 levels of nesting, a long string.
@@ -67,7 +67,7 @@ class HostileBusIT {
    */
   private static final int NODE_DEPTH = 1_000;
   private static final Set<String> PUBLICATIONS = Set.of(Addresses.EVENTS, Addresses.EVENTS_MEASUREMENTS,
-      Addresses.BUDGET_WANTED, Addresses.FEED_INTEREST);
+      Addresses.BUDGET_WANTED, Addresses.FEED_INTEREST, Addresses.CAPACITY_USAGE);
   private static final Set<String> ROUTED = Set.of(Addresses.AGENT_DEPLOY, Addresses.AGENT_UNDEPLOY, Addresses.AGENT_GET,
       Addresses.AGENT_SEND, Addresses.RUNTIME_CONTROL, Addresses.MONITOR_USAGE, Addresses.MONITOR_MEASUREMENTS,
       Addresses.MONITOR_COMPLIANCE, Addresses.ENFORCEMENT_ACTION);

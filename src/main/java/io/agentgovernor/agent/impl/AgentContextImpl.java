@@ -123,11 +123,34 @@ public final class AgentContextImpl implements AgentContext {
   public void handOver(String targetInbox) {
     forwardTo = targetInbox;
     suspended = true;
+    // the undeploy that follows unregisters the inbox: a message the bus had already dispatched to
+    // it, still queued on this context, would be discarded by Vert.x; it goes to the target instead
+    forwardDiscards(vertx, inbox, targetInbox);
+    forwardDiscards(vertx, nodeInbox, targetInbox);
     Message<Object> m;
     while ((m = queue.poll()) != null) {
       forward(vertx, targetInbox, m);
     }
     updateQueueFigures();
+  }
+
+  /**
+   * Catches what Vert.x discards when {@code consumer} is unregistered with messages already
+   * dispatched to it (queued on its context, or arriving a moment after the unregister; see
+   * {@code MessageConsumerImpl.handleDiscard}): a one-way message is sent on to {@code address}
+   * instead of being dropped. A request is not: Vert.x itself fails it at once ("Discarded the
+   * request"), so its sender knows it was not handled and may send it again; handling it here as
+   * well could count it twice. Uses the consumer's discard hook, which Vert.x 5 keeps on its
+   * implementation class; with another implementation nothing changes.
+   */
+  static void forwardDiscards(Vertx vertx, MessageConsumer<Object> consumer, String address) {
+    if (consumer instanceof io.vertx.core.eventbus.impl.MessageConsumerImpl<Object> impl) {
+      impl.discardHandler(m -> {
+        if (m.replyAddress() == null) {
+          vertx.eventBus().send(address, m.body());
+        }
+      });
+    }
   }
 
   /** Sends a message on to another address, relaying the reply (or failure) to its sender. */

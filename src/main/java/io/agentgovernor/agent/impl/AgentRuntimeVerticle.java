@@ -189,9 +189,9 @@ public final class AgentRuntimeVerticle extends VerticleBase {
       agent.restore(snapshot);
     }
     agents.add(handle);
-    return control.dropForwarder(id)
-        .compose(v -> vertx.deployVerticle(agent, new DeploymentOptions().setConfig(config)))
+    return vertx.deployVerticle(agent, new DeploymentOptions().setConfig(config))
         .onFailure(e -> agents.remove(id))
+        .compose(deploymentId -> control.dropForwarder(id).map(deploymentId))
         .compose(deploymentId -> {
           handle.deployed(deploymentId);
           handle.state(AgentState.RUNNING);
