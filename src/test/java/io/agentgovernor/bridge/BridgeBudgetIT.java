@@ -12,8 +12,11 @@ import io.agentgovernor.testing.TestNodes;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -179,6 +182,31 @@ class BridgeBudgetIT {
       assertThat(queued.getLong("queuedMs")).isPositive();
       assertThat(answeredAt).isGreaterThanOrEqualTo(refillsAt);
       reply(client.request(BridgeVerticle.RELEASE, settle("bb-4", queued.getString("id"))));
+    }
+  }
+
+  @Test
+  @DisplayName("the Python example reserves before each step and commits what it spent, until its budget refuses it by name")
+  void pythonAgentReserves() throws Exception {
+    budget("py-tokens", "llm_tokens", 5000, "lifetime", "agent", "py-budget");
+    Path log = Path.of("target/python-budget-agent.log");
+    Process python = new ProcessBuilder("python3", Path.of("examples/python-agent/governed_agent.py").toString(),
+        "--port", String.valueOf(bridgePort), "--id", "py-budget", "--seconds", "60", "--cpu", "0.05",
+        "--reserve-tokens", "1000").redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    try {
+      await().atMost(Duration.ofSeconds(40)).until(() -> Files.exists(log)
+          && Files.readString(log).contains("denied: budget 'py-tokens' (agent py-budget)"));
+      python.destroy();
+      python.waitFor(10, TimeUnit.SECONDS);
+      List<String> lines = Files.readAllLines(log);
+      long committed = lines.stream().filter(l -> l.startsWith("reserved 1000 committed "))
+          .mapToLong(l -> Long.parseLong(l.substring("reserved 1000 committed ".length()).trim())).sum();
+      assertThat(lines).anyMatch(l -> l.startsWith("reserved 1000 committed "));
+      assertThat(committed).isBetween(500L, 5000L);
+      // what the owner counts is what the process committed, nothing more (its last reservation was refused)
+      awaitCommitted("py-tokens", committed);
+    } finally {
+      python.destroyForcibly();
     }
   }
 
