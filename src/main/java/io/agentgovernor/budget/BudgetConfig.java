@@ -25,12 +25,14 @@ import java.util.Set;
  * @param maxQueueMs        the longest a queued reservation waits for its window to refill
  * @param historyIntervalMs how often each budget's figures are recorded for its burn-down history
  * @param historyPoints     points of burn-down history kept per budget (0: none)
+ * @param maxReservationsPerAgent unsettled reservations one agent may hold on a node; more are refused (RATE_LIMITED)
  * @param tenants           tenant name → the groups it holds
  * @param budgets           budgets created at start unless a budget with that id exists
  */
 public record BudgetConfig(double sliceFraction, long sliceLeaseMs, long flushIntervalMs, long idleReturnMs,
                            long rebalanceWaitMs, long reservationLeaseMs, long maxReservationLeaseMs, long maxQueueMs,
-                           long historyIntervalMs, int historyPoints, Map<String, Set<String>> tenants, List<Budget> budgets) {
+                           long historyIntervalMs, int historyPoints, int maxReservationsPerAgent,
+                           Map<String, Set<String>> tenants, List<Budget> budgets) {
 
   public static BudgetConfig ofDefaults() {
     return fromJson(new JsonObject());
@@ -76,6 +78,7 @@ public record BudgetConfig(double sliceFraction, long sliceLeaseMs, long flushIn
         opt(json, "idleReturnMs", 100, 600_000, 2_000), opt(json, "rebalanceWaitMs", 0, 60_000, 1_000),
         reservationLease, maxLease, opt(json, "maxQueueMs", 0, 86_400_000, 120_000),
         opt(json, "historyIntervalMs", 100, 3_600_000, 2_000), (int) opt(json, "historyPoints", 0, 10_000, 300),
+        (int) opt(json, "maxReservationsPerAgent", 1, 1_000_000, 1_000),
         Map.copyOf(tenants),
         List.copyOf(budgets));
   }

@@ -223,7 +223,8 @@ public final class Addresses {
    * {@code {"status": "denied", "denial": {"budgetId", "scope", "target"?, "amount", "remaining",
    * "outstanding", "committed", "refillsAt", "action"}, "message"}}; with {@code wait} (or a budget
    * whose action is {@code queue}) the reply waits for the window to refill, up to {@code waitMs}.
-   * Fails INVALID_REQUEST, INVALID_ID, UNKNOWN_RESOURCE.
+   * Fails INVALID_REQUEST, INVALID_ID, UNKNOWN_RESOURCE, RATE_LIMITED (the agent holds
+   * {@code budgets.maxReservationsPerAgent} unsettled reservations on that node).
    */
   public static final String BUDGET_RESERVE = "governor.budget.reserve";
   /**

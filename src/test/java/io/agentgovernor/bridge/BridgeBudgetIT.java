@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
  */
 class BridgeBudgetIT {
 
+  private static final int MAX_HELD = 20;
   private static GovernorNode node;
   private static int bridgePort;
 
@@ -38,7 +39,7 @@ class BridgeBudgetIT {
       bridgePort = s.getLocalPort();
     }
     node = TestNodes.start(TestNodes.config(TestNodes.randomClusterName(), TestNodes.randomClusterPort(), "bb", List.of())
-        .with("bridge.port", bridgePort));
+        .with("bridge.port", bridgePort).with("budgets.maxReservationsPerAgent", MAX_HELD));
   }
 
   @AfterAll
@@ -207,6 +208,32 @@ class BridgeBudgetIT {
       awaitCommitted("py-tokens", committed);
     } finally {
       python.destroyForcibly();
+    }
+  }
+
+  @Test
+  @DisplayName("an agent holds at most budgets.maxReservationsPerAgent unsettled reservations: one more is refused 4290 until one is settled")
+  void outstandingBounded() {
+    try (BridgeClient client = registered("bb-5")) {
+      List<String> held = new java.util.ArrayList<>();
+      for (int i = 0; i < MAX_HELD; i++) { // a resource no budget bounds: granted every time, and held
+        JsonObject r = reply(client.request(BridgeVerticle.RESERVE, reserve("bb-5", "free_tokens", 1)));
+        assertThat(r.getString("status")).isEqualTo("granted");
+        held.add(r.getString("id"));
+      }
+      assertRefused(client.request(BridgeVerticle.RESERVE, reserve("bb-5", "free_tokens", 1)), ErrorCode.RATE_LIMITED);
+      // another agent is not held back by it
+      try (BridgeClient other = registered("bb-6")) {
+        assertThat(reply(other.request(BridgeVerticle.RESERVE, reserve("bb-6", "free_tokens", 1))).getString("status"))
+            .isEqualTo("granted");
+      }
+      reply(client.request(BridgeVerticle.RELEASE, settle("bb-5", held.remove(0))));
+      reply(client.request(BridgeVerticle.COMMIT, settle("bb-5", held.remove(0)).put("actual", 1)));
+      assertThat(reply(client.request(BridgeVerticle.RESERVE, reserve("bb-5", "free_tokens", 1))).getString("status"))
+          .isEqualTo("granted");
+      assertThat(reply(client.request(BridgeVerticle.RESERVE, reserve("bb-5", "free_tokens", 1))).getString("status"))
+          .isEqualTo("granted");
+      assertRefused(client.request(BridgeVerticle.RESERVE, reserve("bb-5", "free_tokens", 1)), ErrorCode.RATE_LIMITED);
     }
   }
 

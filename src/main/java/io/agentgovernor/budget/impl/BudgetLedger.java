@@ -77,6 +77,8 @@ public final class BudgetLedger {
   private final Set<LocalSlice> retired = ConcurrentHashMap.newKeySet();
   private final Map<String, Object> refillLocks = new ConcurrentHashMap<>();
   private final Map<String, LocalReservation> reservations = new ConcurrentHashMap<>();
+  /** Unsettled reservations per agent: bounded, so an agent (an outside one, over the bridge) cannot fill the node. */
+  private final Map<String, Integer> heldByAgent = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> orphanOverrun = new ConcurrentHashMap<>();
   private final String idPrefix;
   private final AtomicLong nextId = new AtomicLong();
@@ -114,6 +116,11 @@ public final class BudgetLedger {
    */
   public CompletableFuture<JsonObject> reserve(String agentId, String group, long epoch, String resource, long amount,
                                                long leaseMs) {
+    if (heldByAgent.getOrDefault(agentId, 0) >= config.maxReservationsPerAgent()) {
+      return CompletableFuture.failedFuture(new GovernorException(ErrorCode.RATE_LIMITED, "agent " + agentId + " holds "
+          + config.maxReservationsPerAgent() + " unsettled reservations on this node (budgets.maxReservationsPerAgent): "
+          + "commit or release some first"));
+    }
     List<Budget> budgets = index.applicable(resource, agentId, group);
     long now = clock.millis();
     List<LocalSlice> taken = new ArrayList<>(budgets.size());
@@ -153,6 +160,7 @@ public final class BudgetLedger {
     long expiresAt = now + leaseMs;
     taken.forEach(s -> s.reservations.incrementAndGet());
     reservations.put(id, new LocalReservation(id, agentId, resource, amount, expiresAt, taken));
+    heldByAgent.merge(agentId, 1, Integer::sum);
     granted.incrementAndGet();
     JsonArray ids = new JsonArray();
     taken.forEach(s -> ids.add(s.budgetId));
@@ -298,6 +306,7 @@ public final class BudgetLedger {
   }
 
   private JsonObject settle(LocalReservation r, long actual) {
+    heldByAgent.computeIfPresent(r.agentId(), (k, n) -> n <= 1 ? null : n - 1);
     long now = clock.millis();
     long overrun = 0;
     for (LocalSlice s : r.slices()) {
