@@ -23,6 +23,7 @@ Frames: a 4-byte big-endian length, then a UTF-8 JSON object, as the Vert.x TCP 
 import argparse
 import json
 import os
+import random
 import select
 import socket
 import struct
@@ -34,6 +35,7 @@ class Bridge:
     def __init__(self, host, port):
         self.sock = socket.create_connection((host, port))
         self.buffer = b""
+        self.pending = []  # frames that arrived while a request waited for its reply
 
     def send(self, frame):
         data = json.dumps(frame).encode("utf-8")
@@ -56,6 +58,8 @@ class Bridge:
     def frames(self, timeout):
         """Yields the frames that arrive within `timeout` seconds (those already received first)."""
         deadline = time.monotonic() + timeout
+        while self.pending:
+            yield self.pending.pop(0)
         while True:
             frame = self._buffered()
             if frame is not None:
@@ -73,12 +77,29 @@ class Bridge:
             self.buffer += chunk
 
     def request(self, address, body, timeout=10.0):
+        """Sends a request and returns its reply frame (a message, or an err with a failureCode).
+        Inbox and control frames that arrive meanwhile are kept for the next frames() call."""
         reply_to = "py-reply-%d" % time.monotonic_ns()
         self.send({"type": "send", "address": address, "body": body, "replyAddress": reply_to})
-        for frame in self.frames(timeout):
-            if frame.get("address") == reply_to or frame.get("type") == "err":
-                return frame
+        deadline = time.monotonic() + timeout
+        kept = []
+        try:
+            while time.monotonic() < deadline:
+                for frame in self._fresh(deadline - time.monotonic()):
+                    if frame.get("address") == reply_to:
+                        return frame
+                    kept.append(frame)
+        finally:
+            self.pending.extend(kept)
         raise TimeoutError("no reply from " + address)
+
+    def _fresh(self, timeout):
+        """As frames(), without the kept ones."""
+        pending, self.pending = self.pending, []
+        try:
+            yield from self.frames(timeout)
+        finally:
+            self.pending = pending + self.pending
 
 
 def register(args, secret=None):
@@ -115,6 +136,23 @@ def reconnect(args, secret, attempts=10):
     return None
 
 
+def reserve(bridge, agent_id, resource, amount):
+    """Reserves against the agent's budgets (governor.bridge.reserve): the reservation
+    {"status": "granted", "id", ...} or {"status": "denied", "denial", "message"}."""
+    frame = bridge.request("governor.bridge.reserve", {"id": agent_id, "resource": resource, "amount": amount})
+    if frame.get("type") == "err":
+        raise RuntimeError("reserve refused: %s" % frame.get("message"))
+    return frame["body"]
+
+
+def commit(bridge, agent_id, reservation, actual):
+    """Settles a reservation with what was really spent (governor.bridge.commit)."""
+    frame = bridge.request("governor.bridge.commit", {"id": agent_id, "reservation": reservation, "actual": actual})
+    if frame.get("type") == "err":
+        raise RuntimeError("commit refused: %s" % frame.get("message"))
+    return frame["body"]
+
+
 def burn(seconds):
     """Real work: hashing for `seconds` of wall time."""
     end = time.monotonic() + seconds
@@ -136,6 +174,9 @@ def main():
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--cpu", type=float, default=0.3, help="share of one core to use")
     parser.add_argument("--tokens-per-second", type=float, default=500.0)
+    parser.add_argument("--reserve-tokens", type=int, default=0,
+                        help="per step, reserve this many llm_tokens against the agent's budgets first, "
+                             "then commit what the step spent (0: report only)")
     args = parser.parse_args()
 
     try:
@@ -171,6 +212,16 @@ def main():
                     print("message:", json.dumps(frame.get("body")), flush=True)
             # The reports double as the keep-alive the node's bridge.idleTimeoutMs asks for.
             tokens = 0 if suspended else args.tokens_per_second * 0.5 * factor
+            if args.reserve_tokens > 0 and not suspended:
+                r = reserve(bridge, args.id, "llm_tokens", args.reserve_tokens)
+                if r["status"] == "granted":
+                    # a model call would go here; it spent between half and all of what was reserved
+                    tokens = int(args.reserve_tokens * random.uniform(0.5, 1.0))
+                    settled = commit(bridge, args.id, r["id"], tokens)
+                    print("reserved %d committed %d" % (r["amount"], settled["charged"]), flush=True)
+                else:
+                    tokens = 0
+                    print("denied:", r["message"], flush=True)
             bridge.send({"type": "send", "address": "governor.bridge.report",
                          "body": {"id": args.id, "usage": {"llm_tokens": tokens}}})
         except (ConnectionError, OSError) as e:

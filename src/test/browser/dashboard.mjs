@@ -2,7 +2,9 @@
 // signs in with a token, waits for the expected agents and for the live feed, prints READY, waits
 // for a live event naming the marker agent to appear, then saves a screenshot.
 // With a budget named, also waits for its row in the budgets panel to show exactly the given
-// committed and remaining figures and a burn-down of at least two polls (BUDGET-SEEN).
+// committed and remaining figures and a burn-down of at least two polls (BUDGET-SEEN); after the
+// screenshots, reloads the page and reads the burn-down of its first render (BUDGET-RELOADED): a
+// page without the node's history would start again at one point.
 // Usage: node dashboard.mjs <baseUrl> <token> <screenshot.png> <markerAgent> <agent,agent,...>
 //          [<budgetId> <committed> <remaining>]
 import { chromium } from 'playwright-core';
@@ -61,6 +63,12 @@ try {
   await page.emulateMedia({ colorScheme: 'light' });
   await page.screenshot({ path: screenshot.replace(/\.png$/, '-light.png'), fullPage: true });
   step('SCREENSHOT ' + screenshot);
+  if (budget) {
+    await page.reload({ waitUntil: 'load' });
+    const svg = `#budgets tr[data-budget="${budget}"] svg.burn`;
+    await page.locator(svg).waitFor({ timeout: 10000 });
+    step(`BUDGET-RELOADED ${budget} points=${await page.locator(svg).getAttribute('data-points')}`);
+  }
   if (outside.length) { console.log('OUTSIDE-REQUESTS ' + outside.join(' ')); failed = true; }
 } catch (e) {
   console.log('FAILED ' + e.message.split('\n')[0]);

@@ -212,7 +212,9 @@ async function loadDegradation() {
 
 // ---------- budgets ----------
 // Figures from GET /api/v1/budgets (the owner's committed and outstanding, the window's burn rate
-// and the forecast it computes); the burn-down is the remaining amount of each poll, as measured.
+// and the forecast it computes); the burn-down is the remaining amount of each poll, as measured,
+// after the node's own recent points for the window (GET /api/v1/budgets/{id}/history, read once
+// per budget when the page first sees it), so a reload keeps the line.
 const BUDGET_POLL_MS = 2000;
 const burnDown = new Map(); // budget id -> [[time ms, remaining], ...] within the current window
 
@@ -234,9 +236,17 @@ function sparkline(points, amount, windowStart, windowEnd) {
   return svg;
 }
 
+async function budgetHistory(id) {
+  const h = await api('/budgets/' + encodeURIComponent(id) + '/history').catch(() => null);
+  return (h?.points || []).map(([t, , , remaining]) => [t, remaining]).slice(-POINTS);
+}
+
 async function loadBudgets() {
   const b = await api('/budgets').catch(() => null);
   const items = b?.items || [];
+  const fresh = items.map((s) => s.budget.id).filter((id) => !burnDown.has(id));
+  const histories = await Promise.all(fresh.map(budgetHistory));
+  fresh.forEach((id, i) => burnDown.set(id, histories[i]));
   $('budgets-count').textContent = b ? items.length : '';
   const now = Date.now();
   const seen = new Set();
@@ -245,7 +255,7 @@ async function loadBudgets() {
     seen.add(id);
     let points = burnDown.get(id) || [];
     if (points.length && points[0][0] < s.windowStart) points = []; // a new window: a new line
-    points.push([now, s.remaining]);
+    if (!points.length || points.at(-1)[0] < now) points.push([now, s.remaining]);
     if (points.length > POINTS) points.shift();
     burnDown.set(id, points);
     const scope = s.budget.scope + (s.budget.target ? ' ' + s.budget.target : '');

@@ -75,8 +75,13 @@ final class ApiRoutes {
     on(router, GET, "/budgets", "listBudgets", ctx -> forward(ctx, BUDGET_LIST, new JsonObject()));
     on(router, POST, "/budgets", "createBudget", ctx -> forward(ctx, BUDGET_CREATE, Params.body(ctx), 201));
     on(router, GET, "/budgets/:id", "getBudget", ctx -> forward(ctx, BUDGET_GET, agentId(ctx)));
+    on(router, GET, "/budgets/:id/history", "getBudgetHistory", ctx -> forward(ctx, BUDGET_HISTORY, agentId(ctx)));
     on(router, PUT, "/budgets/:id", "putBudget", ctx -> forward(ctx, BUDGET_PUT, samePathId(ctx, "id", Params.body(ctx))));
     on(router, DELETE, "/budgets/:id", "deleteBudget", ctx -> forward(ctx, BUDGET_DELETE, agentId(ctx)));
+    on(router, GET, "/tenants", "listTenants", ctx -> forward(ctx, TENANT_LIST, new JsonObject()));
+    on(router, GET, "/tenants/:name", "getTenant", ctx -> forward(ctx, TENANT_GET, named(ctx)));
+    on(router, PUT, "/tenants/:name", "putTenant", ctx -> forward(ctx, TENANT_PUT, sameName(ctx, "tenant")));
+    on(router, DELETE, "/tenants/:name", "deleteTenant", ctx -> forward(ctx, TENANT_DELETE, named(ctx)));
     on(router, POST, "/reservations", "createReservation", this::reserve);
     on(router, POST, "/reservations/:id/commit", "commitReservation", ctx -> forward(ctx, BUDGET_SETTLE,
         agentId(ctx).put("actual", Params.body(ctx).getValue("actual"))));
@@ -118,12 +123,17 @@ final class ApiRoutes {
   }
 
   private void putGroup(RoutingContext ctx) {
+    forward(ctx, GROUP_PUT, sameName(ctx, "group"));
+  }
+
+  /** The body, named as the path names it (a body naming another is refused). */
+  private static JsonObject sameName(RoutingContext ctx, String what) {
     JsonObject body = Params.body(ctx);
     String name = Params.path(ctx, "name");
     if (body.containsKey("name") && !name.equals(body.getValue("name"))) {
-      throw GovernorException.invalid("the body names group '" + body.getValue("name") + "' but the path '" + name + "'");
+      throw GovernorException.invalid("the body names " + what + " '" + body.getValue("name") + "' but the path '" + name + "'");
     }
-    forward(ctx, GROUP_PUT, body.put("name", name));
+    return body.put("name", name);
   }
 
   private void putQuota(RoutingContext ctx) {

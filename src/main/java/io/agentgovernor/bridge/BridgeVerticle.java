@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * bridge ({@code bridge.port}, bound to the cluster host). A client first sends
  * {@code governor.bridge.register} {@code {"id", "group", "pid"?, "quota"?}} and is answered with
  * the Agent and its {@code "secret"}; only then is its connection that agent, and it may: send
- * {@code governor.bridge.report} {@code {"id", "usage": {resource: n}}} for itself, ping, and
+ * {@code governor.bridge.report} {@code {"id", "usage": {resource: n}}} for itself, reserve against
+ * its budgets ({@code governor.bridge.reserve}, {@code .commit}, {@code .release}: {@link BridgeBudgets}), ping, and
  * (un)register its own {@code governor.agent.<id>.out} (its inbox) and
  * {@code governor.agent.<id>.control}, which it receives from the moment it is registered. Every
  * other frame is refused with an {@code err} frame carrying a failure code.
@@ -50,6 +51,9 @@ public final class BridgeVerticle extends VerticleBase {
 
   public static final String REGISTER = FramePolicy.REGISTER;
   public static final String REPORT = FramePolicy.REPORT;
+  public static final String RESERVE = FramePolicy.RESERVE;
+  public static final String COMMIT = FramePolicy.COMMIT;
+  public static final String RELEASE = FramePolicy.RELEASE;
 
   private static final Logger LOG = LoggerFactory.getLogger(BridgeVerticle.class);
   private static final long REFUSAL_LOG_INTERVAL_MS = 10_000;
@@ -58,6 +62,7 @@ public final class BridgeVerticle extends VerticleBase {
   private BridgeConfig settings;
   private ConnectionTable<BridgeConnection> connections;
   private BridgeAgents agents;
+  private BridgeBudgets budgets;
   private final RefusalLog refusalLog = new RefusalLog(REFUSAL_LOG_INTERVAL_MS);
   private BridgeStats stats;
   private NetServer server;
@@ -80,6 +85,7 @@ public final class BridgeVerticle extends VerticleBase {
     Context bridgeContext = vertx.getOrCreateContext();
     agents = new BridgeAgents(vertx, node, settings, connections, PidProof.ofSystem(), bridgeContext);
     stats = new BridgeStats(node.nodeId(), connections, agents);
+    budgets = new BridgeBudgets(vertx, node);
     node.agentTypes().register(agents.externalType());
     node.agentTypes().register(new ProcessAgents(vertx, node, new ProcessAgents.Link() {
       @Override
@@ -158,6 +164,9 @@ public final class BridgeVerticle extends VerticleBase {
       case PONG -> connection.pong();
       case REGISTER -> answer(connection, replyAddress, address, agents.register(connection, frame.getJsonObject("body")));
       case REPORT -> answer(connection, replyAddress, address, report(own, frame.getJsonObject("body")));
+      case RESERVE -> answer(connection, replyAddress, address, budgets.reserve(own, frame.getJsonObject("body")));
+      case COMMIT -> answer(connection, replyAddress, address, budgets.commit(own, frame.getJsonObject("body")));
+      case RELEASE -> answer(connection, replyAddress, address, budgets.release(own, frame.getJsonObject("body")));
       case SUBSCRIBE -> connection.subscribe(vertx, address);
       case UNSUBSCRIBE -> {
         if (!connection.unsubscribe(address)) {

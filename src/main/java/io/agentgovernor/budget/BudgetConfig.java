@@ -23,11 +23,15 @@ import java.util.Set;
  * @param reservationLeaseMs the lease of a reservation that names none; unsettled at its end, it is charged in full
  * @param maxReservationLeaseMs the longest lease a reservation may ask for
  * @param maxQueueMs        the longest a queued reservation waits for its window to refill
+ * @param historyIntervalMs how often each budget's figures are recorded for its burn-down history
+ * @param historyPoints     points of burn-down history kept per budget (0: none)
+ * @param maxReservationsPerAgent unsettled reservations one agent may hold on a node; more are refused (RATE_LIMITED)
  * @param tenants           tenant name → the groups it holds
  * @param budgets           budgets created at start unless a budget with that id exists
  */
 public record BudgetConfig(double sliceFraction, long sliceLeaseMs, long flushIntervalMs, long idleReturnMs,
                            long rebalanceWaitMs, long reservationLeaseMs, long maxReservationLeaseMs, long maxQueueMs,
+                           long historyIntervalMs, int historyPoints, int maxReservationsPerAgent,
                            Map<String, Set<String>> tenants, List<Budget> budgets) {
 
   public static BudgetConfig ofDefaults() {
@@ -72,7 +76,10 @@ public record BudgetConfig(double sliceFraction, long sliceLeaseMs, long flushIn
     }
     return new BudgetConfig(fraction == null ? 0.01 : fraction, lease, opt(json, "flushIntervalMs", 10, 10_000, 100),
         opt(json, "idleReturnMs", 100, 600_000, 2_000), opt(json, "rebalanceWaitMs", 0, 60_000, 1_000),
-        reservationLease, maxLease, opt(json, "maxQueueMs", 0, 86_400_000, 120_000), Map.copyOf(tenants),
+        reservationLease, maxLease, opt(json, "maxQueueMs", 0, 86_400_000, 120_000),
+        opt(json, "historyIntervalMs", 100, 3_600_000, 2_000), (int) opt(json, "historyPoints", 0, 10_000, 300),
+        (int) opt(json, "maxReservationsPerAgent", 1, 1_000_000, 1_000),
+        Map.copyOf(tenants),
         List.copyOf(budgets));
   }
 

@@ -5,7 +5,8 @@ import java.util.Locale;
 
 /**
  * Whose spending a budget bounds, from the narrowest to the widest: one agent, a quota group, a
- * tenant (a named set of groups, from the {@code budgets.tenants} configuration) or the whole
+ * tenant (a named set of groups: {@link Tenant}, seeded from {@code budgets.tenants}, changed over
+ * {@code /api/v1/tenants}) or the whole
  * cluster. A reservation must fit every budget that encloses the agent for its resource.
  */
 public enum BudgetScope {

@@ -43,4 +43,21 @@ public interface Reservation {
 
   /** Gives the whole reservation back, nothing charged. */
   Future<JsonObject> release();
+
+  /**
+   * As the budget part answers a reservation: {@code {"status": "granted", "id", "resource",
+   * "amount", "expiresAt", "queuedMs"?}} or {@code {"status": "denied", "resource", "amount",
+   * "denial", "message"}} (the bridge sends it to outside agents).
+   */
+  default JsonObject toJson() {
+    JsonObject json = new JsonObject().put("status", granted() ? "granted" : "denied").put("resource", resource())
+        .put("amount", amount());
+    if (queuedMs() > 0) {
+      json.put("queuedMs", queuedMs());
+    }
+    if (granted()) {
+      return json.put("id", id()).put("expiresAt", expiresAt());
+    }
+    return json.put("denial", denial().toJson()).put("message", denial().explain());
+  }
 }

@@ -204,6 +204,13 @@ public final class Addresses {
    * "burnRatePerSecond", "forecastExhaustionAt"?, "usedFraction", "heldByNode"}}. Fails NOT_FOUND.
    */
   public static final String BUDGET_GET = "governor.budget.get";
+  /**
+   * A budget's recent figures as this node received them from its owner, one point per
+   * {@code budgets.historyIntervalMs}, the current window only, at most {@code budgets.historyPoints}.
+   * Request {@code {"id"}}. Reply {@code {"id", "intervalMs", "windowStart"?, "points": [[time,
+   * committed, outstanding, remaining], ...]}} oldest first. Fails NOT_FOUND.
+   */
+  public static final String BUDGET_HISTORY = "governor.budget.history";
   /** Every budget's status, by id. Request {@code {}}. Reply {@code {"items": [status]}}. */
   public static final String BUDGET_LIST = "governor.budget.list";
   /** Delete a budget. Request {@code {"id"}}. Reply {@code {"id", "deleted": true}}. Fails NOT_FOUND. */
@@ -216,17 +223,34 @@ public final class Addresses {
    * {@code {"status": "denied", "denial": {"budgetId", "scope", "target"?, "amount", "remaining",
    * "outstanding", "committed", "refillsAt", "action"}, "message"}}; with {@code wait} (or a budget
    * whose action is {@code queue}) the reply waits for the window to refill, up to {@code waitMs}.
-   * Fails INVALID_REQUEST, INVALID_ID, UNKNOWN_RESOURCE.
+   * Fails INVALID_REQUEST, INVALID_ID, UNKNOWN_RESOURCE, RATE_LIMITED (the agent holds
+   * {@code budgets.maxReservationsPerAgent} unsettled reservations on that node).
    */
   public static final String BUDGET_RESERVE = "governor.budget.reserve";
   /**
    * Settle a reservation on whichever node granted it (a local consumer that forwards to the
-   * granter's {@code onNode(BUDGET_SETTLE, node)}). Request {@code {"id", "actual"?}}: commit
-   * {@code actual} (may exceed the reservation: the excess is charged), or release when absent.
-   * Reply {@code {"id", "reserved", "charged", "excess", "overrun"}}. Fails NOT_FOUND (unknown, settled,
-   * or its node is gone: then it was charged in full).
+   * granter's {@code onNode(BUDGET_SETTLE, node)}). Request {@code {"id", "actual"?, "agentId"?}}: commit
+   * {@code actual} (may exceed the reservation: the excess is charged), or release when absent;
+   * with {@code agentId}, only a reservation of that agent (an outside agent settling over the
+   * bridge). Reply {@code {"id", "reserved", "charged", "excess", "overrun"}}. Fails NOT_FOUND
+   * (unknown, settled, or its node is gone: then it was charged in full), FORBIDDEN (another agent's).
    */
   public static final String BUDGET_SETTLE = "governor.budget.settle";
+  /** Every tenant, by name. Request {@code {}}. Reply {@code {"items": [{"name", "groups"}]}}. */
+  public static final String TENANT_LIST = "governor.tenant.list";
+  /** A tenant. Request {@code {"name"}}. Reply {@code {"name", "groups"}}. Fails NOT_FOUND. */
+  public static final String TENANT_GET = "governor.tenant.get";
+  /**
+   * Create or replace a tenant: {@code {"name", "groups": [group, ...]}}; applies at once to the
+   * budgets of the agents of those groups. Reply: the stored tenant. Fails INVALID_REQUEST, INVALID_ID.
+   */
+  public static final String TENANT_PUT = "governor.tenant.put";
+  /**
+   * Delete a tenant. Request {@code {"name"}}. Reply {@code {"name", "deleted": true}}. Fails
+   * NOT_FOUND, INVALID_STATE (the node's {@code budgets.tenants} defines it: change it there, or
+   * empty its groups with a put).
+   */
+  public static final String TENANT_DELETE = "governor.tenant.delete";
   /** Published by a node short of room: {@code {"budgetId", "node"}}; holders give back what they do not use. */
   public static final String BUDGET_WANTED = "governor.budget.wanted";
 

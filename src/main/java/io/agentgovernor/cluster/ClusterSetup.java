@@ -75,7 +75,7 @@ public final class ClusterSetup {
           .setFunctionImplementation(new MajorityOnceFormed(majority)));
     }
 
-    for (String name : List.of(Maps.QUOTAS, Maps.GROUPS, Maps.AGENTS, Maps.SNAPSHOTS, Maps.NODES)) {
+    for (String name : List.of(Maps.QUOTAS, Maps.GROUPS, Maps.TENANTS, Maps.AGENTS, Maps.SNAPSHOTS, Maps.NODES)) {
       MapConfig map = new MapConfig(name).setBackupCount(config.backupCount()).setReadBackupData(false);
       // the merge policy reads each entry's last update time, which needs per-entry statistics
       map.setPerEntryStatsEnabled(true).getMergePolicyConfig().setPolicy(VersionedMergePolicy.class.getName());

@@ -10,6 +10,8 @@ public final class Maps {
   public static final String QUOTAS = "governor.quotas";
   /** group name → Group JSON. */
   public static final String GROUPS = "governor.groups";
+  /** tenant name → Tenant JSON (a named set of groups; read and written by the budget part). */
+  public static final String TENANTS = "governor.tenants";
   /** nodeId → Node JSON (spec, spare capacity); entries expire unless refreshed. */
   public static final String NODES = "governor.nodes";
   /** agentId → registration JSON. */

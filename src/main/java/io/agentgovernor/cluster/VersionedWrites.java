@@ -54,6 +54,21 @@ public final class VersionedWrites {
     return new Replace(expected, json, deadlineMillis);
   }
 
+  /**
+   * A fingerprint of a configured definition (hex of the first 8 bytes of the SHA-256 of its
+   * JSON), stored beside what was seeded from it so a restart tells an edited configuration from
+   * the same one.
+   */
+  public static String fingerprint(String json) {
+    try {
+      byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+          .digest(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(digest, 0, 8);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+
   /** A write decided on the owner before a deadline; its backups are handed what it wrote. */
   abstract static class Fenced implements EntryProcessor<String, String, String> {
     private static final long serialVersionUID = 1L;

@@ -32,10 +32,10 @@ public final class JdbcMapStore implements MapStore<String, String> {
 
   /** The persisted maps and their tables. */
   private static final Map<String, String> PERSISTED = Map.of(Maps.QUOTAS, "gov_quotas", Maps.GROUPS, "gov_groups",
-      Maps.AGENTS, "gov_agents", Maps.SNAPSHOTS, "gov_snapshots");
+      Maps.AGENTS, "gov_agents", Maps.SNAPSHOTS, "gov_snapshots", Maps.TENANTS, "gov_tenants");
 
   /**
-   * Puts the store behind quotas, groups, registrations and snapshots (maps already configured by
+   * Puts the store behind quotas, groups, tenants, registrations and snapshots (maps already configured by
    * {@code ClusterSetup}): written through to it (a put returns only once the row is stored) and
    * loaded eagerly at start.
    */

@@ -108,6 +108,10 @@ class DashboardBrowserIT {
     assertThat(output).contains("AGENTS-SEEN " + String.join(",", AGENTS), "EVENT-SEEN " + MARKER);
     assertThat(output).anyMatch(l -> l.startsWith("BUDGET-SEEN " + BUDGET + " committed=" + COMMITTED
         + " remaining=" + (AMOUNT - COMMITTED) + " points>=2"));
+    // reloaded, the first render draws the node's history before its own first poll (alone, 1 point)
+    String reloaded = output.stream().filter(l -> l.startsWith("BUDGET-RELOADED " + BUDGET + " points=")).findFirst()
+        .orElseThrow(() -> new AssertionError("no reload: " + output));
+    assertThat(Integer.parseInt(reloaded.substring(reloaded.indexOf("points=") + 7))).isGreaterThanOrEqualTo(3);
     assertThat(screenshot).exists();
     assertThat(Files.size(screenshot)).isGreaterThan(10_000);
   }

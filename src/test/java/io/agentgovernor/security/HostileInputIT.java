@@ -56,13 +56,13 @@ import org.junit.jupiter.api.Test;
  * however, may rightly succeed, so the generator never produces a <em>valid</em> one: every
  * operator write is made invalid by construction, and the check is that it is refused.
  * <ul>
- *   <li>{@code PUT /groups/{name}}, {@code PUT /quotas/{id}}, {@code POST /agents}: after the random
+ *   <li>{@code PUT /groups/{name}}, {@code PUT /tenants/{name}}, {@code PUT /quotas/{id}}, {@code POST /agents}: after the random
  *       mutations, a <em>poison</em> is set last at the top level of the body (a limit with soft &gt;
  *       hard, an unknown group, type or resource, a retyped field, an out-of-range number, an id
  *       that already exists or is malformed, a body that names another entity than the path), so
  *       whatever else the mutations did, a correct server must refuse it. A body that is no JSON
  *       object at all is invalid anyway;
- *   <li>{@code DELETE /quotas/{id}}, {@code DELETE /agents/{id}}, {@code POST .../messages},
+ *   <li>{@code DELETE /quotas/{id}}, {@code DELETE /tenants/{name}}, {@code DELETE /agents/{id}}, {@code POST .../messages},
  *       {@code POST .../apply}: aimed only at unknown or malformed ids (or, for messages, with a
  *       body that is no JSON object);
  *   <li>{@code POST /agents/{id}/actions/{action}}: an unknown action, or an unknown or malformed
@@ -114,6 +114,8 @@ class HostileInputIT {
       read("GET", API + "/degradation"), read("GET", API + "/recovery"), read("GET", API + "/audit"),
       read("GET", "/"), read("GET", API + "/openapi.yaml"), read("GET", API + "/docs"), read("GET", API + "/feed"),
       read("GET", "/health"), read("GET", "/ready"), read("GET", "/metrics"),
+      read("GET", API + "/tenants"), read("GET", API + "/tenants/{name}"), write("PUT", API + "/tenants/{name}"),
+      write("DELETE", API + "/tenants/{name}"), read("GET", API + "/budgets/{id}/history"),
       // undeclared methods and paths
       undeclared("PATCH", API + "/groups/{name}"), undeclared("DELETE", API + "/groups/{name}"),
       undeclared("POST", API + "/groups"), undeclared("PUT", API + "/agents/{id}"),
@@ -344,6 +346,7 @@ class HostileInputIT {
       // path
       String path = e.path();
       boolean writeNeedsBadTarget = operatorWrite && (e.path().endsWith("/quotas/{agentId}") && e.method().equals("DELETE")
+          || e.path().endsWith("/tenants/{name}") && e.method().equals("DELETE")
           || e.path().equals(API + "/agents/{id}") || e.path().endsWith("/apply") || e.path().endsWith("/actions/{action}")
           || e.path().endsWith("/messages"));
       String actionName = null;
@@ -566,6 +569,9 @@ class HostileInputIT {
             .put("defaultLimits", new JsonObject().put("cpu", new JsonObject().put("soft", 10).put("hard", 20)))
             .put("totalLimits", new JsonObject().put("cpu", 100));
       }
+      if (p.endsWith("/tenants/{name}")) {
+        return new JsonObject().put("groups", new JsonArray().add("standard_agent").add("lightweight_agent"));
+      }
       if (p.endsWith("/quotas/{agentId}")) {
         return new JsonObject().put("group", "standard_agent").put("priority", 5).put("dryRun", false)
             .put("limits", new JsonObject().put("cpu", new JsonObject().put("soft", 40).put("hard", 60)
@@ -615,6 +621,17 @@ class HostileInputIT {
           case "limits string" -> json.put("limits", "none");
           case "negative soft" -> json.put("limits", new JsonObject().put("cpu", new JsonObject().put("soft", -1e308).put("hard", 5)));
           default -> json.put("limits", new JsonObject().put("cpu", new JsonObject().put("soft", 1).put("hard", 5).put("burst", 2)));
+        }
+      } else if (p.endsWith("/tenants/{name}")) {
+        what = pick("groups string", "bad group id", "unknown field", "name mismatch", "too many groups", "nested groups");
+        switch (what) {
+          case "groups string" -> json.put("groups", "standard_agent");
+          case "bad group id" -> json.put("groups", new JsonArray().add("standard_agent").add("bad id"));
+          case "unknown field" -> json.put("budget", 5);
+          case "name mismatch" -> json.put("name", "another-tenant");
+          case "too many groups" -> json.put("groups", new JsonArray(java.util.stream.IntStream.range(0, 1001)
+              .mapToObj(i -> "g" + i).toList()));
+          default -> json.put("groups", new JsonArray().add(new JsonArray().add("standard_agent")));
         }
       } else if (p.equals(API + "/agents")) {
         what = pick("unknown type", "unknown group", "bad id", "existing id", "soft>hard", "config string", "id number",

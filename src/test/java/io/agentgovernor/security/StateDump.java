@@ -13,7 +13,7 @@ import java.util.TreeMap;
 
 /**
  * A node's governed state as one canonical JSON document, read through the event-bus list and get
- * addresses: every group ({@code GROUP_LIST}), every quota with its version ({@code QUOTA_LIST},
+ * addresses: every group ({@code GROUP_LIST}), every tenant ({@code TENANT_LIST}), every quota with its version ({@code QUOTA_LIST},
  * all pages) and every agent's registry entry ({@code AGENT_LIST}) with the status the agent
  * reports ({@code AGENT_GET}: a stateful-counter's count changes only if a message got through).
  * Keys are sorted at every level and lists by id, so two dumps of the same state are equal
@@ -27,7 +27,8 @@ final class StateDump {
   static String take(GovernorNode node) {
     JsonObject dump = new JsonObject()
         .put("groups", sorted(TestNodes.request(node, Addresses.GROUP_LIST, new JsonObject()).getJsonArray("items"), "name"))
-        .put("quotas", sorted(allQuotas(node), "agentId"));
+        .put("quotas", sorted(allQuotas(node), "agentId"))
+        .put("tenants", sorted(TestNodes.request(node, Addresses.TENANT_LIST, new JsonObject()).getJsonArray("items"), "name"));
     JsonArray agents = new JsonArray();
     for (Object o : TestNodes.request(node, Addresses.AGENT_LIST, new JsonObject().put("limit", 1000)).getJsonArray("items")) {
       JsonObject entry = ((JsonObject) o).copy();

@@ -5,17 +5,27 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * What a bridge connection may do with one frame, given the agent it is bound to ({@code null}
- * before a successful register). Before: only {@code ping} and a register. After: ping, reports
- * for its own agent, and (un)subscribing its own agent's inbox and control addresses. Everything
+ * before a successful register). Before: only {@code ping} and a register. After: ping, reports,
+ * reservations and their commits and releases for its own agent, and (un)subscribing its own agent's inbox and control addresses. Everything
  * else is refused with a code; the policy never looks past the frame and the binding.
  */
 public final class FramePolicy {
 
   public static final String REGISTER = "governor.bridge.register";
   public static final String REPORT = "governor.bridge.report";
+  /** Reserve against the agent's budgets: {@code {"id", "resource", "amount", "leaseMs"?, "wait"?, "waitMs"?}}. */
+  public static final String RESERVE = "governor.bridge.reserve";
+  /** Settle one of the agent's reservations with what was spent: {@code {"id", "reservation", "actual"}}. */
+  public static final String COMMIT = "governor.bridge.commit";
+  /** Give one of the agent's reservations back: {@code {"id", "reservation"}}. */
+  public static final String RELEASE = "governor.bridge.release";
+
+  /** The requests an agent makes for itself, each with its own id in the body. */
+  private static final java.util.Map<String, Kind> OWN_REQUESTS = java.util.Map.of(REPORT, Kind.REPORT,
+      RESERVE, Kind.RESERVE, COMMIT, Kind.COMMIT, RELEASE, Kind.RELEASE);
 
   /** What to do with a frame. */
-  public enum Kind { PONG, REGISTER, REPORT, SUBSCRIBE, UNSUBSCRIBE, REFUSE }
+  public enum Kind { PONG, REGISTER, REPORT, RESERVE, COMMIT, RELEASE, SUBSCRIBE, UNSUBSCRIBE, REFUSE }
 
   /** A decision: a kind, and for a refusal its code and the word sent back in the error frame. */
   public record Decision(Kind kind, ErrorCode code, String reason) {
@@ -72,12 +82,13 @@ public final class FramePolicy {
       return frame.getValue("body") instanceof JsonObject ? Decision.of(Kind.REGISTER)
           : Decision.refuse(ErrorCode.INVALID_REQUEST, "body_not_object");
     }
-    if (address.equals(REPORT)) {
+    Kind own = OWN_REQUESTS.get(address);
+    if (own != null) {
       if (bound == null) {
         return Decision.refuse(ErrorCode.FORBIDDEN, "not_registered");
       }
       return frame.getValue("body") instanceof JsonObject body && bound.equals(body.getValue("id"))
-          ? Decision.of(Kind.REPORT) : Decision.refuse(ErrorCode.FORBIDDEN, "access_denied");
+          ? Decision.of(own) : Decision.refuse(ErrorCode.FORBIDDEN, "access_denied");
     }
     return Decision.refuse(ErrorCode.FORBIDDEN, "access_denied");
   }

@@ -77,6 +77,8 @@ public final class BudgetLedger {
   private final Set<LocalSlice> retired = ConcurrentHashMap.newKeySet();
   private final Map<String, Object> refillLocks = new ConcurrentHashMap<>();
   private final Map<String, LocalReservation> reservations = new ConcurrentHashMap<>();
+  /** Unsettled reservations per agent: bounded, so an agent (an outside one, over the bridge) cannot fill the node. */
+  private final Map<String, Integer> heldByAgent = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> orphanOverrun = new ConcurrentHashMap<>();
   private final String idPrefix;
   private final AtomicLong nextId = new AtomicLong();
@@ -114,6 +116,11 @@ public final class BudgetLedger {
    */
   public CompletableFuture<JsonObject> reserve(String agentId, String group, long epoch, String resource, long amount,
                                                long leaseMs) {
+    if (heldByAgent.getOrDefault(agentId, 0) >= config.maxReservationsPerAgent()) {
+      return CompletableFuture.failedFuture(new GovernorException(ErrorCode.RATE_LIMITED, "agent " + agentId + " holds "
+          + config.maxReservationsPerAgent() + " unsettled reservations on this node (budgets.maxReservationsPerAgent): "
+          + "commit or release some first"));
+    }
     List<Budget> budgets = index.applicable(resource, agentId, group);
     long now = clock.millis();
     List<LocalSlice> taken = new ArrayList<>(budgets.size());
@@ -153,6 +160,7 @@ public final class BudgetLedger {
     long expiresAt = now + leaseMs;
     taken.forEach(s -> s.reservations.incrementAndGet());
     reservations.put(id, new LocalReservation(id, agentId, resource, amount, expiresAt, taken));
+    heldByAgent.merge(agentId, 1, Integer::sum);
     granted.incrementAndGet();
     JsonArray ids = new JsonArray();
     taken.forEach(s -> ids.add(s.budgetId));
@@ -278,18 +286,34 @@ public final class BudgetLedger {
    * of it no room covered (recorded at the owner). Fails NOT_FOUND for an unknown or settled id.
    */
   public JsonObject settle(String id, long actual) {
-    LocalReservation r = reservations.remove(id);
-    if (r == null) {
+    return settle(id, actual, null);
+  }
+
+  /**
+   * As {@link #settle(String, long)}, by an agent that may settle only its own reservations
+   * ({@code agentId}; null: anyone, as an operator). Another agent's reservation fails FORBIDDEN
+   * and stays as it was.
+   */
+  public JsonObject settle(String id, long actual, String agentId) {
+    LocalReservation r = reservations.get(id);
+    if (r != null && agentId != null && !agentId.equals(r.agentId())) {
+      throw new GovernorException(ErrorCode.FORBIDDEN, "reservation '" + id + "' is not agent " + agentId + "'s");
+    }
+    if (r == null || !reservations.remove(id, r)) {
       throw new GovernorException(ErrorCode.NOT_FOUND, "reservation '" + id + "' does not exist here or is settled");
     }
     return settle(r, actual);
   }
 
   private JsonObject settle(LocalReservation r, long actual) {
+    heldByAgent.computeIfPresent(r.agentId(), (k, n) -> n <= 1 ? null : n - 1);
     long now = clock.millis();
     long overrun = 0;
     for (LocalSlice s : r.slices()) {
       overrun = Math.max(overrun, s.settle(r.amount(), actual, now));
+      if (actual < r.amount()) {
+        refusals.remove(s.budgetId); // room came back here: a refusal remembered from before no longer holds
+      }
     }
     return new JsonObject().put("id", r.id()).put("reserved", r.amount()).put("charged", actual)
         .put("excess", Math.max(0, actual - r.amount())).put("overrun", overrun);

@@ -76,7 +76,7 @@ public final class BudgetStore {
       held += slices.getJsonObject(n).getLong("held");
     }
     long committed = state.getLong("committed");
-    index.figures(b.id(), committed, held, Math.max(0, b.amount() - committed - held));
+    index.figures(b.id(), committed, held, Math.max(0, b.amount() - committed - held), state.getLong("windowStart"));
   }
 
   private final class Listener implements EntryAddedListener<String, String>, EntryUpdatedListener<String, String>,

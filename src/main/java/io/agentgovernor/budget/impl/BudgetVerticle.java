@@ -7,6 +7,7 @@ import com.hazelcast.map.IMap;
 import io.agentgovernor.budget.Budget;
 import io.agentgovernor.budget.BudgetConfig;
 import io.agentgovernor.budget.Denial;
+import io.agentgovernor.budget.Tenant;
 import io.agentgovernor.bus.Addresses;
 import io.agentgovernor.bus.DegradationStrategy;
 import io.agentgovernor.bus.ErrorCode;
@@ -52,10 +53,14 @@ public final class BudgetVerticle extends VerticleBase {
   /** How often the oldest member charges slices held by nodes no longer in the cluster. */
   private static final long ABSENT_SWEEP_MS = 5_000;
   private static final long DEGRADE_EVERY_MS = 60_000;
+  private static final long SEED_RETRY_MS = 5_000;
 
   private final QuotaContext node;
   private BudgetConfig config;
   private BudgetStore store;
+  private TenantStore tenants;
+  private BudgetIndex index;
+  private BurnHistory history;
   private BudgetLedger ledger;
   private BudgetMetrics metrics;
   private ExecutorService refills;
@@ -72,7 +77,9 @@ public final class BudgetVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     config = BudgetConfig.fromJson(config());
-    BudgetIndex index = new BudgetIndex(config.tenants());
+    index = new BudgetIndex();
+    history = new BurnHistory(config.historyPoints());
+    tenants = new TenantStore(node.hazelcast(), index);
     IMap<String, String> map = node.hazelcast().getMap(BudgetStore.MAP);
     store = new BudgetStore(map, index, node.clock());
     refills = Executors.newFixedThreadPool(4, r -> {
@@ -87,10 +94,16 @@ public final class BudgetVerticle extends VerticleBase {
     });
     ledger = new BudgetLedger(node.nodeId(), map, index, node.clock(), refills, config, new Events());
     return vertx.executeBlocking(() -> {
+      tenants.startMirror();
       store.startIndex();
       seedBudgets();
-      return null;
-    }).compose(v -> registerConsumers()).onSuccess(v -> {
+      return seedTenants();
+    }).compose(seeded -> {
+      if (!seeded) {
+        vertx.setTimer(SEED_RETRY_MS, t -> retrySeedTenants());
+      }
+      return registerConsumers();
+    }).onSuccess(v -> {
       startTimers();
       watchMembership();
       metrics = new BudgetMetrics(node.nodeId(), ledger, index);
@@ -109,12 +122,45 @@ public final class BudgetVerticle extends VerticleBase {
         LOG.debug("budgets: giving back slices at stop failed; their leases run out instead", e);
       }
       store.stopIndex();
+      tenants.stopMirror();
       if (metrics != null) {
         metrics.close();
       }
       refills.shutdownNow();
       reports.shutdownNow();
       return null;
+    });
+  }
+
+  /**
+   * Seeds the configured tenants (see {@link TenantStore} for configuration against run-time
+   * changes), each applied here at once when stored; false if the map refused the writes (a
+   * minority side), then retried every {@value #SEED_RETRY_MS} ms. Blocking.
+   */
+  private boolean seedTenants() {
+    try {
+      config.tenants().forEach((name, groups) -> {
+        Tenant tenant = new Tenant(name, groups);
+        TenantStore.Seeded done = tenants.seed(tenant);
+        if (done != TenantStore.Seeded.KEPT) {
+          index.applyTenant(tenant);
+        }
+        if (done == TenantStore.Seeded.REPLACED) {
+          LOG.info("tenant {}: its definition in the configuration changed; it replaces the stored one", name);
+        }
+      });
+      return true;
+    } catch (RuntimeException e) {
+      LOG.info("tenants not seeded yet ({}); retrying in {} ms", e.toString(), SEED_RETRY_MS);
+      return false;
+    }
+  }
+
+  private void retrySeedTenants() {
+    vertx.executeBlocking(this::seedTenants, false).onSuccess(done -> {
+      if (!done) {
+        vertx.setTimer(SEED_RETRY_MS, t -> retrySeedTenants());
+      }
     });
   }
 
@@ -135,8 +181,14 @@ public final class BudgetVerticle extends VerticleBase {
         consumeHere(Addresses.BUDGET_CREATE, r -> blocking(() -> store.create(Budget.fromJson(r)))),
         consumeHere(Addresses.BUDGET_PUT, r -> blocking(() -> store.put(Budget.fromJson(r)))),
         consumeHere(Addresses.BUDGET_GET, r -> blocking(() -> store.view(id(r)))),
+        consumeHere(Addresses.BUDGET_HISTORY, this::history),
         consumeHere(Addresses.BUDGET_LIST, r -> blocking(() -> new JsonObject().put("items", new JsonArray(store.list())))),
         consumeHere(Addresses.BUDGET_DELETE, this::delete),
+        consumeHere(Addresses.TENANT_LIST, r -> blocking(() -> new JsonObject().put("items",
+            new JsonArray(tenants.list().stream().map(Tenant::toJson).toList())))),
+        consumeHere(Addresses.TENANT_GET, r -> blocking(() -> tenants.get(name(r)).toJson())),
+        consumeHere(Addresses.TENANT_PUT, this::putTenant),
+        consumeHere(Addresses.TENANT_DELETE, this::deleteTenant),
         consumeHere(Addresses.BUDGET_RESERVE, this::reserve),
         consume(Addresses.onNode(Addresses.BUDGET_RESERVE, node.nodeId()), this::reserve),
         consumeHere(Addresses.BUDGET_SETTLE, this::settle),
@@ -163,6 +215,55 @@ public final class BudgetVerticle extends VerticleBase {
 
   private static String id(JsonObject request) {
     return Ids.require(Json.optString(request, "id", "request"), "id");
+  }
+
+  private static String name(JsonObject request) {
+    return Ids.require(Json.optString(request, "name", "request"), "name");
+  }
+
+  /** Stored, then applied to this node's index at once (the others apply it from the map's event). */
+  private Future<JsonObject> putTenant(JsonObject request) {
+    Tenant tenant = Tenant.fromJson(request);
+    return blocking(() -> {
+      tenants.put(tenant);
+      index.applyTenant(tenant);
+      return tenant.toJson();
+    });
+  }
+
+  private Future<JsonObject> deleteTenant(JsonObject request) {
+    String name = name(request);
+    if (config.tenants().containsKey(name)) {
+      throw new GovernorException(ErrorCode.INVALID_STATE, "tenant '" + name
+          + "' is defined in budgets.tenants and would come back at the next start: change it there, or empty its groups with a PUT");
+    }
+    return blocking(() -> {
+      tenants.delete(name);
+      index.removeTenant(name);
+      return new JsonObject().put("name", name).put("deleted", true);
+    });
+  }
+
+  private Future<JsonObject> history(JsonObject request) {
+    String id = id(request);
+    if (index.get(id) == null) {
+      throw GovernorException.notFound("budget", id);
+    }
+    return Future.succeededFuture(history.points(id).put("id", id).put("intervalMs", config.historyIntervalMs()));
+  }
+
+  /** One point per budget of the figures last received from its owner (see {@link BurnHistory}). */
+  private void recordHistory() {
+    long now = node.clock().millis();
+    java.util.Set<String> live = new java.util.HashSet<>();
+    for (Budget b : index.all()) {
+      live.add(b.id());
+      long[] f = index.figures(b.id());
+      if (f != null) {
+        history.record(b.id(), b.window().start(now), f[3], now, f[0], f[1], f[2]);
+      }
+    }
+    history.retain(live);
   }
 
   private Future<JsonObject> delete(JsonObject request) {
@@ -251,7 +352,11 @@ public final class BudgetVerticle extends VerticleBase {
   private Future<JsonObject> settleHere(JsonObject r) {
     String id = id(r);
     Long actual = Json.optLong(r, "actual", "request", 0, Long.MAX_VALUE / 4);
-    return Future.succeededFuture(ledger.settle(id, actual == null ? 0 : actual).put("released", actual == null));
+    String agentId = Json.optString(r, "agentId", "request");
+    if (agentId != null) {
+      Ids.require(agentId, "agentId");
+    }
+    return Future.succeededFuture(ledger.settle(id, actual == null ? 0 : actual, agentId).put("released", actual == null));
   }
 
   private Future<JsonObject> wanted(JsonObject r) {
@@ -278,6 +383,9 @@ public final class BudgetVerticle extends VerticleBase {
       }
     });
     vertx.setPeriodic(SWEEP_MS, t -> ledger.sweep());
+    if (config.historyPoints() > 0) {
+      vertx.setPeriodic(config.historyIntervalMs(), t -> recordHistory());
+    }
     vertx.setPeriodic(ABSENT_SWEEP_MS, t -> {
       if (isOldest()) {
         onReports(this::dropAbsent);

@@ -74,6 +74,12 @@ public final class BusReservation implements Reservation {
     return reply.getLong("queuedMs", 0L);
   }
 
+  /** The budget part's reply as it came (with the node and the budgets that granted). */
+  @Override
+  public JsonObject toJson() {
+    return reply.copy();
+  }
+
   @Override
   public Future<JsonObject> commit(long actual) {
     if (actual < 0) {

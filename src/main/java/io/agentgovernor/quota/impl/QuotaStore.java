@@ -90,13 +90,7 @@ final class QuotaStore {
 
   /** A fingerprint of a configured group's definition (hex of the first 8 bytes of its SHA-256). */
   static String fingerprint(QuotaGroup group) {
-    try {
-      byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
-          .digest(group.toJson().encode().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      return java.util.HexFormat.of().formatHex(digest, 0, 8);
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
+    return VersionedWrites.fingerprint(group.toJson().encode());
   }
 
   /**

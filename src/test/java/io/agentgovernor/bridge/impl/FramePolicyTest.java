@@ -29,6 +29,9 @@ class FramePolicyTest {
       assertThat(FramePolicy.decide(sub("register", FramePolicy.out("victim")), null, claiming).code()).isEqualTo(ErrorCode.FORBIDDEN);
       assertThat(FramePolicy.decide(sub("register", FramePolicy.control("victim")), null, claiming).code()).isEqualTo(ErrorCode.FORBIDDEN);
       assertThat(FramePolicy.decide(send(FramePolicy.REPORT, victim), null, claiming).code()).isEqualTo(ErrorCode.FORBIDDEN);
+      for (String budget : new String[] {FramePolicy.RESERVE, FramePolicy.COMMIT, FramePolicy.RELEASE}) {
+        assertThat(FramePolicy.decide(send(budget, victim), null, claiming).code()).isEqualTo(ErrorCode.FORBIDDEN);
+      }
     }
     assertThat(FramePolicy.decide(send(FramePolicy.REGISTER, victim), null, true).code()).isEqualTo(ErrorCode.INVALID_STATE);
   }
@@ -41,6 +44,14 @@ class FramePolicyTest {
     assertThat(FramePolicy.decide(send(FramePolicy.REPORT, new JsonObject().put("id", "a")), "a", false).kind()).isEqualTo(Kind.REPORT);
     assertThat(FramePolicy.decide(sub("register", FramePolicy.out("b")), "a", false).kind()).isEqualTo(Kind.REFUSE);
     assertThat(FramePolicy.decide(send(FramePolicy.REPORT, new JsonObject().put("id", "b")), "a", false).kind()).isEqualTo(Kind.REFUSE);
+    // budget requests: for its own agent only (which reservation is whose, the granting ledger checks)
+    assertThat(FramePolicy.decide(send(FramePolicy.RESERVE, new JsonObject().put("id", "a")), "a", false).kind()).isEqualTo(Kind.RESERVE);
+    assertThat(FramePolicy.decide(send(FramePolicy.COMMIT, new JsonObject().put("id", "a")), "a", false).kind()).isEqualTo(Kind.COMMIT);
+    assertThat(FramePolicy.decide(send(FramePolicy.RELEASE, new JsonObject().put("id", "a")), "a", false).kind()).isEqualTo(Kind.RELEASE);
+    for (String budget : new String[] {FramePolicy.RESERVE, FramePolicy.COMMIT, FramePolicy.RELEASE}) {
+      assertThat(FramePolicy.decide(send(budget, new JsonObject().put("id", "b")), "a", false).code()).isEqualTo(ErrorCode.FORBIDDEN);
+      assertThat(FramePolicy.decide(send(budget, new JsonObject()), "a", false).code()).isEqualTo(ErrorCode.FORBIDDEN);
+    }
     assertThat(FramePolicy.decide(send(FramePolicy.REGISTER, new JsonObject().put("id", "b")), "a", false).code())
         .isEqualTo(ErrorCode.INVALID_STATE);
     assertThat(FramePolicy.decide(send("governor.quota.delete", new JsonObject()), "a", false).code()).isEqualTo(ErrorCode.FORBIDDEN);
