@@ -12,6 +12,8 @@ public final class Maps {
   public static final String GROUPS = "governor.groups";
   /** tenant name → Tenant JSON (a named set of groups; read and written by the budget part). */
   public static final String TENANTS = "governor.tenants";
+  /** Budget id → the budget's state: definition, window, committed, slices (budget part). */
+  public static final String BUDGETS = "governor.budgets";
   /** nodeId → Node JSON (spec, spare capacity); entries expire unless refreshed. */
   public static final String NODES = "governor.nodes";
   /** agentId → registration JSON. */

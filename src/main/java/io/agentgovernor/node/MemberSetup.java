@@ -25,10 +25,10 @@ public final class MemberSetup {
   /** A node's member configuration; {@code store} is null when the node keeps its maps in memory only. */
   public static Config hazelcastConfig(NodeConfig config, Database store) {
     Config hz = ClusterSetup.hazelcastConfig(config);
-    if (store != null) {
-      JdbcMapStore.attach(hz, store);
-    }
     Budgets.configureMaps(hz, config.backupCount(), ClusterSetup.splitBrainProtection(config));
+    if (store != null) {
+      JdbcMapStore.attach(hz, store); // after every map it persists is configured
+    }
     return hz;
   }
 }

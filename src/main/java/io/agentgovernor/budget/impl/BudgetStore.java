@@ -1,5 +1,6 @@
 package io.agentgovernor.budget.impl;
 
+import io.agentgovernor.cluster.Maps;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.core.EntryEvent;
@@ -23,7 +24,7 @@ import java.util.UUID;
  */
 public final class BudgetStore {
 
-  public static final String MAP = "governor.budgets";
+  public static final String MAP = Maps.BUDGETS;
 
   private final IMap<String, String> map;
   private final BudgetIndex index;
