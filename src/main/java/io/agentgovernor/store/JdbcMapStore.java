@@ -18,7 +18,7 @@ import java.util.Map;
 
 /**
  * A Hazelcast map's entries (key → JSON text) in one table. Configured write-through (no write
- * delay; budgets excepted, see {@link #WRITE_DELAY_SECONDS}), so a put is acknowledged only once the row is committed (and, on H2 with
+ * delay), so a put is acknowledged only once the row is committed (and, on H2 with
  * {@code store.fsync}, forced to the device); a tombstone value (({@code Maps.isTombstone})) deletes the
  * row instead, so deleted entries do not come back at the next start; loaded eagerly when the map is
  * first used. Hazelcast calls it from its partition threads; every call takes a pooled connection.
@@ -35,21 +35,11 @@ public final class JdbcMapStore implements MapStore<String, String> {
       Maps.AGENTS, "gov_agents", Maps.SNAPSHOTS, "gov_snapshots", Maps.TENANTS, "gov_tenants",
       Maps.BUDGETS, "gov_budgets");
 
-  /**
-   * Maps written behind (seconds of delay, writes of a key coalesced) rather than through. A
-   * budget's entry changes at every slice a node leases and every report it sends (several a
-   * second under load): written through, each would wait for a commit and an fsync on the budget's
-   * owner and the refill path would slow by that much. Written behind, a full stop (every node,
-   * gracefully) flushes it all, and kill -9 of every node at once loses at most the last second of
-   * spend of each budget; losing one node loses nothing (the backups hold it).
-   */
-  private static final Map<String, Integer> WRITE_DELAY_SECONDS = Map.of(Maps.BUDGETS, 1);
 
   /**
    * Puts the store behind quotas, groups, tenants, registrations, snapshots and budgets (maps
    * already configured by {@code ClusterSetup} and the budget part): written through to it (a put
-   * returns only once the row is stored; budgets written behind, see {@link #WRITE_DELAY_SECONDS})
-   * and loaded eagerly at start.
+   * returns only once the row is stored) and loaded eagerly at start.
    */
   public static void attach(Config hz, Database store) {
     PERSISTED.forEach((name, table) -> {
@@ -60,8 +50,10 @@ public final class JdbcMapStore implements MapStore<String, String> {
       map.setMapStoreConfig(new MapStoreConfig()
           .setEnabled(true)
           .setImplementation(new JdbcMapStore(store, table))
-          .setWriteDelaySeconds(WRITE_DELAY_SECONDS.getOrDefault(name, 0))
-          .setWriteCoalescing(true)
+          // write-through for every map, budgets included: write-behind was tried for budgets and
+          // breaks partition migration between a member with a store and one without
+          // (ClassCastException in MapChunk.applyWriteBehindState, partitions never settle)
+          .setWriteDelaySeconds(0)
           .setInitialLoadMode(MapStoreConfig.InitialLoadMode.EAGER));
     });
   }
