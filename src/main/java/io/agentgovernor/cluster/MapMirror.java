@@ -451,7 +451,16 @@ public final class MapMirror implements EntryAddedListener<String, String>, Entr
       return false;
     }
     String newer = target.heldValue(key);
-    if (newer == null || safeVersion(newer) != h.version() || !map.replace(key, stored, newer)) {
+    if (newer == null || safeVersion(newer) != h.version()) {
+      return false;
+    }
+    try {
+      if (!map.replace(key, stored, newer)) {
+        return false;
+      }
+    } catch (RuntimeException e) {
+      // e.g. refused on the minority side of a split: the pass goes on, a later one tries again
+      LOG.debug("{}: writing back '{}' failed: {}", map.getName(), key, e.toString());
       return false;
     }
     writtenBack.incrementAndGet();
