@@ -11,8 +11,8 @@ package io.agentgovernor.cluster;
  * acknowledges them once the backup times out), and when the owner is then cut off, that stale
  * backup is promoted. The majority writes on from the stale count while the cut-off side still
  * holds a higher one, so at the merge ({@link VersionedMergePolicy}, higher version wins) the
- * cut-off side's older value beat the majority's later, acknowledged ones (JepsenIT seed 7: value
- * 13 acknowledged, value 10 read everywhere after the heal). With the clock, whatever the majority
+ * cut-off side's older value beats the majority's later, acknowledged ones (the mechanism inferred
+ * for JepsenIT seed 7 on CI: value 13 acknowledged, value 10 read everywhere after the heal). With the clock, whatever the majority
  * writes after the split is newer than anything the cut-off side wrote before its lease ran out,
  * and a write the majority's stale copy missed comes back at the merge unless it was overwritten.
  * Assumes the members' clocks agree to well under the lease (on one host exactly; NTP keeps
