@@ -64,7 +64,8 @@ import org.slf4j.LoggerFactory;
  * backups while paused, then the owner was cut off or the partition moved) loses the writes it
  * missed, although the cluster acknowledged them and every mirror applied them. A pass that
  * finds the map at an older version than this copy applied writes the copy's value back, by
- * compare-and-set on the stale value, when the target can give it ({@link Target#heldValue}).
+ * compare-and-set on the stale value, when the mirror was given a way to read it (the
+ * {@code heldValue} of {@link #MapMirror(HazelcastInstance, IMap, Target, Function)}).
  * Versions only grow along a key's history ({@link Versions}), so the highest one any member
  * saw is the last write; each member's pass tries, and the compare-and-set lets one win.
  */
@@ -109,51 +110,6 @@ public final class MapMirror implements EntryAddedListener<String, String>, Entr
      */
     default long version(String value) {
       return jsonVersion(value);
-    }
-
-    /**
-     * The value the copy holds for a key, as it would be stored, or null if the target cannot say.
-     * A target that answers lets a pass write back a newer value the map lost (see
-     * {@link MapMirror#reconcile}).
-     */
-    default String heldValue(String key) {
-      return null;
-    }
-
-    /** This target, answering {@link #heldValue} with {@code heldValue}. */
-    default Target writingBack(Function<String, String> heldValue) {
-      Target self = this;
-      return new Target() {
-        @Override
-        public void upsert(String key, String value) {
-          self.upsert(key, value);
-        }
-
-        @Override
-        public void remove(String key) {
-          self.remove(key);
-        }
-
-        @Override
-        public void clear() {
-          self.clear();
-        }
-
-        @Override
-        public boolean holds(String key) {
-          return self.holds(key);
-        }
-
-        @Override
-        public long version(String value) {
-          return self.version(value);
-        }
-
-        @Override
-        public String heldValue(String key) {
-          return heldValue.apply(key);
-        }
-      };
     }
 
     /**
@@ -237,6 +193,8 @@ public final class MapMirror implements EntryAddedListener<String, String>, Entr
   private final HazelcastInstance hazelcast;
   private final IMap<String, String> map;
   private final Target target;
+  /** Key → the value the copy holds, as it would be stored (null: cannot say); null: no write-back. */
+  private final Function<String, String> heldValue;
   private final Map<String, Held> held = new ConcurrentHashMap<>();
   private final AtomicLong steps = new AtomicLong();
   private final ReentrantLock passLock = new ReentrantLock();
@@ -250,9 +208,19 @@ public final class MapMirror implements EntryAddedListener<String, String>, Entr
 
   /** A mirror that reconciles periodically, and after every membership, migration or merge event of {@code hazelcast}. */
   public MapMirror(HazelcastInstance hazelcast, IMap<String, String> map, Target target) {
+    this(hazelcast, map, target, null);
+  }
+
+  /**
+   * As {@link #MapMirror(HazelcastInstance, IMap, Target)}, and a pass writes back a value the
+   * map lost, read from the copy with {@code heldValue} (see the class comment).
+   */
+  public MapMirror(HazelcastInstance hazelcast, IMap<String, String> map, Target target,
+                   Function<String, String> heldValue) {
     this.hazelcast = hazelcast;
     this.map = map;
     this.target = target;
+    this.heldValue = heldValue;
   }
 
   /** A mirror that reconciles periodically only (no access to the instance's cluster events). */
@@ -447,10 +415,11 @@ public final class MapMirror implements EntryAddedListener<String, String>, Entr
   private boolean writeBack(String key, String stored) {
     Held h = held.get(key);
     long storedVersion = safeVersion(stored);
-    if (h == null || h.gone() || h.unreadable() || storedVersion < 0 || h.version() <= storedVersion) {
+    if (heldValue == null || h == null || h.gone() || h.unreadable() || storedVersion < 0
+        || h.version() <= storedVersion) {
       return false;
     }
-    String newer = target.heldValue(key);
+    String newer = heldValue.apply(key);
     if (newer == null || safeVersion(newer) != h.version()) {
       return false;
     }

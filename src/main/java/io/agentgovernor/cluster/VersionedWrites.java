@@ -14,10 +14,9 @@ import java.util.concurrent.TimeUnit;
  * <p>Each carries a deadline, the wall-clock time at which the writer's lease runs out, and is
  * refused ({@link #LATE}) by the owner that would apply it later. A write can reach its owner long
  * after the writer checked its lease: on a node cut off from the majority, Hazelcast retries the
- * operation until that node has dropped its peers and owns the partition itself, then applies it
- * there, seconds after the lease ran out (JepsenIT seed 7: a PUT sent at 44.6 s to an isolated
- * node was applied at 53.0 s, after the majority's later writes, and its newer timestamp won the
- * merge). Only the owner decides; its backups are given the value it wrote, never re-run the
+ * operation until that node has dropped its peers and owns the partition itself, and would apply
+ * it there, seconds after the lease ran out, with a newer version than the majority's writes of
+ * that time (which then wins the merge). Only the owner decides; its backups are given the value it wrote, never re-run the
  * write (their clocks, and entries, may differ).
  */
 public final class VersionedWrites {
@@ -67,6 +66,29 @@ public final class VersionedWrites {
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is missing from this JVM", e);
     }
+  }
+
+  /** What writing a configured definition did ({@link #configured}). */
+  public enum Seeded { CREATED, KEPT, REPLACED }
+
+  /**
+   * Stores a value that comes from configuration ({@code conf}: the fingerprint of the configured
+   * definition, stored beside it) or from a run-time put ({@code conf} null), so the latest
+   * intention wins:
+   * <ul>
+   *   <li>a seed over a live value stored from the same definition keeps it, with whatever was
+   *       changed at run time since ({@code KEPT});</li>
+   *   <li>a seed over any other value, or over a value stored before fingerprints existed,
+   *       replaces it ({@code REPLACED}); over none or a tombstone it is stored ({@code CREATED});</li>
+   *   <li>a run-time put replaces or creates the value and keeps the stored fingerprint, so a
+   *       restart with the same configuration keeps that change.</li>
+   * </ul>
+   * The value gets the {@link Versions#next next version} after the one held, live or tombstone,
+   * at {@code nowMillis}, and no expiry. Returns the {@link Seeded} name. Not fenced by a lease
+   * (groups and tenants): a cut-off node's write is refused by split-brain protection only.
+   */
+  public static EntryProcessor<String, String, String> configured(String json, String conf, long nowMillis) {
+    return new Configured(json, conf, nowMillis);
   }
 
   /** A write decided on the owner before a deadline; its backups are handed what it wrote. */
@@ -167,6 +189,38 @@ public final class VersionedWrites {
       // no expiry: the tombstone's time to live must not carry over to the live value
       store(entry, next, Long.MAX_VALUE);
       return next;
+    }
+  }
+
+  static final class Configured extends Fenced {
+    private static final long serialVersionUID = 1L;
+    private final String json;
+    private final String conf;
+    private final long nowMillis;
+
+    Configured(String json, String conf, long nowMillis) {
+      super(Long.MAX_VALUE);
+      this.json = json;
+      this.conf = conf;
+      this.nowMillis = nowMillis;
+    }
+
+    @Override
+    String write(Map.Entry<String, String> entry) {
+      String held = entry.getValue();
+      boolean live = held != null && !Maps.isTombstone(held);
+      String heldConf = live ? new JsonObject(held).getString("conf") : null;
+      if (conf != null && conf.equals(heldConf)) {
+        return Seeded.KEPT.name();
+      }
+      JsonObject next = new JsonObject(json).put("version",
+          Versions.next(held == null ? 0 : Math.max(0, MapMirror.jsonVersion(held)), nowMillis));
+      String keptConf = conf != null ? conf : heldConf;
+      if (keptConf != null) {
+        next.put("conf", keptConf);
+      }
+      store(entry, next.encode(), Long.MAX_VALUE);
+      return (live ? Seeded.REPLACED : Seeded.CREATED).name();
     }
   }
 

@@ -89,9 +89,8 @@ class MapMirrorIT {
   void passWritesBackALostWrite() {
     IMap<String, String> map = first.getMap("test.lost");
     Map<String, JsonObject> local = new ConcurrentHashMap<>();
-    MapMirror.Target json = MapMirror.Target.json(local);
-    MapMirror mirror = new MapMirror(second, second.getMap("test.lost"),
-        json.writingBack(key -> local.containsKey(key) ? local.get(key).encode() : null)).start();
+    MapMirror mirror = new MapMirror(second, second.getMap("test.lost"), MapMirror.Target.json(local),
+        key -> local.containsKey(key) ? local.get(key).encode() : null).start();
     Map<String, JsonObject> plainCopy = new ConcurrentHashMap<>();
     MapMirror plain = new MapMirror(second, second.getMap("test.lost"), MapMirror.Target.json(plainCopy)).start();
     try {

@@ -16,6 +16,7 @@ import io.agentgovernor.bus.Handlers;
 import io.agentgovernor.bus.Ids;
 import io.agentgovernor.bus.Json;
 import io.agentgovernor.cluster.ClusterMembers;
+import io.agentgovernor.cluster.VersionedWrites;
 import io.agentgovernor.quota.CompiledQuota;
 import io.agentgovernor.quota.QuotaContext;
 import io.vertx.core.Future;
@@ -141,11 +142,11 @@ public final class BudgetVerticle extends VerticleBase {
     try {
       config.tenants().forEach((name, groups) -> {
         Tenant tenant = new Tenant(name, groups);
-        TenantStore.Seeded done = tenants.seed(tenant);
-        if (done != TenantStore.Seeded.KEPT) {
+        VersionedWrites.Seeded done = tenants.seed(tenant);
+        if (done != VersionedWrites.Seeded.KEPT) {
           index.applyTenant(tenant);
         }
-        if (done == TenantStore.Seeded.REPLACED) {
+        if (done == VersionedWrites.Seeded.REPLACED) {
           LOG.info("tenant {}: its definition in the configuration changed; it replaces the stored one", name);
         }
       });

@@ -1,20 +1,15 @@
 package io.agentgovernor.budget.impl;
 
 import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.map.EntryProcessor;
-import com.hazelcast.map.ExtendedMapEntry;
 import com.hazelcast.map.IMap;
 import io.agentgovernor.budget.Tenant;
 import io.agentgovernor.bus.GovernorException;
 import io.agentgovernor.cluster.MapMirror;
 import io.agentgovernor.cluster.Maps;
 import io.agentgovernor.cluster.VersionedWrites;
-import io.agentgovernor.cluster.Versions;
 import io.vertx.core.json.JsonObject;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The tenant map ({@link Maps#TENANTS}: name → {@code {"name", "groups", "version", "conf"?}}),
@@ -29,9 +24,6 @@ import java.util.concurrent.TimeUnit;
  * one that is absent (never stored, or deleted) is stored from the configuration.
  */
 final class TenantStore {
-
-  /** What seeding did to one configured tenant. */
-  enum Seeded { CREATED, KEPT, REPLACED }
 
   private final IMap<String, String> map;
   private final MapMirror mirror;
@@ -58,13 +50,15 @@ final class TenantStore {
     return Tenant.fromJson(json);
   }
 
-  Seeded seed(Tenant tenant) {
-    return Seeded.valueOf(map.executeOnKey(tenant.name(), new Write(tenant.toJson().encode(), fingerprint(tenant), System.currentTimeMillis())));
+  /** Seeds a configured tenant ({@link VersionedWrites#configured}, the same rule as groups). */
+  VersionedWrites.Seeded seed(Tenant tenant) {
+    return VersionedWrites.Seeded.valueOf(map.executeOnKey(tenant.name(),
+        VersionedWrites.configured(tenant.toJson().encode(), fingerprint(tenant), System.currentTimeMillis())));
   }
 
   /** Creates or replaces a tenant (the configured fingerprint stays, so a restart keeps this change). Returns it. */
   Tenant put(Tenant tenant) {
-    map.executeOnKey(tenant.name(), new Write(tenant.toJson().encode(), null, System.currentTimeMillis()));
+    map.executeOnKey(tenant.name(), VersionedWrites.configured(tenant.toJson().encode(), null, System.currentTimeMillis()));
     return tenant;
   }
 
@@ -91,44 +85,5 @@ final class TenantStore {
   /** A fingerprint of a configured tenant's definition. */
   static String fingerprint(Tenant tenant) {
     return VersionedWrites.fingerprint(tenant.toJson().encode());
-  }
-
-  /**
-   * One write at the key's owner, so no other write gets in between the read and the write: with
-   * {@code conf} a seed (kept when stored from that same definition), without it a run-time put
-   * (keeps the stored fingerprint). The value gets the next version (cluster.Versions) after the one held, live or
-   * tombstone, and no expiry (a tombstone's time to live must not carry over). Returns the
-   * {@link Seeded} outcome's name.
-   */
-  static final class Write implements EntryProcessor<String, String, String> {
-    private static final long serialVersionUID = 1L;
-    private final String json;
-    private final String conf;
-    private final long nowMillis;
-
-    /** {@code nowMillis}: the writer's time, so the owner and its backups store the same version. */
-    Write(String json, String conf, long nowMillis) {
-      this.json = json;
-      this.conf = conf;
-      this.nowMillis = nowMillis;
-    }
-
-    @Override
-    public String process(Map.Entry<String, String> entry) {
-      String held = entry.getValue();
-      boolean live = held != null && !Maps.isTombstone(held);
-      String heldConf = live ? new JsonObject(held).getString("conf") : null;
-      if (conf != null && live && conf.equals(heldConf)) {
-        return Seeded.KEPT.name();
-      }
-      JsonObject next = new JsonObject(json).put("version",
-          Versions.next(held == null ? 0 : Math.max(0, MapMirror.jsonVersion(held)), nowMillis));
-      String keptConf = conf != null ? conf : heldConf;
-      if (keptConf != null) {
-        next.put("conf", keptConf);
-      }
-      ((ExtendedMapEntry<String, String>) entry).setValue(next.encode(), Long.MAX_VALUE, TimeUnit.SECONDS);
-      return (live ? Seeded.REPLACED : Seeded.CREATED).name();
-    }
   }
 }

@@ -7,7 +7,6 @@ import io.agentgovernor.bus.GovernorException;
 import io.agentgovernor.cluster.MapMirror;
 import io.agentgovernor.cluster.Maps;
 import io.agentgovernor.cluster.VersionedWrites;
-import io.agentgovernor.cluster.Versions;
 import io.agentgovernor.quota.Quota;
 import io.agentgovernor.quota.QuotaGroup;
 import io.agentgovernor.quota.QuotaIndex;
@@ -35,10 +34,10 @@ final class QuotaStore {
     // the index holds every quota whole, so a pass can write back one the map lost (MapMirror)
     this.quotaMirror = new MapMirror(hazelcast, quotas, MapMirror.Target.parsed(
         v -> Quota.fromJson(new JsonObject(v)), index::apply, index::remove, index::clearQuotas,
-        agentId -> index.get(agentId) != null).writingBack(agentId -> {
+        agentId -> index.get(agentId) != null), agentId -> {
           var held = index.get(agentId);
           return held == null ? null : held.quota().toJson().encode();
-        }));
+        });
   }
 
   /** Starts mirroring; groups first, so every quota's group is known when the quotas load. */
@@ -52,40 +51,15 @@ final class QuotaStore {
     groupMirror.stop();
   }
 
-  /** What seeding did to one configured group. */
-  enum Seeded { CREATED, KEPT, REPLACED }
-
   /**
-   * Seeds a group from configuration. Stored beside it is the fingerprint of the configured
-   * definition it came from ({@code "conf"}), so the rule is: the latest intention wins.
-   * <ul>
-   *   <li>none stored: the configured group is stored;</li>
-   *   <li>stored from this same configured definition: the stored group is kept, with whatever
-   *       was changed at run time since;</li>
-   *   <li>stored from another definition (the configuration was edited since), or from before
-   *       fingerprints existed: the configured group replaces it, at the next version.</li>
-   * </ul>
+   * Seeds a group from configuration, beside the fingerprint of the configured definition it came
+   * from, so the latest intention wins: a group stored from this same definition is kept with its
+   * run-time changes, one from another definition (or from before fingerprints) is replaced
+   * ({@link VersionedWrites#configured}).
    */
-  Seeded seedGroup(QuotaGroup group) {
-    String conf = fingerprint(group);
-    for (;;) {
-      String stored = groups.get(group.name());
-      if (stored == null) {
-        if (groups.putIfAbsent(group.name(), group.toJson().put("version", Versions.next(0, clock.millis())).put("conf", conf).encode()) == null) {
-          return Seeded.CREATED;
-        }
-        continue;
-      }
-      JsonObject storedJson = new JsonObject(stored);
-      if (conf.equals(storedJson.getString("conf"))) {
-        return Seeded.KEPT;
-      }
-      long version = Math.max(0, MapMirror.jsonVersion(stored));
-      String next = group.toJson().put("version", Versions.next(version, clock.millis())).put("conf", conf).encode();
-      if (groups.replace(group.name(), stored, next)) {
-        return Seeded.REPLACED;
-      }
-    }
+  VersionedWrites.Seeded seedGroup(QuotaGroup group) {
+    return VersionedWrites.Seeded.valueOf(groups.executeOnKey(group.name(),
+        VersionedWrites.configured(group.toJson().encode(), fingerprint(group), clock.millis())));
   }
 
   /** A fingerprint of a configured group's definition (hex of the first 8 bytes of its SHA-256). */
@@ -94,25 +68,12 @@ final class QuotaStore {
   }
 
   /**
-   * Stores a group with the version after the stored one (the stored JSON carries a
-   * {@code "version"}; the group itself does not), so the mirrors and a split-brain merge order
-   * its changes. The fingerprint of the configured definition stays, so a restart with the same
-   * configuration keeps this change.
+   * Stores a group at the next version (the stored JSON carries a {@code "version"}; the group
+   * itself does not), so the mirrors and a split-brain merge order its changes. The fingerprint of
+   * the configured definition stays, so a restart with the same configuration keeps this change.
    */
   void putGroup(QuotaGroup group) {
-    for (;;) {
-      String stored = groups.get(group.name());
-      long version = stored == null ? 0 : Math.max(0, MapMirror.jsonVersion(stored));
-      JsonObject next = group.toJson().put("version", Versions.next(version, clock.millis()));
-      String conf = stored == null ? null : new JsonObject(stored).getString("conf");
-      if (conf != null) {
-        next.put("conf", conf);
-      }
-      if (stored == null ? groups.putIfAbsent(group.name(), next.encode()) == null
-          : groups.replace(group.name(), stored, next.encode())) {
-        return;
-      }
-    }
+    groups.executeOnKey(group.name(), VersionedWrites.configured(group.toJson().encode(), null, clock.millis()));
   }
 
   QuotaGroup group(String name) {
