@@ -12,15 +12,4 @@ INTERVAL="${3:-100}"
 ACTION="${4:-suspend}"
 OUT="$RESULTS/breach-latency-$ACTION-w$WAVE"
 CMD=(java "${JVM_FLAGS[@]}" -Xmx2g -cp "$BENCH_JAR" io.agentgovernor.load.BreachLatency "$BREACHES" "$WAVE" "$INTERVAL" "$OUT" "$ACTION")
-"${CMD[@]}" 2>&1 | grep -v -E '^\s*$|WARNING|^[0-9:.]+ (INFO|WARN)' | tee "$OUT.log"
-{
-  echo "# Breach-to-action latency, zero-delay $ACTION, waves of $WAVE"
-  echo
-  machine
-  echo
-  echo "Command: \`${CMD[*]}\`"
-  echo
-  cat "$OUT.run.md"
-} > "$OUT.md"
-rm -f "$OUT.run.md"
-echo "wrote $OUT.md and $OUT.csv"
+run_bench "$OUT" "Breach-to-action latency, zero-delay $ACTION, waves of $WAVE" "${CMD[@]}"

@@ -8,15 +8,5 @@ build
 N="${1:-5000}"
 OUT="$RESULTS/bridge-reserve"
 CMD=(java "${JVM_FLAGS[@]}" -Xmx1g -cp "$BENCH_JAR" io.agentgovernor.load.BridgeReserveBench "$N" "$OUT")
-"${CMD[@]}" 2>&1 | grep -v -E '^\s*$|WARNING|^[0-9:.]+ (INFO|WARN)' | tee "$OUT.log"
-{
-  echo "# Budgets over the bridge: reserve and commit round trips vs ping"
-  echo
-  machine
-  echo
-  echo "Command: \`${CMD[*]}\`"
-  echo
-  cat "$OUT.run.md"
-} > "$OUT.md"
-rm -f "$OUT.run.md" "$OUT.log"
-echo "wrote $OUT.md and $OUT.csv"
+run_bench "$OUT" "Budgets over the bridge: reserve and commit round trips vs ping" "${CMD[@]}"
+rm -f "$OUT.log"

@@ -8,15 +8,5 @@ build
 N="${1:-2000}"
 OUT="$RESULTS/budget-refill"
 CMD=(java "${JVM_FLAGS[@]}" -Xmx1g -cp "$BENCH_JAR" io.agentgovernor.load.RefillBench "$N" "$OUT")
-"${CMD[@]}" 2>&1 | grep -v -E '^\s*$|WARNING|^[0-9:.]+ (INFO|WARN)' | tee "$OUT.log"
-{
-  echo "# Budgets: remote slice refill vs IMap.get"
-  echo
-  machine
-  echo
-  echo "Command: \`${CMD[*]}\`"
-  echo
-  cat "$OUT.run.md"
-} > "$OUT.md"
-rm -f "$OUT.run.md" "$OUT.log"
-echo "wrote $OUT.md and $OUT.csv"
+run_bench "$OUT" "Budgets: remote slice refill vs IMap.get" "${CMD[@]}"
+rm -f "$OUT.log"

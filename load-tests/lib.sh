@@ -31,6 +31,26 @@ machine() {
   echo '```'
 }
 
+# Runs a load driver that writes $out.run.md and $out.csv, keeping its output (less noise) in
+# $out.log, then writes $out.md: the title, the machine, the command and the run's report.
+# Usage: run_bench OUT "title" command...
+run_bench() {
+  local out=$1 title=$2
+  shift 2
+  "$@" 2>&1 | grep -v -E '^\s*$|WARNING|^[0-9:.]+ (INFO|WARN)' | tee "$out.log"
+  {
+    echo "# $title"
+    echo
+    machine
+    echo
+    echo "Command: \`$*\`"
+    echo
+    cat "$out.run.md"
+  } > "$out.md"
+  rm -f "$out.run.md"
+  echo "wrote $out.md and $out.csv"
+}
+
 # Shared by the Java-driven scenarios: compile main and test classes (drivers live in
 # src/test/java/io/agentgovernor/load, named so Surefire never runs them), build the jar if it is
 # missing, then run the driver on the test classpath. Every driver bounds its own run time.

@@ -7,15 +7,4 @@ build
 N="${1:-30}"
 OUT="$RESULTS/migration"
 CMD=(java "${JVM_FLAGS[@]}" -Xmx1g -cp "$BENCH_JAR" io.agentgovernor.load.MigrationBench "$N" "$OUT")
-"${CMD[@]}" 2>&1 | grep -v -E '^\s*$|WARNING|^[0-9:.]+ (INFO|WARN)' | tee "$OUT.log"
-{
-  echo "# Migration of a 1 MiB-state agent between two JVMs"
-  echo
-  machine
-  echo
-  echo "Command: \`${CMD[*]}\`"
-  echo
-  cat "$OUT.run.md"
-} > "$OUT.md"
-rm -f "$OUT.run.md"
-echo "wrote $OUT.md and $OUT.csv"
+run_bench "$OUT" "Migration of a 1 MiB-state agent between two JVMs" "${CMD[@]}"

@@ -7,15 +7,4 @@ build
 WINDOW="${1:-30}"
 OUT="$RESULTS/sampling-10k"
 CMD=(java "${JVM_FLAGS[@]}" -Xmx2g -cp "$BENCH_JAR" io.agentgovernor.load.ScaleIdle 10000 1000 "$WINDOW" "$OUT")
-"${CMD[@]}" 2>&1 | grep -v -E '^\s*$|WARNING|^[0-9:.]+ (INFO|WARN)' | tee "$OUT.log"
-{
-  echo "# Sampling cost: 10,000 idle agents, 1 s interval"
-  echo
-  machine
-  echo
-  echo "Command: \`${CMD[*]}\`"
-  echo
-  cat "$OUT.run.md"
-} > "$OUT.md"
-rm -f "$OUT.run.md"
-echo "wrote $OUT.md and $OUT.csv"
+run_bench "$OUT" "Sampling cost: 10,000 idle agents, 1 s interval" "${CMD[@]}"

@@ -9,15 +9,4 @@ AGENTS="${1:-100000}"
 WINDOW="${2:-20}"
 OUT="$RESULTS/scale-idle-$AGENTS"
 CMD=(java "${JVM_FLAGS[@]}" -Xmx6g -cp "$BENCH_JAR" io.agentgovernor.load.ScaleIdle "$AGENTS" 1000 "$WINDOW" "$OUT")
-"${CMD[@]}" 2>&1 | grep -v -E '^\s*$|WARNING|^[0-9:.]+ (INFO|WARN)' | tee "$OUT.log"
-{
-  echo "# $AGENTS idle agents on one node"
-  echo
-  machine
-  echo
-  echo "Command: \`${CMD[*]}\`"
-  echo
-  cat "$OUT.run.md"
-} > "$OUT.md"
-rm -f "$OUT.run.md"
-echo "wrote $OUT.md and $OUT.csv"
+run_bench "$OUT" "$AGENTS idle agents on one node" "${CMD[@]}"
