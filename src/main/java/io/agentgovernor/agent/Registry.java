@@ -37,6 +37,14 @@ public interface Registry {
   /** Blocking. */
   void stop();
 
+  /**
+   * The epoch whose snapshot a registration's agent restarts from: its own, or, for the claim of a
+   * restart or move that has not started yet, the epoch of the copy it took over from.
+   */
+  static long snapshotEpoch(JsonObject entry) {
+    return entry.getLong("snapshotEpoch", entry.getLong("epoch", 0L));
+  }
+
   /** The local copy of an entry, or null. */
   JsonObject entry(String id);
 
@@ -57,6 +65,14 @@ public interface Registry {
    * dead node), with an epoch above the stale one; the entry then holds its epoch.
    */
   boolean takeOver(String staleStored, JsonObject entry);
+
+  /**
+   * Blocking. Undoes a {@link #takeOver} whose copy did not start: if the id still holds the
+   * claim's {@code epoch}, the registration it replaced comes back (with that registration's own
+   * epoch, so the lost copy's snapshot stays the one to restart from, and a newer version), and
+   * whoever restarts or keeps the agent finds it as before. Whether it did.
+   */
+  boolean handBack(String id, long epoch, String previousStored);
 
   /**
    * Blocking. Rewrites the registration of a copy that holds {@code entry}'s epoch; false (nothing

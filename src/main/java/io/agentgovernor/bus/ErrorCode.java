@@ -39,6 +39,8 @@ public enum ErrorCode {
   UNSUPPORTED_MEDIA_TYPE(415, 4150),
   RATE_LIMITED(429, 4290),
   INTERNAL(500, 5000),
+  /** An agent's own start failed (its code, not the governor's): the deploy changed nothing. */
+  START_FAILED(502, 5020),
   UNAVAILABLE(503, 5030),
   TIMEOUT(504, 5040);
 

@@ -393,7 +393,7 @@ public final class FailoverVerticle extends VerticleBase {
   private Future<Object> restart(JsonObject orphan, String preferred) {
     String id = orphan.getString("id");
     String from = orphan.getString("node");
-    long epoch = orphan.getLong("epoch", 0L);
+    long epoch = Registry.snapshotEpoch(orphan);
     Future<String> target = preferred != null ? Future.succeededFuture(preferred)
         : vertx.eventBus().<JsonObject>request(Addresses.CAPACITY_TARGET,
             new JsonObject().put("resource", "memory").put("amount", 0)).map(r -> r.body().getString("nodeId"));
@@ -472,7 +472,7 @@ public final class FailoverVerticle extends VerticleBase {
       }
       return own;
     }, false).onSuccess(own -> own.forEach(entry -> vertx.executeBlocking(
-            () -> registry.snapshotOf(entry.getString("id"), entry.getLong("epoch", 0L)), false)
+            () -> registry.snapshotOf(entry.getString("id"), Registry.snapshotEpoch(entry)), false)
         .compose(snapshot -> deployOn(node.nodeId(), entry, snapshot))
         .onSuccess(agent -> publish(entry.getString("id"), "restored", new JsonObject()))
         .onFailure(e -> LOG.warn("agent {} not restored: {}", entry.getString("id"), e.getMessage()))));

@@ -2,7 +2,6 @@ package io.agentgovernor.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.agentgovernor.reliability.jepsen.QuotaChecker;
 import io.agentgovernor.reliability.jepsen.RoundResult;
 import io.agentgovernor.reliability.jepsen.Rounds;
 import java.nio.file.Path;
@@ -22,13 +21,13 @@ class JepsenIT {
 
   /**
    * Seeds 1 [isolate, kill], 7 [pause, isolate] and 14 [kill, pause]: each fault kind twice but the
-   * non-transitive split, under which an acknowledged write can still be overwritten at the merge
-   * (an open finding: load-tests/results/jepsen.md); load-tests/jepsen.sh runs all four kinds.
+   * non-transitive split, whose merge can take over a minute (load-tests/results/jepsen.md);
+   * load-tests/jepsen.sh runs all four kinds.
    */
   static final List<Long> SEEDS = List.of(1L, 7L, 14L);
 
   @Test
-  @DisplayName("under kill -9, pauses and real partitions: acknowledged quota writes readable on all nodes within 10 s of re-forming (none lost outside a partition), no agent on two nodes at once with rising epochs, every counted message once")
+  @DisplayName("under kill -9, pauses and real partitions: acknowledged quota writes readable on all nodes within 10 s of re-forming (none lost), no agent on two nodes at once with rising epochs, every counted message once")
   void threeSeededRounds() throws Exception {
     List<RoundResult> results = Rounds.run(SEEDS, 2, Path.of("target", "jepsen", "it"));
     System.out.println(Rounds.summary(results));
@@ -38,14 +37,10 @@ class JepsenIT {
       assertThat(r.writesAcked()).as("acknowledged writes of seed " + r.seed()).isPositive();
       assertThat(r.messagesAcked()).as("acknowledged messages of seed " + r.seed()).isPositive();
     }
-    // every property holds; one class is reported apart and counted, not failed on: an acknowledged
-    // write taken while a partition was in force and lost at the merge (README, "Fault harness";
-    // expected empty since clock versions and deadline-fenced writes, to be confirmed by 20 rounds)
-    List<String> open = results.stream().flatMap(r -> r.violations().stream())
-        .filter(v -> QuotaChecker.IN_PARTITION.equals(v.property())).map(Object::toString).toList();
-    System.out.println("JEPSEN open: " + open.size() + " acknowledged writes taken during a partition not readable after healing");
-    assertThat(results.stream().flatMap(r -> r.violations().stream())
-        .filter(v -> !QuotaChecker.IN_PARTITION.equals(v.property())).map(Object::toString).toList())
+    // every property holds, a write acknowledged while a partition was in force included: that
+    // class was tolerated until clock versions and deadline-fenced writes; none since in 20 rounds
+    // of load-tests/jepsen.sh and every local and CI run. It is still named apart in the findings.
+    assertThat(results.stream().flatMap(r -> r.violations().stream()).map(Object::toString).toList())
         .as("violations (details in target/jepsen/it/summary.md)").isEmpty();
   }
 }

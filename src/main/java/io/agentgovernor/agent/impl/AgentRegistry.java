@@ -109,6 +109,15 @@ public final class AgentRegistry implements io.agentgovernor.agent.Registry {
     return replaced;
   }
 
+  @Override
+  public boolean handBack(String id, long epoch, String previousStored) {
+    String restored = map.executeOnKey(id, FencedWrites.handBack(previousStored, epoch, System.currentTimeMillis()));
+    if (restored != null) {
+      local.put(id, new JsonObject(restored));
+    }
+    return restored != null;
+  }
+
   /**
    * Blocking. Rewrites the registration of a copy that holds {@code entry}'s epoch; false (nothing
    * written) when another copy owns the id now or it is gone.

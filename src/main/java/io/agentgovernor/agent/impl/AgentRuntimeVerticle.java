@@ -5,6 +5,7 @@ import io.agentgovernor.agent.AgentFactory;
 import io.agentgovernor.agent.AgentState;
 import io.agentgovernor.agent.GovernedAgent;
 import io.agentgovernor.agent.LocalAgents;
+import io.agentgovernor.agent.Registry;
 import io.agentgovernor.agent.samples.ChattyAgent;
 import io.agentgovernor.bus.Addresses;
 import io.agentgovernor.bus.AgentRouting;
@@ -43,7 +44,7 @@ public final class AgentRuntimeVerticle extends VerticleBase {
 
   private final RuntimeContext node;
   private final LocalAgents agents;
-  private final io.agentgovernor.agent.Registry registry;
+  private final Registry registry;
   private AgentControl control;
   private AgentRouting routing;
   private int inboxBound;
@@ -127,24 +128,33 @@ public final class AgentRuntimeVerticle extends VerticleBase {
     String restartPolicy = restartPolicy(Json.optString(request, "restartPolicy", ""));
     GovernedAgent agent = factory.create(config);
     long now = node.clock().millis();
-    JsonObject claim = entry(id, factory.type(), group, node.nodeId(), config, now);
+    JsonObject claim = entry(id, factory.type(), group, node.nodeId(), config, now).put("restartPolicy", restartPolicy);
     return vertx.executeBlocking(() -> claimId(claim, migrateFrom), false)
-        .compose(epoch -> ensureQuota(id, quota)
-            .compose(created -> start(id, factory.type(), group, config, agent, snapshot, now, epoch,
+        .compose(claimed -> ensureQuota(id, quota)
+            .recover(e -> releaseClaim(id, claimed, false).transform(x -> Future.failedFuture(e)))
+            .compose(created -> start(id, factory.type(), group, config, agent, snapshot, now, claimed.epoch(),
                 created || Boolean.TRUE.equals(Json.optBoolean(request, "quotaCreated", "")), restartPolicy)
-                .recover(e -> releaseClaim(id, epoch, created).transform(x -> Future.failedFuture(e))))
-            .recover(e -> releaseClaim(id, epoch, false).transform(x -> Future.failedFuture(e))));
+                .recover(e -> releaseClaim(id, claimed, created).transform(x -> Future.failedFuture(e)))));
+  }
+
+  /**
+   * A claim on an agent id: its fencing epoch, and the registration it took over (as stored), or
+   * null for an id that was free.
+   */
+  private record Claim(long epoch, String previous) {
   }
 
   /**
    * Claims the id cluster-wide. An entry left by a node that is gone is taken over, and so is the
-   * entry of the node an agent migrates from. Returns the epoch of the claim.
+   * entry of the node an agent migrates from. A takeover's claim names the epoch whose snapshot
+   * the agent restarts from ({@code snapshotEpoch}), so that if this node dies before the agent
+   * runs, the next restart still finds that snapshot.
    */
-  private long claimId(JsonObject claim, String migrateFrom) {
+  private Claim claimId(JsonObject claim, String migrateFrom) {
     String id = claim.getString("id");
     String existing = registry.claim(claim);
     if (existing == null) {
-      return claim.getLong("epoch");
+      return new Claim(claim.getLong("epoch"), null);
     }
     JsonObject held = new JsonObject(existing);
     String owner = held.getString("node");
@@ -153,10 +163,11 @@ public final class AgentRuntimeVerticle extends VerticleBase {
     boolean handOver = owner != null && (owner.equals(migrateFrom)
         || (owner.equals(node.nodeId()) && agents.get(id) == null
             && !AgentState.DEPLOYING.wireName().equals(held.getString("state"))));
+    claim.put("snapshotEpoch", Registry.snapshotEpoch(held));
     if ((!handOver && ClusterMembers.isLive(node.hazelcast(), held)) || !registry.takeOver(existing, claim)) {
       throw new GovernorException(ErrorCode.ALREADY_EXISTS, "agent '" + id + "' is live on node '" + owner + "'");
     }
-    return claim.getLong("epoch");
+    return new Claim(claim.getLong("epoch"), existing);
   }
 
   /** Creates the agent's quota from its group unless one exists; true if created here. */
@@ -190,7 +201,11 @@ public final class AgentRuntimeVerticle extends VerticleBase {
     }
     agents.add(handle);
     return vertx.deployVerticle(agent, new DeploymentOptions().setConfig(config))
-        .onFailure(e -> agents.remove(id))
+        .recover(e -> {
+          agents.remove(id);
+          return Future.failedFuture(new GovernorException(ErrorCode.START_FAILED,
+              "agent '" + id + "' did not start: " + e.getMessage()));
+        })
         .compose(deploymentId -> control.dropForwarder(id).map(deploymentId))
         .compose(deploymentId -> {
           handle.deployed(deploymentId);
@@ -211,15 +226,27 @@ public final class AgentRuntimeVerticle extends VerticleBase {
         .onSuccess(entry -> publishLifecycle(id, "deployed"));
   }
 
-  private Future<Void> releaseClaim(String id, long epoch, boolean deleteQuota) {
+  /**
+   * Gives up the claim of a copy that did not start. A fresh id is removed (only this claim's: a
+   * newer one is another copy's). A taken-over one is handed back as it was, snapshot included:
+   * removed, a lost agent would vanish (the failover part's sweep finds nothing to restart) and a
+   * migrating one would resume on its source with no registration.
+   */
+  private Future<Void> releaseClaim(String id, Claim claim, boolean deleteQuota) {
     Future<Void> quota = deleteQuota
         ? vertx.eventBus().request(Addresses.QUOTA_DELETE, new JsonObject().put("agentId", id)).<Void>mapEmpty()
             .recover(e -> Future.succeededFuture())
         : Future.succeededFuture();
     return quota.compose(v -> vertx.executeBlocking(() -> {
+      if (claim.previous() != null) {
+        if (!registry.handBack(id, claim.epoch(), claim.previous())) {
+          LOG.warn("agent {}: the claim of epoch {} that did not start was already replaced", id, claim.epoch());
+        }
+        return null;
+      }
       JsonObject entry = registry.entry(id);
       if (entry != null && AgentState.DEPLOYING.wireName().equals(entry.getString("state"))) {
-        registry.remove(id, epoch); // only this claim's: a newer one is another copy's
+        registry.remove(id, claim.epoch());
       }
       return null;
     }, false));

@@ -33,6 +33,15 @@ final class FencedWrites {
     return new Update(json, epoch, nowMillis);
   }
 
+  /**
+   * Puts back the registration {@code previous} (its epoch kept, the version advanced past the
+   * stored one) only if the id still holds the failed claim's {@code epoch}; returns what it stored,
+   * or null.
+   */
+  static EntryProcessor<String, String, String> handBack(String previous, long epoch, long nowMillis) {
+    return new HandBack(previous, epoch, nowMillis);
+  }
+
   /** Removes a registration only if it still holds the writer's epoch; returns whether it did. */
   static EntryProcessor<String, String, Boolean> remove(long epoch) {
     return new Remove(epoch);
@@ -67,6 +76,30 @@ final class FencedWrites {
       String next = new JsonObject(json).put("epoch", epoch).put("version", Versions.next(versionOf(stored), nowMillis)).encode();
       entry.setValue(next);
       return next;
+    }
+  }
+
+  static final class HandBack implements EntryProcessor<String, String, String> {
+    private static final long serialVersionUID = 1L;
+    private final String previous;
+    private final long epoch;
+    private final long nowMillis;
+
+    HandBack(String previous, long epoch, long nowMillis) {
+      this.previous = previous;
+      this.epoch = epoch;
+      this.nowMillis = nowMillis;
+    }
+
+    @Override
+    public String process(Map.Entry<String, String> entry) {
+      String stored = entry.getValue();
+      if (stored == null || epochOf(stored) != epoch) {
+        return null;
+      }
+      String restored = new JsonObject(previous).put("version", Versions.next(versionOf(stored), nowMillis)).encode();
+      entry.setValue(restored);
+      return restored;
     }
   }
 

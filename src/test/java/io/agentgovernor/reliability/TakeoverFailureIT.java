@@ -1,0 +1,237 @@
+package io.agentgovernor.reliability;
+
+import static io.agentgovernor.testing.TestNodes.request;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.agentgovernor.agent.AgentFactory;
+import io.agentgovernor.agent.GovernedAgent;
+import io.agentgovernor.agent.Registry;
+import io.agentgovernor.bus.Addresses;
+import io.agentgovernor.bus.ErrorCode;
+import io.agentgovernor.node.GovernorNode;
+import io.agentgovernor.testing.TestNodes;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A copy that takes an agent over (a restart after its node's loss, or a move) and then fails to
+ * start must leave the registration as it found it, snapshot included. Found by the fault harness
+ * (seeds 8 and 18 of {@code load-tests/jepsen.sh}): a restart that failed removed the lost agent's
+ * registration, the failover sweep then had nothing to retry, and the agent was gone for good.
+ * Two real nodes in one JVM; a test agent type whose starts fail on demand.
+ */
+class TakeoverFailureIT {
+
+  /** Starts of {@link FlakyAgent}s still to fail, whatever node they run on. */
+  private static final AtomicInteger FAILURES_LEFT = new AtomicInteger();
+  private static final AtomicInteger FAILED_STARTS = new AtomicInteger();
+
+  private static GovernorNode a;
+  private static GovernorNode b;
+
+  @BeforeAll
+  static void startNodes() {
+    String cluster = TestNodes.randomClusterName();
+    int port = TestNodes.randomClusterPort();
+    a = TestNodes.start(failover(TestNodes.config(cluster, port, "tf-a", List.of())));
+    b = TestNodes.start(failover(TestNodes.config(cluster, port + 1, "tf-b", List.of("127.0.0.1:" + port))));
+    a.context().agentTypes().register(FlakyAgent.FACTORY);
+    b.context().agentTypes().register(FlakyAgent.FACTORY);
+    await().atMost(Duration.ofSeconds(30)).until(() ->
+        request(a, Addresses.CAPACITY_NODES, new JsonObject()).getJsonArray("items").size() == 2);
+  }
+
+  private static io.agentgovernor.config.NodeConfig failover(io.agentgovernor.config.NodeConfig config) {
+    return config.with("failover.leaseMs", 1000).with("failover.restartDelayMs", 1000)
+        .with("failover.sweepIntervalMs", 500);
+  }
+
+  @AfterAll
+  static void stopNodes() {
+    TestNodes.closeAll(b, a);
+  }
+
+  @Test
+  @DisplayName("a lost agent whose restart fails keeps its registration and snapshot, and the next sweep restarts it from that snapshot")
+  void failedRestartIsRetried() {
+    Registry registry = a.context().registry();
+    // what a node killed with kill -9 leaves behind: its registration, under a process that is gone
+    JsonObject lost = new JsonObject().put("id", "tf-lost").put("type", FlakyAgent.TYPE).put("group", "standard_agent")
+        .put("node", "tf-gone").put("state", "running")
+        .put("restartPolicy", "on-node-loss").put("config", new JsonObject()).put("quotaCreated", false)
+        .put("since", System.currentTimeMillis());
+    int failedBefore = FAILED_STARTS.get();
+    FAILURES_LEFT.set(1);
+    assertThat(blocking(a, () -> registry.claim(lost))).isNull(); // stamped with this process: now make it the dead one's
+    String claimed = blocking(a, () -> registry.stored("tf-lost"));
+    assertThat(blocking(a, () -> registry.replace(claimed, lost.copy().put("incarnation", "a-process-that-died"))))
+        .isTrue();
+    long epoch = lost.getLong("epoch");
+    assertThat(blocking(a, () -> registry.saveSnapshot("tf-lost", epoch, 1, "tf-gone", new JsonObject().put("count", 41))))
+        .isTrue();
+
+    // until then, a GET is routed to the lost node and refused as unreachable
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions().untilAsserted(() -> {
+      JsonObject agent = request(b, Addresses.AGENT_GET, new JsonObject().put("id", "tf-lost"));
+      assertThat(agent.getString("state")).isEqualTo("running");
+      assertThat(agent.getJsonObject("status").getLong("count")).as("restored from the lost copy's snapshot")
+          .isEqualTo(41);
+    });
+    assertThat(FAILED_STARTS.get() - failedBefore).as("the first restart failed").isEqualTo(1);
+    JsonObject stored = new JsonObject(blocking(a, () -> registry.stored("tf-lost")));
+    assertThat(stored.getString("node")).isIn("tf-a", "tf-b");
+    assertThat(stored.getLong("epoch")).isGreaterThan(epoch);
+  }
+
+  @Test
+  @DisplayName("a restart whose node died before the agent ran is restarted again, from the snapshot the first restart took over")
+  void restartOfADeadRestartKeepsTheSnapshot() {
+    Registry registry = a.context().registry();
+    FAILURES_LEFT.set(0);
+    JsonObject first = new JsonObject().put("id", "tf-twice").put("type", FlakyAgent.TYPE).put("group", "standard_agent")
+        .put("node", "tf-gone").put("state", "running").put("restartPolicy", "on-node-loss")
+        .put("config", new JsonObject()).put("quotaCreated", false);
+    assertThat(blocking(a, () -> registry.claim(first))).isNull();
+    long lostEpoch = first.getLong("epoch");
+    assertThat(blocking(a, () -> registry.saveSnapshot("tf-twice", lostEpoch, 1, "tf-gone", new JsonObject().put("count", 7))))
+        .isTrue();
+    // a node took the agent over to restart it, and died before it ran: its claim is what is left
+    // (deploying, no process of its own yet, past the grace a deploy gets)
+    String stored = blocking(a, () -> registry.stored("tf-twice"));
+    JsonObject claim = first.copy().put("node", "tf-gone-too").put("state", "deploying")
+        .put("since", System.currentTimeMillis() - 60_000).put("snapshotEpoch", lostEpoch);
+    claim.remove("incarnation");
+    assertThat(blocking(a, () -> registry.takeOver(stored, claim))).isTrue();
+    String taken = blocking(a, () -> registry.stored("tf-twice"));
+    JsonObject unstamped = new JsonObject(taken);
+    unstamped.remove("incarnation");
+    assertThat(blocking(a, () -> registry.replace(taken, unstamped))).isTrue();
+
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions().untilAsserted(() -> {
+      JsonObject agent = request(b, Addresses.AGENT_GET, new JsonObject().put("id", "tf-twice"));
+      assertThat(agent.getString("state")).isEqualTo("running");
+      assertThat(agent.getJsonObject("status").getLong("count")).as("restored from the lost copy's snapshot")
+          .isEqualTo(7);
+    });
+  }
+
+  @Test
+  @DisplayName("a move whose target fails to start leaves the agent registered and running on its source, under its own epoch")
+  void failedMoveKeepsTheSource() {
+    Registry registry = a.context().registry();
+    FAILURES_LEFT.set(0);
+    request(a, Addresses.AGENT_DEPLOY, new JsonObject().put("id", "tf-moved").put("type", FlakyAgent.TYPE)
+        .put("group", "standard_agent").put("node", "tf-a"));
+    JsonObject before = new JsonObject(blocking(a, () -> registry.stored("tf-moved")));
+    assertThat(before.getString("node")).isEqualTo("tf-a");
+
+    FAILURES_LEFT.set(1);
+    int failedBefore = FAILED_STARTS.get();
+    JsonObject move = a.vertx().eventBus().<JsonObject>request(Addresses.ENFORCEMENT_ACTION,
+            new JsonObject().put("agentId", "tf-moved").put("action", "migrate")
+                .put("params", new JsonObject().put("target", "tf-b")),
+            new DeliveryOptions().setSendTimeout(30_000))
+        .map(m -> m.body()).otherwise(e -> new JsonObject().put("failed", e.getMessage()))
+        .toCompletionStage().toCompletableFuture().join();
+    assertThat(FAILED_STARTS.get() - failedBefore).as("the target's start failed: " + move).isEqualTo(1);
+
+    await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+      String raw = blocking(a, () -> registry.stored("tf-moved"));
+      assertThat(raw).as("the registration").isNotNull();
+      JsonObject stored = new JsonObject(raw);
+      assertThat(stored.getString("node")).isEqualTo("tf-a");
+      assertThat(stored.getLong("epoch")).as("the source's own epoch").isEqualTo(before.getLong("epoch"));
+      assertThat(stored.getString("state")).isEqualTo("running");
+      assertThat(stored.getLong("version")).isGreaterThan(before.getLong("version"));
+    });
+    JsonObject agent = request(b, Addresses.AGENT_GET, new JsonObject().put("id", "tf-moved"));
+    assertThat(agent.getString("node")).isEqualTo("tf-a");
+    assertThat(agent.getString("state")).isEqualTo("running");
+  }
+
+  @Test
+  @DisplayName("a fresh deploy whose agent fails to start is refused as start_failed and leaves nothing registered")
+  void failedFreshDeployLeavesNothing() {
+    FAILURES_LEFT.set(1);
+    Throwable refused = a.vertx().eventBus().<JsonObject>request(Addresses.AGENT_DEPLOY, new JsonObject()
+            .put("id", "tf-fresh").put("type", FlakyAgent.TYPE).put("group", "standard_agent").put("node", "tf-b"),
+            new DeliveryOptions().setSendTimeout(30_000))
+        .map(m -> (Throwable) null).otherwise(e -> e).toCompletionStage().toCompletableFuture().join();
+    assertThat(refused).isInstanceOf(io.vertx.core.eventbus.ReplyException.class);
+    assertThat(ErrorCode.of(refused)).isEqualTo(ErrorCode.START_FAILED);
+    assertThat(refused.getMessage()).contains("tf-fresh", "start failed on purpose");
+    assertThat(blocking(a, () -> a.context().registry().stored("tf-fresh"))).isNull();
+  }
+
+  private static <T> T blocking(GovernorNode node, java.util.concurrent.Callable<T> work) {
+    try {
+      return node.vertx().executeBlocking(work, false).await(15, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Keeps a count that it snapshots and restores; its start fails while {@link #FAILURES_LEFT} is above 0. */
+  public static final class FlakyAgent extends GovernedAgent {
+
+    static final String TYPE = "flaky-start";
+
+    static final AgentFactory FACTORY = new AgentFactory() {
+      @Override
+      public String type() {
+        return TYPE;
+      }
+
+      @Override
+      public String description() {
+        return "fails to start on demand (tests)";
+      }
+
+      @Override
+      public List<String> configKeys() {
+        return List.of();
+      }
+
+      @Override
+      public GovernedAgent create(JsonObject config) {
+        return new FlakyAgent();
+      }
+    };
+
+    private long count;
+
+    @Override
+    protected Future<?> onStart() {
+      if (FAILURES_LEFT.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        FAILED_STARTS.incrementAndGet();
+        return Future.failedFuture("start failed on purpose");
+      }
+      return Future.succeededFuture();
+    }
+
+    @Override
+    public JsonObject snapshot() {
+      return new JsonObject().put("count", count);
+    }
+
+    @Override
+    public void restore(JsonObject snapshot) {
+      count = snapshot.getLong("count", 0L);
+    }
+
+    @Override
+    public JsonObject status() {
+      return new JsonObject().put("count", count);
+    }
+  }
+}
