@@ -30,7 +30,7 @@ final class FencedWrites {
    * returns the stored value, or null if another copy owns the id now (or it is gone).
    */
   static EntryProcessor<String, String, String> update(String json, long epoch, long nowMillis) {
-    return new Update(json, epoch, nowMillis);
+    return new Rewrite(new JsonObject(json).put("epoch", epoch).encode(), epoch, nowMillis);
   }
 
   /**
@@ -39,7 +39,7 @@ final class FencedWrites {
    * or null.
    */
   static EntryProcessor<String, String, String> handBack(String previous, long epoch, long nowMillis) {
-    return new HandBack(previous, epoch, nowMillis);
+    return new Rewrite(previous, epoch, nowMillis);
   }
 
   /** Removes a registration only if it still holds the writer's epoch; returns whether it did. */
@@ -55,13 +55,14 @@ final class FencedWrites {
     return new Snapshot(json, epoch);
   }
 
-  static final class Update implements EntryProcessor<String, String, String> {
+  /** Writes {@code json} (with the next version) if the stored registration holds {@code epoch}. */
+  static final class Rewrite implements EntryProcessor<String, String, String> {
     private static final long serialVersionUID = 1L;
     private final String json;
     private final long epoch;
     private final long nowMillis;
 
-    Update(String json, long epoch, long nowMillis) {
+    Rewrite(String json, long epoch, long nowMillis) {
       this.json = json;
       this.epoch = epoch;
       this.nowMillis = nowMillis;
@@ -73,33 +74,9 @@ final class FencedWrites {
       if (stored == null || epochOf(stored) != epoch) {
         return null;
       }
-      String next = new JsonObject(json).put("epoch", epoch).put("version", Versions.next(versionOf(stored), nowMillis)).encode();
+      String next = new JsonObject(json).put("version", Versions.next(versionOf(stored), nowMillis)).encode();
       entry.setValue(next);
       return next;
-    }
-  }
-
-  static final class HandBack implements EntryProcessor<String, String, String> {
-    private static final long serialVersionUID = 1L;
-    private final String previous;
-    private final long epoch;
-    private final long nowMillis;
-
-    HandBack(String previous, long epoch, long nowMillis) {
-      this.previous = previous;
-      this.epoch = epoch;
-      this.nowMillis = nowMillis;
-    }
-
-    @Override
-    public String process(Map.Entry<String, String> entry) {
-      String stored = entry.getValue();
-      if (stored == null || epochOf(stored) != epoch) {
-        return null;
-      }
-      String restored = new JsonObject(previous).put("version", Versions.next(versionOf(stored), nowMillis)).encode();
-      entry.setValue(restored);
-      return restored;
     }
   }
 
