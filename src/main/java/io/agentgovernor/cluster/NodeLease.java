@@ -1,5 +1,8 @@
 package io.agentgovernor.cluster;
 
+import io.agentgovernor.bus.ErrorCode;
+import io.agentgovernor.bus.GovernorException;
+
 /**
  * Whether this node may run its agents now. A node holds the lease while a majority of the cluster
  * has recently confirmed that it counts this node as a member; the lease runs out on its own after
@@ -33,6 +36,21 @@ public final class NodeLease {
   /** How long the lease still holds after {@code nowNanos}, in ms (0: it has run out). */
   public long remainingMillis(long nowNanos) {
     return Math.max(0, (validUntilNanos - nowNanos) / 1_000_000L);
+  }
+
+  /**
+   * When the lease runs out, on the wall clock (ms): the deadline a write carries to the owner of
+   * its partition, which refuses it if it arrives later ({@link VersionedWrites}), however long
+   * Hazelcast took to deliver it. Fails with {@code UNAVAILABLE} if the lease has run out already.
+   * Blocking writers take it right before each write.
+   */
+  public long writeDeadline() {
+    long remaining = remainingMillis(System.nanoTime());
+    if (remaining <= 0) {
+      throw new GovernorException(ErrorCode.UNAVAILABLE,
+          "this node is cut off from the cluster majority: writes go to a node of the majority");
+    }
+    return System.currentTimeMillis() + remaining;
   }
 
   /**

@@ -1,5 +1,8 @@
 package io.agentgovernor.cluster;
 
+import io.agentgovernor.bus.ErrorCode;
+import io.agentgovernor.bus.GovernorException;
+
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.ExtendedMapEntry;
 import io.vertx.core.json.JsonObject;
@@ -84,11 +87,25 @@ public final class VersionedWrites {
    *       restart with the same configuration keeps that change.</li>
    * </ul>
    * The value gets the {@link Versions#next next version} after the one held, live or tombstone,
-   * at {@code nowMillis}, and no expiry. Returns the {@link Seeded} name. Not fenced by a lease
-   * (groups and tenants): a cut-off node's write is refused by split-brain protection only.
+   * at {@code nowMillis}, and no expiry. Returns the {@link Seeded} name, or {@link #LATE} if it
+   * reached the owner after {@code deadlineMillis} (a run-time put carries its writer's lease
+   * expiry; seeding at start, {@code Long.MAX_VALUE}).
    */
-  public static EntryProcessor<String, String, String> configured(String json, String conf, long nowMillis) {
-    return new Configured(json, conf, nowMillis);
+  public static EntryProcessor<String, String, String> configured(String json, String conf, long nowMillis,
+                                                                  long deadlineMillis) {
+    return new Configured(json, conf, nowMillis, deadlineMillis);
+  }
+
+  /**
+   * The answer of a fenced write; a write its owner took only after the deadline (the writer's
+   * lease) wrote nothing, and is refused as from a node cut off ({@code UNAVAILABLE}).
+   */
+  public static String onTime(String answer) {
+    if (LATE.equals(answer)) {
+      throw new GovernorException(ErrorCode.UNAVAILABLE, "the write reached its owner after this node's lease ran out "
+          + "(cut off from the cluster majority): nothing was written; write through a node of the majority");
+    }
+    return answer;
   }
 
   /** A write decided on the owner before a deadline; its backups are handed what it wrote. */
@@ -198,8 +215,8 @@ public final class VersionedWrites {
     private final String conf;
     private final long nowMillis;
 
-    Configured(String json, String conf, long nowMillis) {
-      super(Long.MAX_VALUE);
+    Configured(String json, String conf, long nowMillis, long deadlineMillis) {
+      super(deadlineMillis);
       this.json = json;
       this.conf = conf;
       this.nowMillis = nowMillis;

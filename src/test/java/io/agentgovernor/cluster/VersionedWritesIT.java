@@ -1,10 +1,13 @@
 package io.agentgovernor.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import io.agentgovernor.bus.ErrorCode;
+import io.agentgovernor.bus.GovernorException;
 import io.agentgovernor.testing.TestNodes;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -62,6 +65,35 @@ class VersionedWritesIT {
     ownerOf("a").getLifecycleService().terminate();
     HazelcastInstance survivor = first.getLifecycleService().isRunning() ? first : second;
     assertThat(survivor.<String, String>getMap("governor.quotas").get("a")).isEqualTo(quota(1_000, 1));
+  }
+
+  @Test
+  @DisplayName("a group or tenant put that reaches its owner after its deadline writes nothing; seeding has none")
+  void lateConfiguredPutWritesNothing() {
+    IMap<String, String> map = first.getMap("governor.groups");
+    String group = new JsonObject().put("name", "g").put("description", "first").encode();
+    assertThat(map.executeOnKey("g", VersionedWrites.configured(group, "conf-1", 1_000, Long.MAX_VALUE)))
+        .isEqualTo(VersionedWrites.Seeded.CREATED.name());
+    String seeded = map.get("g");
+
+    long past = System.currentTimeMillis() - 1;
+    String changed = new JsonObject().put("name", "g").put("description", "changed").encode();
+    assertThat(map.executeOnKey("g", VersionedWrites.configured(changed, null, 2_000, past))).isEqualTo(VersionedWrites.LATE);
+    assertThat(map.executeOnKey("g", VersionedWrites.bury(2_000, past))).isEqualTo(VersionedWrites.LATE);
+    assertThat(map.get("g")).isEqualTo(seeded);
+    assertThatThrownBy(() -> VersionedWrites.onTime(VersionedWrites.LATE)).isInstanceOf(GovernorException.class)
+        .matches(e -> ((GovernorException) e).code() == ErrorCode.UNAVAILABLE);
+
+    long future = System.currentTimeMillis() + 60_000;
+    assertThat(map.executeOnKey("g", VersionedWrites.configured(changed, null, 2_000, future)))
+        .isEqualTo(VersionedWrites.Seeded.REPLACED.name());
+    assertThat(new JsonObject(map.get("g")).getString("description")).isEqualTo("changed");
+    assertThat(new JsonObject(map.get("g")).getString("conf")).as("the configured fingerprint stays").isEqualTo("conf-1");
+
+    ownerOf("g").getLifecycleService().terminate();
+    HazelcastInstance survivor = first.getLifecycleService().isRunning() ? first : second;
+    assertThat(new JsonObject(survivor.<String, String>getMap("governor.groups").get("g")).getString("description"))
+        .as("the backup holds the in-time put").isEqualTo("changed");
   }
 
   @Test

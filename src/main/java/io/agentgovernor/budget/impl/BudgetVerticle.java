@@ -226,7 +226,7 @@ public final class BudgetVerticle extends VerticleBase {
   private Future<JsonObject> putTenant(JsonObject request) {
     Tenant tenant = Tenant.fromJson(request);
     return blocking(() -> {
-      tenants.put(tenant);
+      tenants.put(tenant, node.lease().writeDeadline());
       index.applyTenant(tenant);
       return tenant.toJson();
     });
@@ -239,7 +239,7 @@ public final class BudgetVerticle extends VerticleBase {
           + "' is defined in budgets.tenants and would come back at the next start: change it there, or empty its groups with a PUT");
     }
     return blocking(() -> {
-      tenants.delete(name);
+      tenants.delete(name, node.lease().writeDeadline());
       index.removeTenant(name);
       return new JsonObject().put("name", name).put("deleted", true);
     });

@@ -53,12 +53,16 @@ final class TenantStore {
   /** Seeds a configured tenant ({@link VersionedWrites#configured}, the same rule as groups). */
   VersionedWrites.Seeded seed(Tenant tenant) {
     return VersionedWrites.Seeded.valueOf(map.executeOnKey(tenant.name(),
-        VersionedWrites.configured(tenant.toJson().encode(), fingerprint(tenant), System.currentTimeMillis())));
+        VersionedWrites.configured(tenant.toJson().encode(), fingerprint(tenant), System.currentTimeMillis(), Long.MAX_VALUE)));
   }
 
-  /** Creates or replaces a tenant (the configured fingerprint stays, so a restart keeps this change). Returns it. */
-  Tenant put(Tenant tenant) {
-    map.executeOnKey(tenant.name(), VersionedWrites.configured(tenant.toJson().encode(), null, System.currentTimeMillis()));
+  /**
+   * Creates or replaces a tenant (the configured fingerprint stays, so a restart keeps this change),
+   * fenced by the writer's lease ({@code deadlineMillis}, see {@link VersionedWrites}). Returns it.
+   */
+  Tenant put(Tenant tenant, long deadlineMillis) {
+    VersionedWrites.onTime(map.executeOnKey(tenant.name(),
+        VersionedWrites.configured(tenant.toJson().encode(), null, System.currentTimeMillis(), deadlineMillis)));
     return tenant;
   }
 
@@ -76,8 +80,9 @@ final class TenantStore {
         .sorted(Comparator.comparing(Tenant::name)).toList();
   }
 
-  void delete(String name) {
-    if (map.executeOnKey(name, VersionedWrites.bury(System.currentTimeMillis(), Long.MAX_VALUE)) == null) {
+  /** Replaces a tenant with a tombstone, fenced by the writer's lease like {@link #put}. */
+  void delete(String name, long deadlineMillis) {
+    if (VersionedWrites.onTime(map.executeOnKey(name, VersionedWrites.bury(System.currentTimeMillis(), deadlineMillis))) == null) {
       throw GovernorException.notFound("tenant", name);
     }
   }

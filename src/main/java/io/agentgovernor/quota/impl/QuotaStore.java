@@ -59,7 +59,7 @@ final class QuotaStore {
    */
   VersionedWrites.Seeded seedGroup(QuotaGroup group) {
     return VersionedWrites.Seeded.valueOf(groups.executeOnKey(group.name(),
-        VersionedWrites.configured(group.toJson().encode(), fingerprint(group), clock.millis())));
+        VersionedWrites.configured(group.toJson().encode(), fingerprint(group), clock.millis(), Long.MAX_VALUE)));
   }
 
   /** A fingerprint of a configured group's definition (hex of the first 8 bytes of its SHA-256). */
@@ -71,9 +71,11 @@ final class QuotaStore {
    * Stores a group at the next version (the stored JSON carries a {@code "version"}; the group
    * itself does not), so the mirrors and a split-brain merge order its changes. The fingerprint of
    * the configured definition stays, so a restart with the same configuration keeps this change.
+   * Fenced by the writer's lease like quota writes ({@code deadlineMillis}).
    */
-  void putGroup(QuotaGroup group) {
-    groups.executeOnKey(group.name(), VersionedWrites.configured(group.toJson().encode(), null, clock.millis()));
+  void putGroup(QuotaGroup group, long deadlineMillis) {
+    VersionedWrites.onTime(groups.executeOnKey(group.name(),
+        VersionedWrites.configured(group.toJson().encode(), null, clock.millis(), deadlineMillis)));
   }
 
   QuotaGroup group(String name) {
@@ -99,31 +101,19 @@ final class QuotaStore {
    * @return the quota as stored, or null if one for that agent exists
    */
   Quota create(Quota quota, long deadlineMillis) {
-    String stored = onTime(quotas.executeOnKey(quota.agentId(), VersionedWrites.create(quota.toJson().encode(), deadlineMillis)));
+    String stored = VersionedWrites.onTime(quotas.executeOnKey(quota.agentId(), VersionedWrites.create(quota.toJson().encode(), deadlineMillis)));
     return stored == null ? null : Quota.fromJson(new JsonObject(stored));
   }
 
   /** Compare-and-set on the stored JSON: false if someone else changed it meanwhile. */
   boolean replace(String agentId, String expectedJson, Quota updated, long deadlineMillis) {
-    return onTime(quotas.executeOnKey(agentId,
+    return VersionedWrites.onTime(quotas.executeOnKey(agentId,
         VersionedWrites.replace(expectedJson, updated.toJson().encode(), deadlineMillis))) != null;
   }
 
   /** Replaces the quota with a tombstone; the removed quota's JSON, or null if there was none. */
   String delete(String agentId, long deadlineMillis) {
-    return onTime(quotas.executeOnKey(agentId, VersionedWrites.bury(clock.millis(), deadlineMillis)));
-  }
-
-  /**
-   * The answer of a fenced write; a write its owner took only after the deadline (this node's
-   * lease) wrote nothing, and is refused as from a node cut off.
-   */
-  private static String onTime(String answer) {
-    if (VersionedWrites.LATE.equals(answer)) {
-      throw new GovernorException(ErrorCode.UNAVAILABLE, "the write reached its owner after this node's lease ran out "
-          + "(cut off from the cluster majority): nothing was written; write through a node of the majority");
-    }
-    return answer;
+    return VersionedWrites.onTime(quotas.executeOnKey(agentId, VersionedWrites.bury(clock.millis(), deadlineMillis)));
   }
 
   /** The mirror of the quota map (for its reconciliation figures). */

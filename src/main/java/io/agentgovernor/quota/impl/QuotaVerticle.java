@@ -136,17 +136,9 @@ public final class QuotaVerticle extends VerticleBase {
     };
   }
 
-  /**
-   * When this node's lease runs out, on the wall clock: the owner of the partition refuses a write
-   * that reaches it later ({@code VersionedWrites}), however long Hazelcast took to deliver it.
-   * Blocking callers take it right before each write.
-   */
+  /** This node's lease expiry, carried by each write ({@link io.agentgovernor.cluster.NodeLease#writeDeadline}). */
   private long writeDeadline() {
-    long remaining = node.lease().remainingMillis(System.nanoTime());
-    if (remaining <= 0) {
-      requireLease();
-    }
-    return System.currentTimeMillis() + remaining;
+    return node.lease().writeDeadline();
   }
 
   private void requireLease() {
@@ -329,7 +321,7 @@ public final class QuotaVerticle extends VerticleBase {
   private Future<JsonObject> putGroup(JsonObject request) {
     QuotaGroup group = QuotaGroup.fromJson(request);
     return vertx.executeBlocking(() -> {
-      store.putGroup(group);
+      store.putGroup(group, writeDeadline());
       index.applyGroup(group);
       return group.toJson();
     }, false);
