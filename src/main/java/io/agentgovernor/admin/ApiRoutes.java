@@ -7,10 +7,11 @@ import static io.vertx.core.http.HttpMethod.POST;
 import static io.vertx.core.http.HttpMethod.PUT;
 
 import io.agentgovernor.bus.GovernorException;
+import io.agentgovernor.bus.Handlers;
+import io.agentgovernor.bus.LocalFirst;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Route;
@@ -32,7 +33,6 @@ final class ApiRoutes {
   private final Vertx vertx;
   private final OpenApiValidation validation;
   private final AuditLog audit;
-  private final DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(REQUEST_TIMEOUT_MS);
 
   ApiRoutes(Vertx vertx, OpenApiValidation validation, AuditLog audit) {
     this.vertx = vertx;
@@ -101,7 +101,7 @@ final class ApiRoutes {
     JsonObject body = Params.body(ctx);
     long waitMs = Boolean.TRUE.equals(body.getValue("wait")) && body.getValue("waitMs") instanceof Number n
         ? Math.max(0, Math.min(n.longValue(), 600_000)) : Boolean.TRUE.equals(body.getValue("wait")) ? 120_000 : 0;
-    vertx.eventBus().<JsonObject>request(BUDGET_RESERVE, body, new DeliveryOptions().setSendTimeout(REQUEST_TIMEOUT_MS + waitMs))
+    vertx.eventBus().<JsonObject>request(BUDGET_RESERVE, body, Handlers.withDeadline(REQUEST_TIMEOUT_MS + waitMs))
         .onSuccess(m -> {
           JsonObject r = m.body();
           if ("granted".equals(r.getString("status"))) {
@@ -219,7 +219,8 @@ final class ApiRoutes {
   }
 
   private Future<JsonObject> request(String address, JsonObject request) {
-    return vertx.eventBus().<JsonObject>request(address, request, delivery).map(reply -> reply.body());
+    return LocalFirst.<JsonObject>request(vertx, address, request, Handlers.withDeadline(REQUEST_TIMEOUT_MS))
+        .map(reply -> reply.body());
   }
 
   private void forward(RoutingContext ctx, String address, JsonObject request) {

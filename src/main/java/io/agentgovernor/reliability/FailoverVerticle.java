@@ -5,6 +5,7 @@ import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.LifecycleEvent;
 import io.agentgovernor.bus.Events;
+import io.agentgovernor.bus.LocalFirst;
 import io.agentgovernor.bus.ControlCommand;
 import io.agentgovernor.agent.AgentState;
 import io.agentgovernor.agent.LocalAgent;
@@ -309,7 +310,7 @@ public final class FailoverVerticle extends VerticleBase {
   /** Live nodes by spare memory, most first (empty: none known, each restart asks the capacity part). */
   private Future<List<String>> targets() {
     Set<String> live = ClusterMembers.liveNodeIds(node.hazelcast());
-    return vertx.eventBus().<JsonObject>request(Addresses.CAPACITY_NODES, new JsonObject())
+    return LocalFirst.<JsonObject>request(vertx, Addresses.CAPACITY_NODES, new JsonObject())
         .map(reply -> {
           List<JsonObject> nodes = new ArrayList<>();
           reply.body().getJsonArray("items", new JsonArray()).forEach(o -> {
@@ -395,7 +396,7 @@ public final class FailoverVerticle extends VerticleBase {
     String from = orphan.getString("node");
     long epoch = Registry.snapshotEpoch(orphan);
     Future<String> target = preferred != null ? Future.succeededFuture(preferred)
-        : vertx.eventBus().<JsonObject>request(Addresses.CAPACITY_TARGET,
+        : LocalFirst.<JsonObject>request(vertx, Addresses.CAPACITY_TARGET,
             new JsonObject().put("resource", "memory").put("amount", 0)).map(r -> r.body().getString("nodeId"));
     return target
         .compose(nodeId -> vertx.executeBlocking(() -> registry.snapshotOf(id, epoch), false)

@@ -169,6 +169,7 @@ public final class ClusterLoad {
       long killedAtMs = System.currentTimeMillis();
       long killedAt = System.nanoTime();
       nodes.get(2).kill9();
+      System.out.println("load: kill -9 of c3 at " + java.time.Instant.ofEpochMilli(killedAtMs));
       int expected = restart;
       double observed = -1;
       int slowPolls = 0;

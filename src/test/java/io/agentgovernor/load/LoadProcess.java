@@ -54,9 +54,15 @@ final class LoadProcess implements AutoCloseable {
 
   private void pump(java.io.InputStream in) {
     Thread t = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+      // the whole log also goes to target/load-<name>.log, for reading a run after the fact
+      java.nio.file.Path file = java.nio.file.Path.of("target", "load-" + name + ".log");
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+           java.io.Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
         String line;
         while ((line = r.readLine()) != null) {
+          out.write(line);
+          out.write('\n');
+          out.flush();
           if (line.startsWith("load ")) {
             loadLines.add(line);
           } else {

@@ -14,6 +14,7 @@ import io.agentgovernor.bus.GovernorException;
 import io.agentgovernor.bus.Handlers;
 import io.agentgovernor.bus.Ids;
 import io.agentgovernor.bus.Json;
+import io.agentgovernor.bus.LocalFirst;
 import io.agentgovernor.cluster.ClusterMembers;
 import io.agentgovernor.agent.RuntimeContext;
 import io.agentgovernor.quota.Quota;
@@ -172,7 +173,7 @@ public final class AgentRuntimeVerticle extends VerticleBase {
 
   /** Creates the agent's quota from its group unless one exists; true if created here. */
   private Future<Boolean> ensureQuota(String id, JsonObject quota) {
-    return vertx.eventBus().request(Addresses.QUOTA_CREATE, quota.copy().put("agentId", id))
+    return LocalFirst.request(vertx, Addresses.QUOTA_CREATE, quota.copy().put("agentId", id))
         .map(reply -> true)
         .recover(e -> e instanceof ReplyException r && r.failureCode() == ErrorCode.ALREADY_EXISTS.failureCode()
             ? Future.succeededFuture(false) : Future.failedFuture(e));
@@ -234,7 +235,7 @@ public final class AgentRuntimeVerticle extends VerticleBase {
    */
   private Future<Void> releaseClaim(String id, Claim claim, boolean deleteQuota) {
     Future<Void> quota = deleteQuota
-        ? vertx.eventBus().request(Addresses.QUOTA_DELETE, new JsonObject().put("agentId", id)).<Void>mapEmpty()
+        ? LocalFirst.request(vertx, Addresses.QUOTA_DELETE, new JsonObject().put("agentId", id)).<Void>mapEmpty()
             .recover(e -> Future.succeededFuture())
         : Future.succeededFuture();
     return quota.compose(v -> vertx.executeBlocking(() -> {

@@ -2,6 +2,7 @@ package io.agentgovernor.enforcement.impl;
 
 import io.agentgovernor.bus.ControlCommand;
 import io.agentgovernor.bus.Addresses;
+import io.agentgovernor.bus.LocalFirst;
 import io.agentgovernor.bus.ErrorCode;
 import io.agentgovernor.bus.GovernorException;
 import io.vertx.core.Future;
@@ -29,7 +30,7 @@ final class Migrator {
   Future<JsonObject> migrate(String agentId, String resource, double amount) {
     JsonObject ask = new JsonObject().put("resource", resource == null ? "memory" : resource)
         .put("amount", Math.max(0, amount)).put("exclude", nodeId);
-    return vertx.eventBus().<JsonObject>request(Addresses.CAPACITY_TARGET, ask)
+    return LocalFirst.<JsonObject>request(vertx, Addresses.CAPACITY_TARGET, ask)
         .recover(e -> Future.failedFuture(e instanceof ReplyException r
             && r.failureCode() == ErrorCode.NOT_FOUND.failureCode()
             ? new GovernorException(ErrorCode.NOT_FOUND, "no peer fits: " + r.getMessage()) : e))
