@@ -10,8 +10,8 @@ import java.util.Map;
 
 /**
  * One pass over an interval's columns: per slot the compliance check, the alert thresholds, the
- * violation events (spaced), the history, and the node's totals; the result is the interval's
- * {@link SampleBatch}. Nothing is allocated for an agent that complies and is below its alert
+ * violation events (spaced) and the node's totals; then the history takes the interval's columns
+ * whole ({@link UsageHistory#record}); the result is the interval's {@link SampleBatch}. Nothing is allocated for an agent that complies and is below its alert
  * thresholds: the check is a compare of each column against the slot's cached soft limits and
  * alert thresholds ({@link SampleStore}), and the quota itself is consulted only past one of them.
  * Pure Java: events go to a {@link Sink}, time is passed in.
@@ -78,11 +78,11 @@ final class SamplePass {
           }
         }
       }
-      store.histories[i].add(now, usage, i);
       for (int r = 0; r < R; r++) {
         totals[r] += usage[r][i];
       }
     }
+    store.history.record(now, usage, n);
     forgetCustomOfGone();
     return new SampleBatch(node, now, takenNanos, intervalMs, n, store.idSnapshot(), store.groupSnapshot(),
         store.prioritySnapshot(), usage, custom, violations);

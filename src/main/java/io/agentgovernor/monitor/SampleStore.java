@@ -13,7 +13,8 @@ import java.util.Arrays;
  * the last one moved into a freed slot on undeploy), and per slot primitive arrays for everything
  * the sampler and the compliance pass remember between intervals: the sampler's cursor, the cached
  * compiled quota with its soft limits and alert thresholds laid out flat ({@code slot * 8 +
- * resource index}), the spacing of violation and alert events, and the agent's history. An
+ * resource index}), the spacing of violation and alert events, and the agents' history ({@link UsageHistory}, itself
+ * columnar over the slots). An
  * interval then reads and writes arrays in slot order instead of looking anything up by id.
  *
  * <p>The slot set is re-read from {@link LocalAgents} only when its {@link LocalAgents#version()}
@@ -72,7 +73,8 @@ final class SampleStore {
   long[] violationAt = new long[0];
   long[] alertedAt = new long[0];
 
-  UsageHistory[] histories = new UsageHistory[0];
+  /** Every slot's usage history, in columns over the slots. */
+  final UsageHistory history = new UsageHistory();
 
   /** The id, group and priority columns as last handed out; copied again only after a change. */
   private String[] idSnapshot = new String[0];
@@ -142,7 +144,7 @@ final class SampleStore {
     Arrays.fill(violationKind, i * R, (i + 1) * R, (byte) 0);
     Arrays.fill(violationAt, i * R, (i + 1) * R, NEVER);
     Arrays.fill(alertedAt, i * 2 * R, (i + 1) * 2 * R, NEVER);
-    histories[i] = new UsageHistory();
+    history.join(i);
     cacheQuota(i);
     snapshotStale = true;
     return i;
@@ -164,6 +166,7 @@ final class SampleStore {
   void free(int i) {
     String id = ids[i];
     int last = --count;
+    history.leave(i);
     if (i != last) {
       move(last, i);
     }
@@ -173,7 +176,6 @@ final class SampleStore {
     slots[last] = null;
     quotas[last] = null;
     customWindows[last] = null;
-    histories[last] = null;
     alerts.forget(id);
     snapshotStale = true;
   }
@@ -196,7 +198,7 @@ final class SampleStore {
     System.arraycopy(violationKind, from * R, violationKind, to * R, R);
     System.arraycopy(violationAt, from * R, violationAt, to * R, R);
     System.arraycopy(alertedAt, from * 2 * R, alertedAt, to * 2 * R, 2 * R);
-    histories[to] = histories[from];
+    history.move(from, to);
   }
 
   private void grow(int capacity) {
@@ -216,7 +218,7 @@ final class SampleStore {
     violationKind = Arrays.copyOf(violationKind, capacity * R);
     violationAt = Arrays.copyOf(violationAt, capacity * R);
     alertedAt = Arrays.copyOf(alertedAt, capacity * 2 * R);
-    histories = Arrays.copyOf(histories, capacity);
+    history.grow(capacity);
   }
 
   /** Reads slot {@code i}'s quota from the index and lays out its thresholds. */
