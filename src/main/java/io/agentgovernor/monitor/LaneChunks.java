@@ -9,7 +9,7 @@ package io.agentgovernor.monitor;
 final class LaneChunks {
 
   private static final int FIRST = 64;
-  private static final int LARGEST = 4096;
+  static final int LARGEST = 4096;
   /** Lanes covered by the doubling chunks 0..7 (64 + 64 + 128 + … + 4,096). */
   private static final int DOUBLING_END = 2 * LARGEST;
 

@@ -20,6 +20,7 @@ final class RawColumns {
   private static final int BLOCK = Quantized.BLOCK;
   private static final int BITS = 16;
   private static final int TOP = 0xFFFF;
+  private static final int MIN_EXPONENT = -111;
   /** The value of code 1 by exponent ({@code 2^(e - 16)}, indexed by {@code e + 128}). */
   private static final double[] STEP = new double[256];
 
@@ -55,27 +56,53 @@ final class RawColumns {
     }
   }
 
-  /** Quantizes block {@code block} (passes {@code block * 12 ..}), whose last pass was just written. */
-  void closeBlock(long block, int lanes) {
+  /**
+   * Quantizes block {@code block} (passes {@code block * 12 ..}), whose last pass was just written:
+   * column by column (the lanes' maxima, their exponents, then each column's codes), so every loop
+   * runs front to back over one or two arrays, in float arithmetic (the scale is a power of two,
+   * so the products are exact). Exponents are at least {@value #MIN_EXPONENT}: values under
+   * 2^-111 lose their precision, not their meaning. {@code max} and {@code scale}: a chunk of scratch.
+   */
+  void closeBlock(long block, int lanes, float[] max, float[] scale) {
     int first = (int) (block * BLOCK % SLOTS);
     int b = first / BLOCK;
     for (int c = 0; c < codes.length; c++) {
       int start = LaneChunks.start(c);
       int size = LaneChunks.size(c);
       int n = Math.min(size, lanes - start);
-      char[] cc = codes[c];
+      if (n <= 0) {
+        return;
+      }
+      java.util.Arrays.fill(max, 0, n, 0f);
+      for (float[] column : open) {
+        for (int o = 0; o < n; o++) {
+          float v = column[start + o];
+          max[o] = v > max[o] ? v : max[o];
+        }
+      }
       byte[] ee = exponents[c];
       for (int o = 0; o < n; o++) {
-        int lane = start + o;
-        float max = 0;
-        for (int j = 0; j < BLOCK; j++) {
-          max = Math.max(max, open[j][lane]);
+        float m = max[o];
+        int e = Math.max(MIN_EXPONENT, Math.getExponent(m) + 1);
+        float sc = Math.scalb(1f, BITS - e);
+        if ((int) (m * sc + 0.5f) > TOP) {
+          e++;
+          sc *= 0.5f;
         }
-        int e = Quantized.exponentFor(max, Quantized.EMPTY_BLOCK, BITS, TOP);
+        if (e > Byte.MAX_VALUE) {
+          e = Byte.MAX_VALUE;
+          sc *= 2f;
+        }
         ee[b * size + o] = (byte) e;
-        double scale = Math.scalb(1.0, BITS - e);
-        for (int j = 0; j < BLOCK; j++) {
-          cc[(first + j) * size + o] = (char) Math.min(TOP, Math.round(open[j][lane] * scale));
+        scale[o] = sc;
+      }
+      char[] cc = codes[c];
+      for (int j = 0; j < BLOCK; j++) {
+        float[] column = open[j];
+        int at = (first + j) * size;
+        for (int o = 0; o < n; o++) {
+          // round half up (values are never negative); the clamp only bites near Float.MAX_VALUE
+          cc[at + o] = (char) Math.min(TOP, (int) (column[start + o] * scale[o] + 0.5f));
         }
       }
     }
@@ -94,39 +121,60 @@ final class RawColumns {
   }
 
   /**
-   * Adds pass {@code pass} of every lane that owned it ({@code pass >= since[lane]}) to the
-   * lanes' running sum, max and count: a sequential read of one column.
+   * Adds the given passes (ascending, all still held) of every lane to the lanes' running sum and
+   * max, whoever owned the lane then (the caller corrects lanes taken meanwhile). Passes of a
+   * closed block are summed as integer codes, scaled once per lane and block: the inner loops
+   * read one column front to back. {@code codeSum}, {@code codeMax}: a chunk of scratch.
    */
-  void accumulate(long pass, long openBlock, long[] since, int lanes, double[] sum, float[] max, int[] count) {
-    if (pass / BLOCK == openBlock) {
-      float[] column = open[(int) (pass % BLOCK)];
-      for (int lane = 0; lane < lanes; lane++) {
-        if (pass >= since[lane]) {
-          float v = column[lane];
-          sum[lane] += v;
-          max[lane] = Math.max(max[lane], v);
-          count[lane]++;
-        }
+  void accumulate(long[] passes, int n, long openBlock, int lanes, double[] sum, float[] max, int[] codeSum, int[] codeMax) {
+    for (int j = 0; j < n; ) {
+      long block = passes[j] / BLOCK;
+      int end = j;
+      while (end < n && passes[end] / BLOCK == block) {
+        end++;
       }
-      return;
+      if (block == openBlock) {
+        for (int i = j; i < end; i++) {
+          float[] column = open[(int) (passes[i] % BLOCK)];
+          for (int lane = 0; lane < lanes; lane++) {
+            float v = column[lane];
+            sum[lane] += v;
+            max[lane] = v > max[lane] ? v : max[lane];
+          }
+        }
+      } else {
+        accumulateClosed(passes, j, end, lanes, sum, max, codeSum, codeMax);
+      }
+      j = end;
     }
-    int position = (int) (pass % SLOTS);
+  }
+
+  private void accumulateClosed(long[] passes, int from, int to, int lanes, double[] sum, float[] max, int[] codeSum, int[] codeMax) {
+    int b = (int) (passes[from] % SLOTS) / BLOCK;
     for (int c = 0; c < codes.length; c++) {
       int start = LaneChunks.start(c);
       int size = LaneChunks.size(c);
       int n = Math.min(size, lanes - start);
+      if (n <= 0) {
+        return;
+      }
       char[] cc = codes[c];
-      byte[] ee = exponents[c];
-      int at = position * size;
-      int eat = position / BLOCK * size;
-      for (int o = 0; o < n; o++) {
-        int lane = start + o;
-        if (pass >= since[lane]) {
-          double v = cc[at + o] * STEP[ee[eat + o] + 128];
-          sum[lane] += v;
-          max[lane] = Math.max(max[lane], (float) v);
-          count[lane]++;
+      java.util.Arrays.fill(codeSum, 0, n, 0);
+      java.util.Arrays.fill(codeMax, 0, n, 0);
+      for (int i = from; i < to; i++) {
+        int at = (int) (passes[i] % SLOTS) * size;
+        for (int o = 0; o < n; o++) {
+          int code = cc[at + o];
+          codeSum[o] += code;
+          codeMax[o] = Math.max(codeMax[o], code);
         }
+      }
+      byte[] ee = exponents[c];
+      for (int o = 0; o < n; o++) {
+        double step = STEP[ee[b * size + o] + 128];
+        int lane = start + o;
+        sum[lane] += codeSum[o] * step;
+        max[lane] = Math.max(max[lane], (float) (codeMax[o] * step));
       }
     }
   }

@@ -32,6 +32,9 @@ final class ResourceHistory {
   private double[] daySum = new double[0];
   private float[] dayMax = new float[0];
   private int[] dayCount = new int[0];
+  /** Lanes taken since the open 10 s bucket began: their bucket is summed from their first pass only. */
+  private int[] joined = new int[0];
+  private int joinedCount;
   private final RawColumns raw = new RawColumns();
   private final RollupColumns hour;
   private final RollupColumns day;
@@ -129,6 +132,10 @@ final class ResourceHistory {
     dayMax[lane] = 0;
     dayCount[lane] = 0;
     raw.clearOpen(lane);
+    if (joinedCount == joined.length) {
+      joined = Arrays.copyOf(joined, Math.max(16, joinedCount * 2));
+    }
+    joined[joinedCount++] = lane;
     if (clock.hour.open != BucketRing.NONE) {
       hour.startLane(clock.hour.open, lane);
       day.startLane(clock.day.open, lane);
@@ -151,20 +158,35 @@ final class ResourceHistory {
   }
 
   /** Pass {@code pass} ended a raw block: quantize it. */
-  void closeBlock(long pass) {
+  void closeBlock(long pass, Scratch s) {
     if (lanes > 0) {
-      raw.closeBlock(pass / Quantized.BLOCK, lanes);
+      s.fitChunks(lanes);
+      raw.closeBlock(pass / Quantized.BLOCK, lanes, s.blockMax, s.blockScale);
     }
   }
 
-  /** The open 10 s bucket closed: its mean and max per lane from the raw tier, into the hour and the open 5 min bucket. */
+  /**
+   * The open 10 s bucket closed ({@code passes}: its passes still held): every lane's mean and max
+   * from the raw columns, into the hour and the open 5 min bucket. Lanes taken during the bucket
+   * are summed again from their first pass, free lanes count no sample.
+   */
   void closeHour(long bucket, boolean fresh, long[] passes, int n, Scratch s) {
     if (lanes == 0) {
       return;
     }
     s.clear(lanes);
-    for (int j = 0; j < n; j++) {
-      raw.accumulate(passes[j], clock.openBlock(), since, lanes, s.sum, s.max, s.count);
+    raw.accumulate(passes, n, clock.openBlock(), lanes, s.sum, s.max, s.codeSum, s.codeMax);
+    Arrays.fill(s.count, 0, lanes, n);
+    for (int i = 0; i < joinedCount; i++) {
+      int lane = joined[i];
+      double[] own = ownSamples(lane, passes, n);
+      s.sum[lane] = own[0];
+      s.max[lane] = (float) own[1];
+      s.count[lane] = (int) own[2];
+    }
+    joinedCount = 0;
+    for (int i = 0; i < freeCount; i++) {
+      s.count[free[i]] = 0;
     }
     hour.write(bucket, fresh, s.sum, s.max, s.count, lanes);
     for (int lane = 0; lane < lanes; lane++) {
@@ -172,6 +194,22 @@ final class ResourceHistory {
       dayMax[lane] = Math.max(dayMax[lane], s.max[lane]);
       dayCount[lane] += s.count[lane];
     }
+  }
+
+  /** {sum, max, count} of the lane's samples among {@code passes}, from its first pass on. */
+  private double[] ownSamples(int lane, long[] passes, int n) {
+    double sum = 0;
+    double max = 0;
+    int count = 0;
+    for (int j = 0; j < n; j++) {
+      if (passes[j] >= since[lane]) {
+        double v = raw.value(passes[j], clock.openBlock(), lane);
+        sum += v;
+        max = Math.max(max, v);
+        count++;
+      }
+    }
+    return new double[] {sum, max, count};
   }
 
   /** The open 5 min bucket closed: into the day, and the running sums start again. */
@@ -249,28 +287,37 @@ final class ResourceHistory {
   /** The open bucket's {mean, max} for the lane, from the raw tier (and for 5 min, the 10 s buckets closed in it). */
   private double[] openBucket(BucketRing ring, int lane) {
     long[] passes = new long[RawColumns.SLOTS];
-    int n = clock.hourPasses(passes);
-    double sum = ring == clock.day ? daySum[lane] : 0;
-    double max = ring == clock.day ? dayMax[lane] : 0;
-    long count = ring == clock.day ? dayCount[lane] : 0;
-    for (int j = 0; j < n; j++) {
-      if (passes[j] >= since[lane]) {
-        double v = raw.value(passes[j], clock.openBlock(), lane);
-        sum += v;
-        max = count == 0 ? v : Math.max(max, v);
-        count++;
-      }
-    }
+    double[] own = ownSamples(lane, passes, clock.hourPasses(passes));
+    boolean day = ring == clock.day;
+    double count = own[2] + (day ? dayCount[lane] : 0);
+    double sum = own[0] + (day ? daySum[lane] : 0);
+    double max = Math.max(own[1], day ? dayMax[lane] : 0);
     return count == 0 ? null : new double[] {sum / count, max};
   }
 
   /** Per-lane sums of one bucket close, shared by the resources (one node-wide set). */
   static final class Scratch {
+    /** Chunk-long scratch, as long as the largest chunk in use. */
+    float[] blockMax = new float[0];
+    float[] blockScale = new float[0];
+    int[] codeSum = new int[0];
+    int[] codeMax = new int[0];
     double[] sum = new double[0];
     float[] max = new float[0];
     int[] count = new int[0];
 
+    void fitChunks(int lanes) {
+      int size = LaneChunks.size(LaneChunks.chunkOf(lanes - 1));
+      if (blockMax.length < size) {
+        blockMax = new float[size];
+        blockScale = new float[size];
+        codeSum = new int[size];
+        codeMax = new int[size];
+      }
+    }
+
     void clear(int lanes) {
+      fitChunks(lanes);
       if (sum.length < lanes) {
         int capacity = Math.max(lanes, sum.length * 2);
         sum = new double[capacity];

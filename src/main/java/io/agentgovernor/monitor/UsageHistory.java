@@ -86,7 +86,7 @@ public final class UsageHistory {
     clock.next = pass + 1;
     if ((pass + 1) % Quantized.BLOCK == 0) {
       for (ResourceHistory s : series) {
-        s.closeBlock(pass);
+        s.closeBlock(pass, scratch);
       }
     }
   }
