@@ -44,11 +44,6 @@ final class IntervalRing {
     return Math.max(0, next - RawColumns.SLOTS);
   }
 
-  /** The raw block being filled ({@code pass / BLOCK}): still exact, not yet quantized. */
-  long openBlock() {
-    return next / Quantized.BLOCK;
-  }
-
   /**
    * The passes of the open 10 s bucket still held, into {@code out}; returns how many. A pass
    * whose time fell in an older bucket (the clock stepped back) is left out, as the rollups do.

@@ -11,8 +11,8 @@ import java.util.Arrays;
  * columns over lanes, and the running sums of the open 5 min bucket.
  *
  * <p>A lane is owned from pass {@code since[lane]} (time {@code sinceTime[lane]}) on: nothing an
- * earlier owner wrote before that is served, and its open-block values are cleared when taken.
- * Per slot (every agent, using the resource or not): the lane number, 4 B. Per lane: raw 323 B,
+ * earlier owner wrote before that is served, 
+ * Per slot (every agent, using the resource or not): the lane number, 4 B. Per lane: raw 480 B,
  * rollups 1,400 B, 32 B of own state.
  */
 final class ResourceHistory {
@@ -29,12 +29,10 @@ final class ResourceHistory {
   private int chunks;
   private long[] since = new long[0];
   private long[] sinceTime = new long[0];
-  private double[] daySum = new double[0];
+  /** The open 5 min bucket's running sum, max and count (float sums: a rollup code has 8 bits). */
+  private float[] daySum = new float[0];
   private float[] dayMax = new float[0];
   private int[] dayCount = new int[0];
-  /** Lanes taken since the open 10 s bucket began: their bucket is summed from their first pass only. */
-  private int[] joined = new int[0];
-  private int joinedCount;
   private final RawColumns raw = new RawColumns();
   private final RollupColumns hour;
   private final RollupColumns day;
@@ -73,11 +71,11 @@ final class ResourceHistory {
     laneOf[from] = -1;
   }
 
-  /** Writes pass {@code pass} (column {@code pass % BLOCK} of the open block) from {@code usage[slot]}. */
+  /** Writes pass {@code pass} (column {@code pass % SLOTS}) from {@code usage[slot]}. */
   void write(long pass, long time, double[] usage, int count) {
-    int column = (int) (pass % Quantized.BLOCK);
+    int column = (int) (pass % RawColumns.SLOTS);
     int[] lane = laneOf;
-    float[] open = raw.open[column];
+    float[] open = raw.columns[column];
     if (lanes == 0) {
       // nobody has used this resource yet: only look for a first user
       for (int i = 0; i < count; i++) {
@@ -95,7 +93,7 @@ final class ResourceHistory {
         open[l] = v > 0 ? (float) Math.min(v, Float.MAX_VALUE) : 0f;
       } else if (v > 0) {
         int taken = take(i, pass, time);
-        open = raw.open[column]; // taking a lane may have widened the columns
+        open = raw.columns[column]; // taking a lane may have widened the columns
         open[taken] = (float) Math.min(v, Float.MAX_VALUE);
       }
     }
@@ -109,7 +107,7 @@ final class ResourceHistory {
         l = take(i, pass, time);
       }
       if (l >= 0) {
-        raw.open[column][l] = v > 0 ? (float) Math.min(v, Float.MAX_VALUE) : 0f;
+        raw.columns[column][l] = v > 0 ? (float) Math.min(v, Float.MAX_VALUE) : 0f;
       }
     }
   }
@@ -131,11 +129,6 @@ final class ResourceHistory {
     daySum[lane] = 0;
     dayMax[lane] = 0;
     dayCount[lane] = 0;
-    raw.clearOpen(lane);
-    if (joinedCount == joined.length) {
-      joined = Arrays.copyOf(joined, Math.max(16, joinedCount * 2));
-    }
-    joined[joinedCount++] = lane;
     if (clock.hour.open != BucketRing.NONE) {
       hour.startLane(clock.hour.open, lane);
       day.startLane(clock.day.open, lane);
@@ -144,10 +137,10 @@ final class ResourceHistory {
   }
 
   private void addChunk() {
-    raw.addChunk(chunks);
     hour.addChunk(chunks);
     day.addChunk(chunks);
     int capacity = LaneChunks.capacity(++chunks);
+    raw.capacity(capacity);
     int old = since.length;
     since = Arrays.copyOf(since, capacity);
     Arrays.fill(since, old, capacity, FREE);
@@ -157,42 +150,42 @@ final class ResourceHistory {
     dayCount = Arrays.copyOf(dayCount, capacity);
   }
 
-  /** Pass {@code pass} ended a raw block: quantize it. */
-  void closeBlock(long pass, Scratch s) {
-    if (lanes > 0) {
-      s.fitChunks(lanes);
-      raw.closeBlock(pass / Quantized.BLOCK, lanes, s.blockMax, s.blockScale);
-    }
-  }
-
   /**
    * The open 10 s bucket closed ({@code passes}: its passes still held): every lane's mean and max
-   * from the raw columns, into the hour and the open 5 min bucket. Lanes taken during the bucket
-   * are summed again from their first pass, free lanes count no sample.
+   * from the raw columns, into the hour and the open 5 min bucket, a chunk of lanes at a time (its
+   * sums stay in the core's cache). Lanes taken after the bucket's first pass are summed again
+   * from their own first pass; free lanes have none.
    */
   void closeHour(long bucket, boolean fresh, long[] passes, int n, Scratch s) {
-    if (lanes == 0) {
-      return;
-    }
-    s.clear(lanes);
-    raw.accumulate(passes, n, clock.openBlock(), lanes, s.sum, s.max, s.codeSum, s.codeMax);
-    Arrays.fill(s.count, 0, lanes, n);
-    for (int i = 0; i < joinedCount; i++) {
-      int lane = joined[i];
-      double[] own = ownSamples(lane, passes, n);
-      s.sum[lane] = own[0];
-      s.max[lane] = (float) own[1];
-      s.count[lane] = (int) own[2];
-    }
-    joinedCount = 0;
-    for (int i = 0; i < freeCount; i++) {
-      s.count[free[i]] = 0;
-    }
-    hour.write(bucket, fresh, s.sum, s.max, s.count, lanes);
-    for (int lane = 0; lane < lanes; lane++) {
-      daySum[lane] += s.sum[lane];
-      dayMax[lane] = Math.max(dayMax[lane], s.max[lane]);
-      dayCount[lane] += s.count[lane];
+    s.fitChunks(lanes);
+    long first = n == 0 ? Long.MAX_VALUE : passes[0];
+    for (int c = 0; c < chunks; c++) {
+      int start = LaneChunks.start(c);
+      int m = Math.min(LaneChunks.size(c), lanes - start);
+      if (m <= 0) {
+        break;
+      }
+      Arrays.fill(s.sum, 0, m, 0);
+      Arrays.fill(s.max, 0, m, 0);
+      raw.accumulate(start, m, passes, n, s.sum, s.max);
+      for (int o = 0; o < m; o++) {
+        int lane = start + o;
+        if (since[lane] > first) {
+          double[] own = ownSamples(lane, passes, n);
+          s.sum[o] = (float) own[0];
+          s.max[o] = (float) own[1];
+          s.count[o] = (int) own[2];
+        } else {
+          s.count[o] = n;
+        }
+      }
+      hour.write(bucket, fresh, c, m, s.sum, s.max, s.count, 0);
+      for (int o = 0; o < m; o++) {
+        int lane = start + o;
+        daySum[lane] += s.sum[o];
+        dayMax[lane] = Math.max(dayMax[lane], s.max[o]);
+        dayCount[lane] += s.count[o];
+      }
     }
   }
 
@@ -203,7 +196,7 @@ final class ResourceHistory {
     int count = 0;
     for (int j = 0; j < n; j++) {
       if (passes[j] >= since[lane]) {
-        double v = raw.value(passes[j], clock.openBlock(), lane);
+        double v = raw.value(passes[j], lane);
         sum += v;
         max = Math.max(max, v);
         count++;
@@ -214,10 +207,14 @@ final class ResourceHistory {
 
   /** The open 5 min bucket closed: into the day, and the running sums start again. */
   void closeDay(long bucket, boolean fresh) {
-    if (lanes == 0) {
-      return;
+    for (int c = 0; c < chunks; c++) {
+      int start = LaneChunks.start(c);
+      int m = Math.min(LaneChunks.size(c), lanes - start);
+      if (m <= 0) {
+        break;
+      }
+      day.write(bucket, fresh, c, m, daySum, dayMax, dayCount, start);
     }
-    day.write(bucket, fresh, daySum, dayMax, dayCount, lanes);
     Arrays.fill(daySum, 0, lanes, 0);
     Arrays.fill(dayMax, 0, lanes, 0);
     Arrays.fill(dayCount, 0, lanes, 0);
@@ -234,7 +231,7 @@ final class ResourceHistory {
     double[] values = new double[n];
     for (int i = 0; i < n; i++) {
       times[i] = clock.time(first + i);
-      values[i] = raw.value(first + i, clock.openBlock(), lane);
+      values[i] = raw.value(first + i, lane);
     }
     return new double[][] {times, values};
   }
@@ -295,38 +292,22 @@ final class ResourceHistory {
     return count == 0 ? null : new double[] {sum / count, max};
   }
 
-  /** Per-lane sums of one bucket close, shared by the resources (one node-wide set). */
+  /** Scratch of the 10 s close, shared by the resources (one node-wide set), a chunk long at most. */
   static final class Scratch {
-    /** Chunk-long scratch, as long as the largest chunk in use. */
-    float[] blockMax = new float[0];
-    float[] blockScale = new float[0];
-    int[] codeSum = new int[0];
-    int[] codeMax = new int[0];
-    double[] sum = new double[0];
+    float[] sum = new float[0];
     float[] max = new float[0];
     int[] count = new int[0];
 
+    /** Room for the largest chunk that {@code lanes} lanes use (none while there are none). */
     void fitChunks(int lanes) {
-      int size = LaneChunks.size(LaneChunks.chunkOf(lanes - 1));
-      if (blockMax.length < size) {
-        blockMax = new float[size];
-        blockScale = new float[size];
-        codeSum = new int[size];
-        codeMax = new int[size];
+      if (lanes == 0) {
+        return;
       }
-    }
-
-    void clear(int lanes) {
-      fitChunks(lanes);
-      if (sum.length < lanes) {
-        int capacity = Math.max(lanes, sum.length * 2);
-        sum = new double[capacity];
-        max = new float[capacity];
-        count = new int[capacity];
-      } else {
-        Arrays.fill(sum, 0, lanes, 0);
-        Arrays.fill(max, 0, lanes, 0);
-        Arrays.fill(count, 0, lanes, 0);
+      int size = LaneChunks.size(LaneChunks.chunkOf(lanes - 1));
+      if (sum.length < size) {
+        sum = new float[size];
+        max = new float[size];
+        count = new int[size];
       }
     }
   }

@@ -21,6 +21,15 @@ final class RollupColumns {
   private static final int BITS = 8;
   private static final int TOP = 0xFE;
 
+  /** {@code 2^(8 - e)} by {@code e + 128}: a value times it is its code, before rounding. */
+  private static final double[] SCALE = new double[256];
+
+  static {
+    for (int e = Byte.MIN_VALUE; e <= Byte.MAX_VALUE; e++) {
+      SCALE[e + 128] = Math.scalb(1.0, BITS - e);
+    }
+  }
+
   private final BucketRing ring;
   /** Per chunk: codes at {@code position * size + offset}, exponents at {@code block * size + offset}. */
   private byte[][] mean = new byte[0][];
@@ -49,46 +58,57 @@ final class RollupColumns {
     exponents[c][ring.position(bucket) / BLOCK * LaneChunks.size(c) + lane - LaneChunks.start(c)] = Quantized.EMPTY_BLOCK;
   }
 
+  int chunks() {
+    return mean.length;
+  }
+
   /**
-   * Writes the closed {@code bucket} of every lane: mean {@code sum / count} and {@code max}, or
-   * empty where the count is 0. {@code fresh}: the bucket is the first of its block this time round.
+   * Writes the closed {@code bucket} of chunk {@code chunk}'s first {@code n} lanes: mean
+   * {@code sum / count} and {@code max} (lane {@code start + o} at {@code [from + o]}), or empty
+   * where the count is 0. {@code fresh}: the bucket is the first of its block this time round.
    */
-  void write(long bucket, boolean fresh, double[] sum, float[] maxima, int[] count, int lanes) {
+  void write(long bucket, boolean fresh, int chunk, int n, float[] sum, float[] maxima, int[] count, int from) {
     int position = ring.position(bucket);
     int b = position / BLOCK;
-    for (int c = 0; c < mean.length; c++) {
-      int start = LaneChunks.start(c);
-      int size = LaneChunks.size(c);
-      int n = Math.min(size, lanes - start);
-      byte[] mc = mean[c];
-      byte[] xc = max[c];
-      byte[] ec = exponents[c];
-      for (int o = 0; o < n; o++) {
-        int lane = start + o;
-        if (fresh) {
-          ec[b * size + o] = Quantized.EMPTY_BLOCK;
-        }
-        if (count[lane] == 0) {
-          mc[position * size + o] = (byte) EMPTY;
-          continue;
-        }
-        double x = maxima[lane];
-        int e = ec[b * size + o];
-        int need = Quantized.exponentFor(x, e, BITS, TOP);
-        if (need > e && e != Quantized.EMPTY_BLOCK) {
-          for (int i = b * BLOCK; i < (b + 1) * BLOCK; i++) {
-            int at = i * size + o;
-            if ((mc[at] & 0xFF) != EMPTY) {
-              mc[at] = (byte) Quantized.rescale(mc[at] & 0xFF, need - e);
-              xc[at] = (byte) Quantized.rescale(xc[at] & 0xFF, need - e);
-            }
+    int size = LaneChunks.size(chunk);
+    byte[] mc = mean[chunk];
+    byte[] xc = max[chunk];
+    byte[] ec = exponents[chunk];
+    for (int o = 0; o < n; o++) {
+      if (fresh) {
+        ec[b * size + o] = Quantized.EMPTY_BLOCK;
+      }
+      int k = count[from + o];
+      if (k == 0) {
+        mc[position * size + o] = (byte) EMPTY;
+        continue;
+      }
+      double x = maxima[from + o];
+      int e = ec[b * size + o];
+      int need = exponentFor(x, e);
+      if (need > e && e != Quantized.EMPTY_BLOCK) {
+        for (int i = b * BLOCK; i < (b + 1) * BLOCK; i++) {
+          int at = i * size + o;
+          if ((mc[at] & 0xFF) != EMPTY) {
+            mc[at] = (byte) Quantized.rescale(mc[at] & 0xFF, need - e);
+            xc[at] = (byte) Quantized.rescale(xc[at] & 0xFF, need - e);
           }
         }
-        ec[b * size + o] = (byte) need;
-        mc[position * size + o] = (byte) Math.min(TOP, Quantized.encode(sum[lane] / count[lane], need, BITS));
-        xc[position * size + o] = (byte) Math.min(TOP, Quantized.encode(x, need, BITS));
       }
+      ec[b * size + o] = (byte) need;
+      double scale = SCALE[need + 128];
+      mc[position * size + o] = (byte) Math.min(TOP, (int) ((double) sum[from + o] / k * scale + 0.5));
+      xc[position * size + o] = (byte) Math.min(TOP, (int) (x * scale + 0.5));
     }
+  }
+
+  /** {@link Quantized#exponentFor} for 8 bits, by table: the exponent {@code x} needs, at least {@code current}. */
+  private static int exponentFor(double x, int current) {
+    int e = x == 0 ? -126 : Math.max(-126, Math.getExponent(x) + 1);
+    if (e <= Byte.MAX_VALUE && (int) (x * SCALE[e + 128] + 0.5) > TOP) {
+      e++;
+    }
+    return Math.max(Math.min(e, Byte.MAX_VALUE), current);
   }
 
   /** The lane's {mean, max} in a closed bucket its ring still holds, or null where it had no sample. */

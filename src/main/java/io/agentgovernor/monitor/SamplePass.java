@@ -37,6 +37,8 @@ final class SamplePass {
   /** Spacing of violation events of custom resources (rare): {@code agentId \0 resource -> {kind, time}}. */
   private final Map<String, Object[]> customViolationEvents = new HashMap<>();
   private final double[] totals = new double[R];
+  /** The largest value of each column in the last pass (0 if none above), for the history. */
+  private final double[] peaks = new double[R];
 
   SamplePass(SampleStore store, AlertPolicy alerts, Sink sink) {
     this.store = store;
@@ -60,6 +62,7 @@ final class SamplePass {
     int n = store.count;
     List<Violation>[] violations = null;
     java.util.Arrays.fill(totals, 0);
+    java.util.Arrays.fill(peaks, 0);
     for (int i = 0; i < n; i++) {
       Map<String, Double> c = custom == null || custom[i] == null ? Map.of() : custom[i];
       CompiledQuota quota = store.quotas[i];
@@ -79,10 +82,12 @@ final class SamplePass {
         }
       }
       for (int r = 0; r < R; r++) {
-        totals[r] += usage[r][i];
+        double v = usage[r][i];
+        totals[r] += v;
+        peaks[r] = v > peaks[r] ? v : peaks[r];
       }
     }
-    store.history.record(now, usage, n);
+    store.history.record(now, usage, n, peaks);
     forgetCustomOfGone();
     return new SampleBatch(node, now, takenNanos, intervalMs, n, store.idSnapshot(), store.groupSnapshot(),
         store.prioritySnapshot(), usage, custom, violations);

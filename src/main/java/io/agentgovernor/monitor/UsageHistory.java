@@ -78,17 +78,23 @@ public final class UsageHistory {
 
   /** Records one pass taken at {@code time}: {@code usage[resource index][slot]} for slots {@code 0..count-1}. */
   public void record(long time, double[][] usage, int count) {
+    record(time, usage, count, null);
+  }
+
+  /**
+   * {@link #record(long, double[][], int)}, told each column's largest value ({@code peaks[resource
+   * index]}, or null: not known) by a caller that already read the columns: a resource no agent
+   * has used yet is then skipped unless its peak is above zero, instead of read to find none.
+   */
+  public void record(long time, double[][] usage, int count, double[] peaks) {
     closeBuckets(time);
     long pass = clock.begin(time);
     for (int r = 0; r < R; r++) {
-      series[r].write(pass, time, usage[r], count);
-    }
-    clock.next = pass + 1;
-    if ((pass + 1) % Quantized.BLOCK == 0) {
-      for (ResourceHistory s : series) {
-        s.closeBlock(pass, scratch);
+      if (peaks == null || peaks[r] > 0 || series[r].lanes() > 0) {
+        series[r].write(pass, time, usage[r], count);
       }
     }
+    clock.next = pass + 1;
   }
 
   /** Before a pass at {@code time}: closes the open 10 s bucket if the pass is in a newer one (and the 5 min bucket with it). */
