@@ -11,10 +11,11 @@ import java.util.Map;
 /**
  * One pass over an interval's columns: per slot the compliance check, the alert thresholds, the
  * violation events (spaced) and the node's totals; then the history takes the interval's columns
- * whole ({@link UsageHistory#record}); the result is the interval's {@link SampleBatch}. Nothing is allocated for an agent that complies and is below its alert
- * thresholds: the check is a compare of each column against the slot's cached soft limits and
- * alert thresholds ({@link SampleStore}), and the quota itself is consulted only past one of them.
- * Pure Java: events go to a {@link Sink}, time is passed in.
+ * whole ({@link UsageHistory#record}); the result is the interval's {@link SampleBatch}. Nothing
+ * is allocated for an agent that complies and is below its alert thresholds: the check is one read
+ * of the slot's row against its cached soft limits and alert thresholds ({@link SampleStore}),
+ * and the quota itself is consulted only past one of them. Pure Java: events go to a
+ * {@link Sink}, time is passed in.
  */
 final class SamplePass {
 
@@ -37,6 +38,8 @@ final class SamplePass {
   /** Spacing of violation events of custom resources (rare): {@code agentId \0 resource -> {kind, time}}. */
   private final Map<String, Object[]> customViolationEvents = new HashMap<>();
   private final double[] totals = new double[R];
+  /** The violations of the pass being run, by slot; null while every slot complies. */
+  private List<Violation>[] violations;
   /** The largest value of each column in the last pass (0 if none above), for the history. */
   private final double[] peaks = new double[R];
 
@@ -57,34 +60,28 @@ final class SamplePass {
    * @param usage {@code usage[resource index][slot]} for slots {@code 0..store.count-1}
    * @param custom custom usage by slot, or null when no agent reported any
    */
-  @SuppressWarnings("unchecked")
   SampleBatch run(String node, long now, long takenNanos, long intervalMs, double[][] usage, Map<String, Double>[] custom) {
     int n = store.count;
-    List<Violation>[] violations = null;
+    double[] soft = store.soft;
+    double[] alertAt = store.alertAt;
+    violations = null;
     java.util.Arrays.fill(totals, 0);
     java.util.Arrays.fill(peaks, 0);
     for (int i = 0; i < n; i++) {
-      Map<String, Double> c = custom == null || custom[i] == null ? Map.of() : custom[i];
-      CompiledQuota quota = store.quotas[i];
-      if (quota != null) {
-        List<Violation> found = complies(i, usage, c) ? List.of() : quota.check(row(i, usage), c);
-        if (reachesAlert(i, usage, c)) {
-          raiseAlerts(i, quota, usage, c, now);
-        }
-        if (!found.isEmpty()) {
-          if (violations == null) {
-            violations = new List[n];
-          }
-          violations[i] = found;
-          for (Violation v : found) {
-            tellViolation(i, v, now);
-          }
-        }
-      }
+      // one read of the slot's row: over a soft limit? at an alert threshold? (+inf where no limit)
+      int base = i * R;
+      boolean over = false;
+      boolean alert = false;
       for (int r = 0; r < R; r++) {
         double v = usage[r][i];
+        over |= !(v <= soft[base + r]);
+        alert |= v >= alertAt[base + r];
         totals[r] += v;
         peaks[r] = v > peaks[r] ? v : peaks[r];
+      }
+      Map<String, Double> c = custom == null || custom[i] == null ? Map.of() : custom[i];
+      if (over || alert || !c.isEmpty()) {
+        check(i, over, alert, usage, c, now);
       }
     }
     store.history.record(now, usage, n, peaks);
@@ -93,27 +90,30 @@ final class SamplePass {
         store.prioritySnapshot(), usage, custom, violations);
   }
 
-  /** Under every soft limit, and no custom limit to check: what {@link CompiledQuota#check} would find empty. */
-  private boolean complies(int i, double[][] usage, Map<String, Double> custom) {
-    double[] soft = store.soft;
-    int base = i * R;
-    for (int r = 0; r < R; r++) {
-      if (!(usage[r][i] <= soft[base + r])) {
-        return false;
+  /**
+   * A slot past a soft limit or an alert threshold, or with custom usage: the quota itself is
+   * consulted (custom limits are checked whenever the agent reported custom usage).
+   */
+  @SuppressWarnings("unchecked")
+  private void check(int i, boolean over, boolean alert, double[][] usage, Map<String, Double> custom, long now) {
+    CompiledQuota quota = store.quotas[i];
+    if (quota == null) {
+      return;
+    }
+    boolean customDue = store.customLimits[i] && !custom.isEmpty();
+    List<Violation> found = over || customDue ? quota.check(row(i, usage), custom) : List.of();
+    if (alert || customDue) {
+      raiseAlerts(i, quota, usage, custom, now);
+    }
+    if (!found.isEmpty()) {
+      if (violations == null) {
+        violations = new List[store.count];
+      }
+      violations[i] = found;
+      for (Violation v : found) {
+        tellViolation(i, v, now);
       }
     }
-    return !store.customLimits[i] || custom.isEmpty();
-  }
-
-  private boolean reachesAlert(int i, double[][] usage, Map<String, Double> custom) {
-    double[] at = store.alertAt;
-    int base = i * R;
-    for (int r = 0; r < R; r++) {
-      if (usage[r][i] >= at[base + r]) {
-        return true;
-      }
-    }
-    return store.customLimits[i] && !custom.isEmpty();
   }
 
   private double[] row(int i, double[][] usage) {
