@@ -62,26 +62,23 @@ final class SamplePass {
    */
   SampleBatch run(String node, long now, long takenNanos, long intervalMs, double[][] usage, Map<String, Double>[] custom) {
     int n = store.count;
-    double[] soft = store.soft;
-    double[] alertAt = store.alertAt;
+    double[] gate = store.gate;
     violations = null;
     java.util.Arrays.fill(totals, 0);
     java.util.Arrays.fill(peaks, 0);
     for (int i = 0; i < n; i++) {
-      // one read of the slot's row: over a soft limit? at an alert threshold? (+inf where no limit)
+      // one read of the slot's row against its gates (the lower of soft limit and alert threshold, +inf where none)
       int base = i * R;
-      boolean over = false;
-      boolean alert = false;
+      boolean past = false;
       for (int r = 0; r < R; r++) {
         double v = usage[r][i];
-        over |= !(v <= soft[base + r]);
-        alert |= v >= alertAt[base + r];
+        past |= !(v < gate[base + r]);
         totals[r] += v;
         peaks[r] = v > peaks[r] ? v : peaks[r];
       }
       Map<String, Double> c = custom == null || custom[i] == null ? Map.of() : custom[i];
-      if (over || alert || !c.isEmpty()) {
-        check(i, over, alert, usage, c, now);
+      if (past || !c.isEmpty()) {
+        check(i, usage, c, now);
       }
     }
     store.history.record(now, usage, n, peaks);
@@ -91,18 +88,20 @@ final class SamplePass {
   }
 
   /**
-   * A slot past a soft limit or an alert threshold, or with custom usage: the quota itself is
-   * consulted (custom limits are checked whenever the agent reported custom usage).
+   * A slot at or past a gate, or with custom usage: over a soft limit, the quota's check; at an
+   * alert threshold (or with custom usage and custom limits), the alert policy. As
+   * {@link CompiledQuota#check} and the policy would decide for every sample, only not run for
+   * samples below every gate.
    */
   @SuppressWarnings("unchecked")
-  private void check(int i, boolean over, boolean alert, double[][] usage, Map<String, Double> custom, long now) {
+  private void check(int i, double[][] usage, Map<String, Double> custom, long now) {
     CompiledQuota quota = store.quotas[i];
     if (quota == null) {
       return;
     }
     boolean customDue = store.customLimits[i] && !custom.isEmpty();
-    List<Violation> found = over || customDue ? quota.check(row(i, usage), custom) : List.of();
-    if (alert || customDue) {
+    List<Violation> found = customDue || overSoft(i, usage) ? quota.check(row(i, usage), custom) : List.of();
+    if (customDue || reachesAlert(i, quota, usage)) {
       raiseAlerts(i, quota, usage, custom, now);
     }
     if (!found.isEmpty()) {
@@ -114,6 +113,30 @@ final class SamplePass {
         tellViolation(i, v, now);
       }
     }
+  }
+
+  private boolean overSoft(int i, double[][] usage) {
+    for (int r = 0; r < R; r++) {
+      if (!(usage[r][i] <= store.soft[i * R + r])) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Some built-in resource at its first alert level (worked out from the quota: only past a gate). */
+  private boolean reachesAlert(int i, CompiledQuota quota, double[][] usage) {
+    for (int r = 0; r < R; r++) {
+      double v = usage[r][i];
+      if (!(v < store.gate[i * R + r])) {
+        Resource resource = Resource.ofIndex(r);
+        Limit limit = quota.limit(resource);
+        if (limit != null && v >= alerts.firstLevelAt(resource.name(), limit)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private double[] row(int i, double[][] usage) {
