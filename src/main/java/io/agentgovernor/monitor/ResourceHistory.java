@@ -11,9 +11,9 @@ import java.util.Arrays;
  * columns over lanes, and the running sums of the open 5 min bucket.
  *
  * <p>A lane is owned from pass {@code since[lane]} (time {@code sinceTime[lane]}) on: nothing an
- * earlier owner wrote before that is served, 
+ * earlier owner wrote before that is served, and the rollups are summed from that pass on.
  * Per slot (every agent, using the resource or not): the lane number, 4 B. Per lane: raw 480 B,
- * rollups 1,400 B, 32 B of own state.
+ * rollups 1,400 B, 28 B of own state (first pass and time, open 5 min sum, max and count).
  */
 final class ResourceHistory {
 

@@ -85,7 +85,7 @@ final class RollupColumns {
       }
       double x = maxima[from + o];
       int e = ec[b * size + o];
-      int need = exponentFor(x, e);
+      int need = Quantized.exponentFor(x, e, BITS, TOP);
       if (need > e && e != Quantized.EMPTY_BLOCK) {
         for (int i = b * BLOCK; i < (b + 1) * BLOCK; i++) {
           int at = i * size + o;
@@ -100,15 +100,6 @@ final class RollupColumns {
       mc[position * size + o] = (byte) Math.min(TOP, (int) ((double) sum[from + o] / k * scale + 0.5));
       xc[position * size + o] = (byte) Math.min(TOP, (int) (x * scale + 0.5));
     }
-  }
-
-  /** {@link Quantized#exponentFor} for 8 bits, by table: the exponent {@code x} needs, at least {@code current}. */
-  private static int exponentFor(double x, int current) {
-    int e = x == 0 ? -126 : Math.max(-126, Math.getExponent(x) + 1);
-    if (e <= Byte.MAX_VALUE && (int) (x * SCALE[e + 128] + 0.5) > TOP) {
-      e++;
-    }
-    return Math.max(Math.min(e, Byte.MAX_VALUE), current);
   }
 
   /** The lane's {mean, max} in a closed bucket its ring still holds, or null where it had no sample. */
