@@ -12,10 +12,10 @@ import java.util.Map;
  * One pass over an interval's columns: per slot the compliance check, the alert thresholds, the
  * violation events (spaced) and the node's totals; then the history takes the interval's columns
  * whole ({@link UsageHistory#record}); the result is the interval's {@link SampleBatch}. Nothing
- * is allocated for an agent that complies and is below its alert thresholds: the check is one read
- * of the slot's row against its cached soft limits and alert thresholds ({@link SampleStore}),
- * and the quota itself is consulted only past one of them. Pure Java: events go to a
- * {@link Sink}, time is passed in.
+ * is allocated for an agent that complies and is below its alert thresholds: the check compares
+ * each usage column with the slots' cached gates (the lower of soft limit and alert threshold,
+ * {@link SampleStore#gate}), and the quota itself is consulted only past one of them. Pure Java:
+ * events go to a {@link Sink}, time is passed in.
  */
 final class SamplePass {
 
@@ -38,6 +38,8 @@ final class SamplePass {
   /** Spacing of violation events of custom resources (rare): {@code agentId \0 resource -> {kind, time}}. */
   private final Map<String, Object[]> customViolationEvents = new HashMap<>();
   private final double[] totals = new double[R];
+  /** Slots at or past a gate in the pass being run. */
+  private boolean[] past = new boolean[0];
   /** The violations of the pass being run, by slot; null while every slot complies. */
   private List<Violation>[] violations;
   /** The largest value of each column in the last pass (0 if none above), for the history. */
@@ -62,22 +64,30 @@ final class SamplePass {
    */
   SampleBatch run(String node, long now, long takenNanos, long intervalMs, double[][] usage, Map<String, Double>[] custom) {
     int n = store.count;
-    double[] gate = store.gate;
     violations = null;
-    java.util.Arrays.fill(totals, 0);
-    java.util.Arrays.fill(peaks, 0);
-    for (int i = 0; i < n; i++) {
-      // one read of the slot's row against its gates (the lower of soft limit and alert threshold, +inf where none)
-      int base = i * R;
-      boolean past = false;
-      for (int r = 0; r < R; r++) {
-        double v = usage[r][i];
-        past |= !(v < gate[base + r]);
-        totals[r] += v;
-        peaks[r] = v > peaks[r] ? v : peaks[r];
+    if (past.length < n) {
+      past = new boolean[Math.max(n, past.length * 2)];
+    }
+    java.util.Arrays.fill(past, 0, n, false);
+    // column against column: usage with the slots' gates (the lower of soft limit and alert
+    // threshold, +inf where none), the totals and peaks in registers
+    for (int r = 0; r < R; r++) {
+      double[] u = usage[r];
+      double[] g = store.gate[r];
+      double total = 0;
+      double peak = 0;
+      for (int i = 0; i < n; i++) {
+        double v = u[i];
+        past[i] |= !(v < g[i]);
+        total += v;
+        peak = v > peak ? v : peak;
       }
+      totals[r] = total;
+      peaks[r] = peak;
+    }
+    for (int i = 0; i < n; i++) {
       Map<String, Double> c = custom == null || custom[i] == null ? Map.of() : custom[i];
-      if (past || !c.isEmpty()) {
+      if (past[i] || !c.isEmpty()) {
         check(i, usage, c, now);
       }
     }
@@ -128,7 +138,7 @@ final class SamplePass {
   private boolean reachesAlert(int i, CompiledQuota quota, double[][] usage) {
     for (int r = 0; r < R; r++) {
       double v = usage[r][i];
-      if (!(v < store.gate[i * R + r])) {
+      if (!(v < store.gate[r][i])) {
         Resource resource = Resource.ofIndex(r);
         Limit limit = quota.limit(resource);
         if (limit != null && v >= alerts.firstLevelAt(resource.name(), limit)) {

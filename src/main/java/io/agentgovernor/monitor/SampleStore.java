@@ -12,7 +12,7 @@ import java.util.Arrays;
  * The monitor's per-node state in columns: one dense slot per local agent (slots {@code 0..count-1},
  * the last one moved into a freed slot on undeploy), and per slot primitive arrays for everything
  * the sampler and the compliance pass remember between intervals: the sampler's cursor, the cached
- * compiled quota with its soft limits and alert gates laid out flat ({@code slot * 8 +
+ * compiled quota with its soft limits laid out flat ({@code slot * 8 +
  * resource index}), the spacing of violation and alert events, and the agents' history ({@link UsageHistory}, itself
  * columnar over the slots). An
  * interval then reads and writes arrays in slot order instead of looking anything up by id.
@@ -65,10 +65,11 @@ final class SampleStore {
   double[] soft = new double[0];
   /**
    * The lower of the soft limit and where the first alert level starts (warning × hard), +∞
-   * where neither: below all of them a sample needs nothing but the totals, so a pass reads this
-   * row alone (the soft limits and the quota only past it).
+   * where neither, by resource ({@code gate[resource index][slot]}, laid out as the usage columns):
+   * below all of them a sample needs nothing but the totals, so a pass compares column with
+   * column (the soft limits and the quota only past a gate).
    */
-  double[] gate = new double[0];
+  double[][] gate = new double[R][0];
   boolean[] customLimits = new boolean[0];
 
   // event spacing: the last violation event's kind (ordinal + 1, 0 none) and time per resource,
@@ -198,7 +199,9 @@ final class SampleStore {
     priorities[to] = priorities[from];
     customLimits[to] = customLimits[from];
     System.arraycopy(soft, from * R, soft, to * R, R);
-    System.arraycopy(gate, from * R, gate, to * R, R);
+    for (double[] column : gate) {
+      column[to] = column[from];
+    }
     System.arraycopy(violationKind, from * R, violationKind, to * R, R);
     System.arraycopy(violationAt, from * R, violationAt, to * R, R);
     System.arraycopy(alertedAt, from * 2 * R, alertedAt, to * 2 * R, 2 * R);
@@ -218,7 +221,9 @@ final class SampleStore {
     priorities = Arrays.copyOf(priorities, capacity);
     customLimits = Arrays.copyOf(customLimits, capacity);
     soft = Arrays.copyOf(soft, capacity * R);
-    gate = Arrays.copyOf(gate, capacity * R);
+    for (int r = 0; r < R; r++) {
+      gate[r] = Arrays.copyOf(gate[r], capacity);
+    }
     violationKind = Arrays.copyOf(violationKind, capacity * R);
     violationAt = Arrays.copyOf(violationAt, capacity * R);
     alertedAt = Arrays.copyOf(alertedAt, capacity * 2 * R);
@@ -238,7 +243,7 @@ final class SampleStore {
     for (int r = 0; r < R; r++) {
       Limit limit = quota == null ? null : quota.limit(Resource.ofIndex(r));
       soft[i * R + r] = limit == null ? Double.POSITIVE_INFINITY : limit.soft();
-      gate[i * R + r] = limit == null ? Double.POSITIVE_INFINITY
+      gate[r][i] = limit == null ? Double.POSITIVE_INFINITY
           : Math.min(limit.soft(), alerts.firstLevelAt(Resource.ofIndex(r).name(), limit));
     }
     if (quota != null) {
