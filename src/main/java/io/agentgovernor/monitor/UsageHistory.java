@@ -14,6 +14,9 @@ import io.vertx.core.json.JsonObject;
  * (every 10 s and 5 min). All agents of a pass share its time, kept once per node
  * ({@link IntervalRing}). So a pass over 100,000 agents streams through memory instead of touching
  * 100,000 agents' rings (measured in {@code SamplePassBenchmark}, {@code load-tests/sample-pass.sh}).
+ * A 10 s bucket is folded from the passes the raw tier still holds: were more than {@value #RAW}
+ * passes to fall into one (passes under 83 ms apart; the monitor's interval is at least 100 ms),
+ * its oldest would be left out of its rollups.
  *
  * <p>Raw samples are floats (24 bits: within 6e-8 of the value, integers up to 2^24 exact).
  * Rollups are compact by {@link Quantized block floating point}: 8-bit codes, within 1/64 of the

@@ -83,7 +83,7 @@ class UsageHistoryTest {
     long now = times[times.length - 1];
     for (Resource r : new Resource[] {Resource.CPU, Resource.MEMORY}) {
       int ri = r.index();
-      // raw: the last minute, exact times, within one step (at most 1/16,384 of the largest near it; now 1/65,536)
+      // raw: the last minute, exact times, within 1/16,384 of the largest near it (the tier keeps floats: 6e-8)
       JsonArray raw = h.points(0, r, now - 60_000, now);
       assertThat(raw.size()).isEqualTo(61);
       for (int i = 0; i < raw.size(); i++) {
