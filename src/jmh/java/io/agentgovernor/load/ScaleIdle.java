@@ -3,6 +3,7 @@ package io.agentgovernor.load;
 import io.agentgovernor.bus.Addresses;
 import io.agentgovernor.monitor.UsageHistory;
 import io.agentgovernor.node.GovernorNode;
+import io.agentgovernor.quota.Resource;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -196,9 +197,10 @@ public final class ScaleIdle {
   }
 
   /**
-   * One agent's {@link UsageHistory} after an hour of 1 s samples (3,600), measured with JOL:
-   * idle (every resource 0, as the idle agents here), typical (cpu, memory, network and queue in
-   * use) and worst case (all seven built-in resources above zero).
+   * History per agent after an hour of 1 s passes (3,600), measured with JOL on a node's
+   * {@link UsageHistory} of 1,000 agents alike, divided by 1,000 (so each agent's share of the
+   * node-wide columns and clock is in): idle (every resource 0, as the idle agents here), typical
+   * (cpu, memory, network and queue in use) and worst case (all seven built-in resources above zero).
    */
   static Map<String, Long> historyBytes() {
     Map<String, Long> sizes = new LinkedHashMap<>();
@@ -209,12 +211,21 @@ public final class ScaleIdle {
   }
 
   private static long hourOf(double[] usage) {
+    int agents = 1000;
     UsageHistory h = new UsageHistory();
+    h.grow(agents);
+    double[][] columns = new double[Resource.BUILT_IN_COUNT][agents];
+    for (int i = 0; i < agents; i++) {
+      h.join(i);
+      for (int r = 0; r < usage.length; r++) {
+        columns[r][i] = usage[r];
+      }
+    }
     long t0 = 1_700_000_000_000L;
     for (int s = 0; s < 3600; s++) {
-      h.add(t0 + s * 1000L, usage);
+      h.record(t0 + s * 1000L, columns, agents);
     }
-    return GraphLayout.parseInstance(h).totalSize();
+    return GraphLayout.parseInstance(h).totalSize() / agents;
   }
 
   private static void report(Path out, int agents, long intervalMs, int windowSeconds, Run m, Run b,

@@ -35,7 +35,7 @@ import org.openjdk.jmh.infra.Blackhole;
  * <p>The whole path, per sample, with the monitor's own classes and in its order: the agent's
  * {@link CompiledQuota} from the node's {@link QuotaIndex}; {@link CompiledQuota#check} (the
  * violations, allocated only when there are some); a new {@link AgentSample}; the latest-sample
- * map; the agent's {@link UsageHistory}; the {@link AlertPolicy} for every limit (and an alert
+ * map; the sample into the interval's columns of the node's {@link UsageHistory} (recorded whole when the interval ends); the {@link AlertPolicy} for every limit (and an alert
  * event built when one fires); for each violation, the monitor's 10 s per agent and resource
  * spacing, and the violation event built as {@code publishEvent} builds it; the sample appended to
  * the interval's list, which becomes a {@link SampleBatch} every {@code agents} samples. Left out:
@@ -65,7 +65,9 @@ public class IngestBenchmark {
   private final QuotaIndex index = new QuotaIndex();
   private final Map<String, double[]> bareLimits = new HashMap<>();
   private final Map<String, AgentSample> latest = new HashMap<>();
-  private final Map<String, UsageHistory> histories = new HashMap<>();
+  /** The node's history; each sample is copied into the interval's columns, recorded when the interval ends. */
+  private final UsageHistory history = new UsageHistory();
+  private double[][] columns;
   private final Map<String, Object[]> lastViolationEvent = new HashMap<>();
   private final AlertPolicy alerts = AlertPolicy.fromJson(null);
   private String[] ids;
@@ -98,6 +100,11 @@ public class IngestBenchmark {
       usage[i] = u;
     }
     interval = new ArrayList<>(agents);
+    columns = new double[Resource.BUILT_IN_COUNT][agents];
+    history.grow(agents);
+    for (int i = 0; i < agents; i++) {
+      history.join(i);
+    }
   }
 
   private int nextAgent() {
@@ -128,6 +135,7 @@ public class IngestBenchmark {
     if (i == 0) {
       now += 1000; // a new interval: the previous one's samples become a batch
       if (!interval.isEmpty()) {
+        history.record(now - 1000, columns, agents);
         bh.consume(SampleBatch.of("n1", now, System.nanoTime(), 1000, interval));
         interval = new ArrayList<>(agents);
       }
@@ -138,7 +146,9 @@ public class IngestBenchmark {
     List<Violation> violations = quota == null ? List.of() : quota.check(u, Map.of());
     AgentSample sample = new AgentSample(id, "g", quota == null ? 5 : quota.quota().priority(), now, u, Map.of(), violations);
     latest.put(id, sample);
-    histories.computeIfAbsent(id, k -> new UsageHistory()).add(now, u);
+    for (int r = 0; r < u.length; r++) {
+      columns[r][i] = u[r];
+    }
     if (quota != null) {
       for (Map.Entry<String, Limit> e : quota.quota().limits().entrySet()) {
         Resource r = Resource.resolve(e.getKey(), e.getValue().custom());

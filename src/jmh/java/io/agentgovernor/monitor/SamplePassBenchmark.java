@@ -27,9 +27,10 @@ import org.openjdk.jmh.infra.Blackhole;
  * The monitor's per-sample path over the columns, one interval of {@code agents} samples per
  * invocation, beside a bare loop over the same columns (the ceiling), in the same run.
  *
- * <p>{@code pass}: {@link SamplePass#run} as the monitor calls it: per slot the compliance compare
- * against the cached soft limits, the alert compare, the history ({@link UsageHistory}, four
- * resources in use per agent, so its rings are written), the totals, and the {@link SampleBatch}.
+ * <p>{@code pass}: {@link SamplePass#run} as the monitor calls it: each usage column compared with
+ * the slots' cached gates (soft limit or alert threshold, the quota consulted past one), the
+ * totals, the history ({@link UsageHistory}, four resources in use per agent, so its columns are
+ * written every pass and its rollups folded every 10 s), and the {@link SampleBatch}.
  * The clock moves 1 s per interval, so the 10 s and 5 min rollups roll over as they would.
  * {@code bare}: a loop over the same eight columns that compares each value against the slot's
  * soft limit and sums the totals: what any per-sample path must at least do.

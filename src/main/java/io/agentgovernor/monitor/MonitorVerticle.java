@@ -181,7 +181,6 @@ public final class MonitorVerticle extends VerticleBase {
       throw GovernorException.notFound("agent", agentId);
     }
     int slot = store.slotOf(agentId);
-    UsageHistory history = slot < 0 ? null : store.histories[slot];
     long now = node.clock().millis();
     Long from = Json.optLong(request, "from", "", 0, Long.MAX_VALUE);
     Long to = Json.optLong(request, "to", "", 0, Long.MAX_VALUE);
@@ -194,9 +193,9 @@ public final class MonitorVerticle extends VerticleBase {
     JsonObject series = new JsonObject();
     if (resource != null) {
       Resource r = Resource.resolve(resource, false);
-      series.put(r.name(), history == null ? new JsonArray() : history.points(r, f, t));
-    } else if (history != null) {
-      series = history.toJson(f, t);
+      series.put(r.name(), slot < 0 ? new JsonArray() : store.history.points(slot, r, f, t));
+    } else if (slot >= 0) {
+      series = store.history.toJson(slot, f, t);
     }
     return Future.succeededFuture(new JsonObject().put("agentId", agentId).put("node", node.nodeId())
         .put("from", f).put("to", t).put("series", series));

@@ -1,13 +1,13 @@
 package io.agentgovernor.monitor;
 
 /**
- * Block floating point for the history rings: a ring is cut into blocks of {@value #BLOCK} slots,
- * each block has one power-of-two exponent {@code e} (a byte) and each slot an unsigned
- * {@code bits}-bit code {@code round(v * 2^(bits - e))}: the step is {@code 2^(e - bits)}, at most
- * the block's largest value / {@code 2^(bits - 2)}, and values that are multiples of the step
- * (small integers, binary fractions) are kept exact. A value above the block's range raises the
- * exponent and halves the block's codes (rounded) once per step, so the error stays within one
- * step. Values are usage (never negative): negative and NaN count as 0, +infinity as the largest float.
+ * Block floating point for the history's rollup columns: a ring is cut into blocks of
+ * {@value #BLOCK} slots, each block has one power-of-two exponent {@code e} (a byte) and each slot
+ * an unsigned {@code bits}-bit code {@code round(v * 2^(bits - e))}: the step is
+ * {@code 2^(e - bits)}, at most the block's largest value / {@code 2^(bits - 2)}, and values that
+ * are multiples of the step (small integers, binary fractions) are kept exact. A value above the
+ * block's range raises the exponent and halves the block's codes (rounded) once per step, so the
+ * error stays within one step. Values are usage (never negative).
  */
 final class Quantized {
 
@@ -23,13 +23,9 @@ final class Quantized {
     return (slots + BLOCK - 1) / BLOCK;
   }
 
-  static double clean(double v) {
-    return v > 0 ? Math.min(v, Float.MAX_VALUE) : 0;
-  }
-
   /** The exponent a block needs so that {@code v} encodes to at most {@code top}, at least {@code current}. */
   static int exponentFor(double v, int current, int bits, int top) {
-    int e = v == 0 ? -126 : Math.getExponent(v) + 1;
+    int e = v == 0 ? -126 : Math.max(-126, Math.getExponent(v) + 1);
     if (encode(v, e, bits) > top) {
       e++;
     }

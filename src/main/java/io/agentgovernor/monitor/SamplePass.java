@@ -10,11 +10,12 @@ import java.util.Map;
 
 /**
  * One pass over an interval's columns: per slot the compliance check, the alert thresholds, the
- * violation events (spaced), the history, and the node's totals; the result is the interval's
- * {@link SampleBatch}. Nothing is allocated for an agent that complies and is below its alert
- * thresholds: the check is a compare of each column against the slot's cached soft limits and
- * alert thresholds ({@link SampleStore}), and the quota itself is consulted only past one of them.
- * Pure Java: events go to a {@link Sink}, time is passed in.
+ * violation events (spaced) and the node's totals; then the history takes the interval's columns
+ * whole ({@link UsageHistory#record}); the result is the interval's {@link SampleBatch}. Nothing
+ * is allocated for an agent that complies and is below its alert thresholds: the check compares
+ * each usage column with the slots' cached gates (the lower of soft limit and alert threshold,
+ * {@link SampleStore#gate}), and the quota itself is consulted only past one of them. Pure Java:
+ * events go to a {@link Sink}, time is passed in.
  */
 final class SamplePass {
 
@@ -37,6 +38,12 @@ final class SamplePass {
   /** Spacing of violation events of custom resources (rare): {@code agentId \0 resource -> {kind, time}}. */
   private final Map<String, Object[]> customViolationEvents = new HashMap<>();
   private final double[] totals = new double[R];
+  /** Slots at or past a gate in the pass being run. */
+  private boolean[] past = new boolean[0];
+  /** The violations of the pass being run, by slot; null while every slot complies. */
+  private List<Violation>[] violations;
+  /** The largest value of each column in the last pass (0 if none above), for the history. */
+  private final double[] peaks = new double[R];
 
   SamplePass(SampleStore store, AlertPolicy alerts, Sink sink) {
     this.store = store;
@@ -55,60 +62,91 @@ final class SamplePass {
    * @param usage {@code usage[resource index][slot]} for slots {@code 0..store.count-1}
    * @param custom custom usage by slot, or null when no agent reported any
    */
-  @SuppressWarnings("unchecked")
   SampleBatch run(String node, long now, long takenNanos, long intervalMs, double[][] usage, Map<String, Double>[] custom) {
     int n = store.count;
-    List<Violation>[] violations = null;
-    java.util.Arrays.fill(totals, 0);
+    violations = null;
+    if (past.length < n) {
+      past = new boolean[Math.max(n, past.length * 2)];
+    }
+    java.util.Arrays.fill(past, 0, n, false);
+    // column against column: usage with the slots' gates (the lower of soft limit and alert
+    // threshold, +inf where none), the totals and peaks in registers
+    for (int r = 0; r < R; r++) {
+      double[] u = usage[r];
+      double[] g = store.gate[r];
+      double total = 0;
+      double peak = 0;
+      for (int i = 0; i < n; i++) {
+        double v = u[i];
+        past[i] |= !(v < g[i]);
+        total += v;
+        peak = v > peak ? v : peak;
+      }
+      totals[r] = total;
+      peaks[r] = peak;
+    }
     for (int i = 0; i < n; i++) {
       Map<String, Double> c = custom == null || custom[i] == null ? Map.of() : custom[i];
-      CompiledQuota quota = store.quotas[i];
-      if (quota != null) {
-        List<Violation> found = complies(i, usage, c) ? List.of() : quota.check(row(i, usage), c);
-        if (reachesAlert(i, usage, c)) {
-          raiseAlerts(i, quota, usage, c, now);
-        }
-        if (!found.isEmpty()) {
-          if (violations == null) {
-            violations = new List[n];
-          }
-          violations[i] = found;
-          for (Violation v : found) {
-            tellViolation(i, v, now);
-          }
-        }
-      }
-      store.histories[i].add(now, usage, i);
-      for (int r = 0; r < R; r++) {
-        totals[r] += usage[r][i];
+      if (past[i] || !c.isEmpty()) {
+        check(i, usage, c, now);
       }
     }
+    store.history.record(now, usage, n, peaks);
     forgetCustomOfGone();
     return new SampleBatch(node, now, takenNanos, intervalMs, n, store.idSnapshot(), store.groupSnapshot(),
         store.prioritySnapshot(), usage, custom, violations);
   }
 
-  /** Under every soft limit, and no custom limit to check: what {@link CompiledQuota#check} would find empty. */
-  private boolean complies(int i, double[][] usage, Map<String, Double> custom) {
-    double[] soft = store.soft;
-    int base = i * R;
-    for (int r = 0; r < R; r++) {
-      if (!(usage[r][i] <= soft[base + r])) {
-        return false;
+  /**
+   * A slot at or past a gate, or with custom usage: over a soft limit, the quota's check; at an
+   * alert threshold (or with custom usage and custom limits), the alert policy. As
+   * {@link CompiledQuota#check} and the policy would decide for every sample, only not run for
+   * samples below every gate.
+   */
+  @SuppressWarnings("unchecked")
+  private void check(int i, double[][] usage, Map<String, Double> custom, long now) {
+    CompiledQuota quota = store.quotas[i];
+    if (quota == null) {
+      return;
+    }
+    boolean customDue = store.customLimits[i] && !custom.isEmpty();
+    List<Violation> found = customDue || overSoft(i, usage) ? quota.check(row(i, usage), custom) : List.of();
+    if (customDue || reachesAlert(i, quota, usage)) {
+      raiseAlerts(i, quota, usage, custom, now);
+    }
+    if (!found.isEmpty()) {
+      if (violations == null) {
+        violations = new List[store.count];
+      }
+      violations[i] = found;
+      for (Violation v : found) {
+        tellViolation(i, v, now);
       }
     }
-    return !store.customLimits[i] || custom.isEmpty();
   }
 
-  private boolean reachesAlert(int i, double[][] usage, Map<String, Double> custom) {
-    double[] at = store.alertAt;
-    int base = i * R;
+  private boolean overSoft(int i, double[][] usage) {
     for (int r = 0; r < R; r++) {
-      if (usage[r][i] >= at[base + r]) {
+      if (!(usage[r][i] <= store.soft[i * R + r])) {
         return true;
       }
     }
-    return store.customLimits[i] && !custom.isEmpty();
+    return false;
+  }
+
+  /** Some built-in resource at its first alert level (worked out from the quota: only past a gate). */
+  private boolean reachesAlert(int i, CompiledQuota quota, double[][] usage) {
+    for (int r = 0; r < R; r++) {
+      double v = usage[r][i];
+      if (!(v < store.gate[r][i])) {
+        Resource resource = Resource.ofIndex(r);
+        Limit limit = quota.limit(resource);
+        if (limit != null && v >= alerts.firstLevelAt(resource.name(), limit)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private double[] row(int i, double[][] usage) {

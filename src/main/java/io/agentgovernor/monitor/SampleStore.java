@@ -12,8 +12,9 @@ import java.util.Arrays;
  * The monitor's per-node state in columns: one dense slot per local agent (slots {@code 0..count-1},
  * the last one moved into a freed slot on undeploy), and per slot primitive arrays for everything
  * the sampler and the compliance pass remember between intervals: the sampler's cursor, the cached
- * compiled quota with its soft limits and alert thresholds laid out flat ({@code slot * 8 +
- * resource index}), the spacing of violation and alert events, and the agent's history. An
+ * compiled quota with its soft limits laid out flat ({@code slot * 8 +
+ * resource index}), the spacing of violation and alert events, and the agents' history ({@link UsageHistory}, itself
+ * columnar over the slots). An
  * interval then reads and writes arrays in slot order instead of looking anything up by id.
  *
  * <p>The slot set is re-read from {@link LocalAgents} only when its {@link LocalAgents#version()}
@@ -62,8 +63,13 @@ final class SampleStore {
   int[] priorities = new int[0];
   /** Soft limits, +∞ where none: below all of them (and no custom limit) the agent complies. */
   double[] soft = new double[0];
-  /** Where the first alert level starts (warning × hard), +∞ where no alert can fire. */
-  double[] alertAt = new double[0];
+  /**
+   * The lower of the soft limit and where the first alert level starts (warning × hard), +∞
+   * where neither, by resource ({@code gate[resource index][slot]}, laid out as the usage columns):
+   * below all of them a sample needs nothing but the totals, so a pass compares column with
+   * column (the soft limits and the quota only past a gate).
+   */
+  double[][] gate = new double[R][0];
   boolean[] customLimits = new boolean[0];
 
   // event spacing: the last violation event's kind (ordinal + 1, 0 none) and time per resource,
@@ -72,7 +78,8 @@ final class SampleStore {
   long[] violationAt = new long[0];
   long[] alertedAt = new long[0];
 
-  UsageHistory[] histories = new UsageHistory[0];
+  /** Every slot's usage history, in columns over the slots. */
+  final UsageHistory history = new UsageHistory();
 
   /** The id, group and priority columns as last handed out; copied again only after a change. */
   private String[] idSnapshot = new String[0];
@@ -142,7 +149,7 @@ final class SampleStore {
     Arrays.fill(violationKind, i * R, (i + 1) * R, (byte) 0);
     Arrays.fill(violationAt, i * R, (i + 1) * R, NEVER);
     Arrays.fill(alertedAt, i * 2 * R, (i + 1) * 2 * R, NEVER);
-    histories[i] = new UsageHistory();
+    history.join(i);
     cacheQuota(i);
     snapshotStale = true;
     return i;
@@ -164,6 +171,7 @@ final class SampleStore {
   void free(int i) {
     String id = ids[i];
     int last = --count;
+    history.leave(i);
     if (i != last) {
       move(last, i);
     }
@@ -173,7 +181,6 @@ final class SampleStore {
     slots[last] = null;
     quotas[last] = null;
     customWindows[last] = null;
-    histories[last] = null;
     alerts.forget(id);
     snapshotStale = true;
   }
@@ -192,11 +199,13 @@ final class SampleStore {
     priorities[to] = priorities[from];
     customLimits[to] = customLimits[from];
     System.arraycopy(soft, from * R, soft, to * R, R);
-    System.arraycopy(alertAt, from * R, alertAt, to * R, R);
+    for (double[] column : gate) {
+      column[to] = column[from];
+    }
     System.arraycopy(violationKind, from * R, violationKind, to * R, R);
     System.arraycopy(violationAt, from * R, violationAt, to * R, R);
     System.arraycopy(alertedAt, from * 2 * R, alertedAt, to * 2 * R, 2 * R);
-    histories[to] = histories[from];
+    history.move(from, to);
   }
 
   private void grow(int capacity) {
@@ -212,11 +221,13 @@ final class SampleStore {
     priorities = Arrays.copyOf(priorities, capacity);
     customLimits = Arrays.copyOf(customLimits, capacity);
     soft = Arrays.copyOf(soft, capacity * R);
-    alertAt = Arrays.copyOf(alertAt, capacity * R);
+    for (int r = 0; r < R; r++) {
+      gate[r] = Arrays.copyOf(gate[r], capacity);
+    }
     violationKind = Arrays.copyOf(violationKind, capacity * R);
     violationAt = Arrays.copyOf(violationAt, capacity * R);
     alertedAt = Arrays.copyOf(alertedAt, capacity * 2 * R);
-    histories = Arrays.copyOf(histories, capacity);
+    history.grow(capacity);
   }
 
   /** Reads slot {@code i}'s quota from the index and lays out its thresholds. */
@@ -232,7 +243,8 @@ final class SampleStore {
     for (int r = 0; r < R; r++) {
       Limit limit = quota == null ? null : quota.limit(Resource.ofIndex(r));
       soft[i * R + r] = limit == null ? Double.POSITIVE_INFINITY : limit.soft();
-      alertAt[i * R + r] = limit == null ? Double.POSITIVE_INFINITY : alerts.firstLevelAt(Resource.ofIndex(r).name(), limit);
+      gate[r][i] = limit == null ? Double.POSITIVE_INFINITY
+          : Math.min(limit.soft(), alerts.firstLevelAt(Resource.ofIndex(r).name(), limit));
     }
     if (quota != null) {
       for (Limit limit : quota.quota().limits().values()) {

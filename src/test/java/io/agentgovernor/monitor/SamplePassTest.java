@@ -83,7 +83,7 @@ class SamplePassTest {
     assertThat(batch.violations(0)).isEmpty();
     assertThat(batch.get(0, Resource.CPU)).isEqualTo(20);
     assertThat(batch.sample(0).usage()).containsExactly(usage(10, 20));
-    assertThat(store.histories[0].raw(Resource.CPU)[1]).containsExactly(20);
+    assertThat(store.history.raw(0, Resource.CPU)[1]).containsExactly(20);
   }
 
   @Test
@@ -148,8 +148,8 @@ class SamplePassTest {
     assertThat(batch.violations(0)).hasSize(1);
     // c's violation was told at 0; 5 s later it is still spaced, so the spacing moved with it
     assertThat(events).containsExactly("violation c cpu SOFT 60.0 @0");
-    assertThat(store.histories[0].raw(Resource.CPU)[1]).containsExactly(60, 60);
-    assertThat(store.histories[1].raw(Resource.MEMORY)[1]).containsExactly(2, 2);
+    assertThat(store.history.raw(0, Resource.CPU)[1]).containsExactly(60, 60);
+    assertThat(store.history.raw(1, Resource.MEMORY)[1]).containsExactly(2, 2);
   }
 
   @Test
