@@ -82,7 +82,9 @@ final class AdminAuth {
     boolean write = method != HttpMethod.GET && method != HttpMethod.HEAD && method != HttpMethod.OPTIONS;
     if (write) {
       String path = ctx.request().path();
-      ctx.addEndHandler(v -> audit.record(principal.who(), method.name(), path, ctx.response().getStatusCode(), clock.millis()));
+      // status 0: the client went away before the answer (the write may still have taken effect)
+      ctx.addEndHandler(v -> audit.record(principal.who(), method.name(), path,
+          ctx.response().ended() ? ctx.response().getStatusCode() : 0, clock.millis()));
     }
     if (write && !principal.role().mayWrite()) {
       ApiErrors.send(ctx, ErrorCode.FORBIDDEN, "this token may only read");

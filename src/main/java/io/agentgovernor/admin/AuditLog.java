@@ -9,7 +9,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Every admin write: who (a {@link Principal} name, never a credential), what (method and path),
- * when, and the status it ended with. Each entry goes to the SLF4J logger {@code governor.audit}
+ * when, and the status it ended with (0: the client went away before it was answered, so the
+ * write may or may not have taken effect). Each entry goes to the SLF4J logger {@code governor.audit}
  * (route it to its own file in logback) and to a bounded in-memory ring, newest kept, served at
  * {@code GET /api/v1/audit}. Used on one event loop only.
  */

@@ -167,6 +167,34 @@ class AdminHttpTest {
   }
 
   @Test
+  @DisplayName("a write whose client goes away before the answer is audited with status 0, not as answered")
+  void abandonedWriteIsAuditedAsUnanswered() throws Exception {
+    json(http.call("POST", "/api/v1/budgets", ADMIN_TOKEN, new JsonObject().put("id", "aud-usd").put("resource", "usd_micros")
+        .put("amount", 10).put("window", "minute").put("scope", "agent").put("target", "aud-agent").encode()), 201);
+    JsonObject reserve = new JsonObject().put("agentId", "aud-agent").put("resource", "usd_micros").put("amount", 10);
+    json(http.call("POST", "/api/v1/reservations", ADMIN_TOKEN, reserve.encode()), 201);
+    // the budget is spoken for: this one waits for the minute's window to refill (at least 15 s
+    // away, so it cannot be answered within the second the client waits); the client hangs up first
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> System.currentTimeMillis() % 60_000 < 45_000);
+    byte[] body = reserve.copy().put("wait", true).put("waitMs", 90_000).encode().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", node.httpPort())) {
+      String head = "POST /api/v1/reservations HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + ADMIN_TOKEN
+          + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n";
+      socket.getOutputStream().write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      socket.getOutputStream().write(body);
+      socket.getOutputStream().flush();
+      socket.setSoTimeout(1_000);
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> socket.getInputStream().read())
+          .as("no answer while it waits for room").isInstanceOf(java.net.SocketTimeoutException.class);
+    } // hung up
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> {
+      List<JsonObject> items = json(http.get("/api/v1/audit?limit=50", ADMIN_TOKEN), 200).getJsonArray("items").stream()
+          .map(JsonObject.class::cast).filter(e -> "/api/v1/reservations".equals(e.getString("path"))).toList();
+      assertThat(items).extracting(e -> e.getInteger("status")).contains(201, 0);
+    });
+  }
+
+  @Test
   @DisplayName("every write is audited (who, what, status; never the token); only an operator reads the audit")
   void audit() {
     http.call("PUT", "/api/v1/quotas/aud-1", ADMIN_TOKEN, "{\"group\": \"standard_agent\"}");
