@@ -83,6 +83,8 @@ public final class FailoverVerticle extends VerticleBase {
   private final Set<String> isolationSuspended = ConcurrentHashMap.newKeySet();
   /** Incarnation (or "node:" + id for old registrations) → when it was first known missing. */
   private final Map<String, Long> missingSince = new ConcurrentHashMap<>();
+  /** Ids of lost {@code never} agents being marked terminated ({@link #terminateLater}). */
+  private final Set<String> terminating = ConcurrentHashMap.newKeySet();
   private volatile int largestSeen = 1;
   private volatile boolean isolated;
   private volatile boolean sweepAgain;
@@ -260,7 +262,10 @@ public final class FailoverVerticle extends VerticleBase {
     }
     sweepAgain = false;
     vertx.executeBlocking(this::findOrphans, false)
-        .compose(this::restartAll)
+        .compose(found -> {
+          terminateLater(found.lost(), now);
+          return restartAll(found.orphans());
+        })
         .onComplete(ar -> {
           if (ar.failed()) {
             LOG.warn("failover sweep failed: {}", ar.cause().toString());
@@ -329,7 +334,40 @@ public final class FailoverVerticle extends VerticleBase {
    * Blocking: the registry entries whose process has been missing from the cluster for at least
    * the restart delay; {@code never} agents are marked terminated here.
    */
-  private List<JsonObject> findOrphans() {
+  /** What a sweep found: agents to restart, and {@code never} agents to mark terminated. */
+  private record Found(List<JsonObject> orphans, List<JsonObject> lost) {
+  }
+
+  /**
+   * Marks lost {@code never} agents terminated on a worker of its own, beside the restarts and not
+   * before them: a lost node may have held thousands (9,000 in {@code load-tests/cluster.sh}), one
+   * compare-and-set each, and done inline they held back every restart for longer than the sweep's
+   * stuck limit (the first agent ran again 29 s after the kill). Each id is marked by one such
+   * job at a time; a sweep skips the ids under way.
+   */
+  private void terminateLater(List<JsonObject> lost, long now) {
+    List<JsonObject> mine = lost.stream().filter(e -> terminating.add(e.getString("id"))).toList();
+    if (mine.isEmpty()) {
+      return;
+    }
+    vertx.executeBlocking(() -> {
+      for (JsonObject entry : mine) {
+        String stored = entry.getString("stored");
+        JsonObject next = entry.copy().put("state", AgentState.TERMINATED.wireName()).put("since", now)
+            .put("reason", "node " + entry.getString("node") + " left the cluster");
+        next.remove("stored");
+        registry.replace(stored, next);
+      }
+      return null;
+    }, false).onComplete(ar -> {
+      mine.forEach(e -> terminating.remove(e.getString("id")));
+      if (ar.failed()) {
+        LOG.warn("marking lost agents terminated failed: {}", ar.cause().toString());
+      }
+    });
+  }
+
+  private Found findOrphans() {
     Set<String> liveIncarnations = ClusterMembers.liveIncarnations(node.hazelcast());
     Set<String> liveNodes = ClusterMembers.liveNodeIds(node.hazelcast());
     long now = System.currentTimeMillis();
@@ -341,7 +379,9 @@ public final class FailoverVerticle extends VerticleBase {
     // network while partitions move after a loss); each is then read back exactly for the CAS
     for (JsonObject candidate : registry.entries()) {
       String key = holderKey(candidate);
-      if (key == null || isLive(candidate, liveIncarnations, liveNodes)) {
+      if (key == null || isLive(candidate, liveIncarnations, liveNodes)
+          || AgentState.TERMINATED.wireName().equals(candidate.getString("state"))
+          || terminating.contains(candidate.getString("id"))) {
         continue;
       }
       long missing = missingSince.computeIfAbsent(key, k -> now);
@@ -355,10 +395,14 @@ public final class FailoverVerticle extends VerticleBase {
       vertx.setTimer(Math.max(50, nextDue - now + 50), t -> sweep());
     }
     List<JsonObject> orphans = new ArrayList<>();
+    List<JsonObject> lost = new ArrayList<>();
     if (due.isEmpty()) {
-      return orphans;
+      return new Found(orphans, lost);
     }
-    for (Map.Entry<String, String> e : registry.stored(due).entrySet()) {
+    long readStart = System.nanoTime();
+    Map<String, String> stored = registry.stored(due);
+    long readMs = (System.nanoTime() - readStart) / 1_000_000;
+    for (Map.Entry<String, String> e : stored.entrySet()) {
       JsonObject entry = new JsonObject(e.getValue());
       String state = entry.getString("state");
       if (isLive(entry, liveIncarnations, liveNodes) || AgentState.TERMINATED.wireName().equals(state)
@@ -369,11 +413,14 @@ public final class FailoverVerticle extends VerticleBase {
       if ("on-node-loss".equals(entry.getString("restartPolicy"))) {
         orphans.add(entry.put("stored", e.getValue()));
       } else {
-        registry.replace(e.getValue(), entry.copy().put("state", AgentState.TERMINATED.wireName()).put("since", now)
-            .put("reason", "node " + entry.getString("node") + " left the cluster"));
+        lost.add(entry.put("stored", e.getValue()));
       }
     }
-    return orphans;
+    if (!orphans.isEmpty() || !lost.isEmpty()) {
+      LOG.info("failover sweep: {} registrations of lost processes (read in {} ms): {} to restart, {} to mark terminated",
+          due.size(), readMs, orphans.size(), lost.size());
+    }
+    return new Found(orphans, lost);
   }
 
   private static String holderKey(JsonObject entry) {

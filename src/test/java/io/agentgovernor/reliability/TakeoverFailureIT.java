@@ -126,6 +126,29 @@ class TakeoverFailureIT {
   }
 
   @Test
+  @DisplayName("lost agents that are not to be restarted are marked terminated (beside the restarts, not before them), and stay so")
+  void lostNeverAgentsAreMarkedTerminated() {
+    Registry registry = a.context().registry();
+    FAILURES_LEFT.set(0);
+    for (int i = 0; i < 20; i++) {
+      JsonObject lost = new JsonObject().put("id", "tf-never-" + i).put("type", FlakyAgent.TYPE).put("group", "standard_agent")
+          .put("node", "tf-gone").put("state", "running").put("restartPolicy", "never").put("config", new JsonObject());
+      assertThat(blocking(a, () -> registry.claim(lost))).isNull();
+      String claimed = blocking(a, () -> registry.stored(lost.getString("id")));
+      assertThat(blocking(a, () -> registry.replace(claimed, lost.copy().put("incarnation", "a-process-that-died")))).isTrue();
+    }
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+      for (int i = 0; i < 20; i++) {
+        String id = "tf-never-" + i;
+        JsonObject stored = new JsonObject(blocking(a, () -> registry.stored(id)));
+        assertThat(stored.getString("state")).as(id).isEqualTo("terminated");
+        assertThat(stored.getString("reason")).isEqualTo("node tf-gone left the cluster");
+        assertThat(stored.getString("node")).as("not restarted anywhere").isEqualTo("tf-gone");
+      }
+    });
+  }
+
+  @Test
   @DisplayName("a move whose target fails to start leaves the agent registered and running on its source, under its own epoch")
   void failedMoveKeepsTheSource() {
     Registry registry = a.context().registry();
