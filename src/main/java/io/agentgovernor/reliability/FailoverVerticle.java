@@ -73,6 +73,7 @@ public final class FailoverVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(FailoverVerticle.class);
   private static final long DEPLOYING_GRACE_MS = 30_000;
   private static final long SWEEP_STUCK_MS = 10_000;
+  private static final int TERMINATE_BATCH = 200;
   private static final long FORGET_MISSING_MS = 3_600_000;
   private static final int RESTARTS_IN_FLIGHT = 32;
 
@@ -347,11 +348,20 @@ public final class FailoverVerticle extends VerticleBase {
    */
   private void terminateLater(List<JsonObject> lost, long now) {
     List<JsonObject> mine = lost.stream().filter(e -> terminating.add(e.getString("id"))).toList();
-    if (mine.isEmpty()) {
+    terminateFrom(mine, 0, now);
+  }
+
+  /**
+   * Marks {@code lost[from..]} terminated, {@value #TERMINATE_BATCH} per worker task: a lost node's
+   * 100,000 agents in one task would hold a worker for minutes.
+   */
+  private void terminateFrom(List<JsonObject> lost, int from, long now) {
+    if (from >= lost.size()) {
       return;
     }
+    List<JsonObject> batch = lost.subList(from, Math.min(lost.size(), from + TERMINATE_BATCH));
     vertx.executeBlocking(() -> {
-      for (JsonObject entry : mine) {
+      for (JsonObject entry : batch) {
         String stored = entry.getString("stored");
         JsonObject next = entry.copy().put("state", AgentState.TERMINATED.wireName()).put("since", now)
             .put("reason", "node " + entry.getString("node") + " left the cluster");
@@ -360,10 +370,13 @@ public final class FailoverVerticle extends VerticleBase {
       }
       return null;
     }, false).onComplete(ar -> {
-      mine.forEach(e -> terminating.remove(e.getString("id")));
+      batch.forEach(e -> terminating.remove(e.getString("id")));
       if (ar.failed()) {
         LOG.warn("marking lost agents terminated failed: {}", ar.cause().toString());
+        lost.subList(from + batch.size(), lost.size()).forEach(e -> terminating.remove(e.getString("id")));
+        return;
       }
+      terminateFrom(lost, from + batch.size(), now);
     });
   }
 

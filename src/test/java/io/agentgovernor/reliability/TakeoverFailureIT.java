@@ -130,7 +130,8 @@ class TakeoverFailureIT {
   void lostNeverAgentsAreMarkedTerminated() {
     Registry registry = a.context().registry();
     FAILURES_LEFT.set(0);
-    for (int i = 0; i < 20; i++) {
+    // more than one batch of the failover part's terminations (200)
+    for (int i = 0; i < 250; i++) {
       JsonObject lost = new JsonObject().put("id", "tf-never-" + i).put("type", FlakyAgent.TYPE).put("group", "standard_agent")
           .put("node", "tf-gone").put("state", "running").put("restartPolicy", "never").put("config", new JsonObject());
       assertThat(blocking(a, () -> registry.claim(lost))).isNull();
@@ -138,7 +139,7 @@ class TakeoverFailureIT {
       assertThat(blocking(a, () -> registry.replace(claimed, lost.copy().put("incarnation", "a-process-that-died")))).isTrue();
     }
     await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-      for (int i = 0; i < 20; i++) {
+      for (int i = 0; i < 250; i++) {
         String id = "tf-never-" + i;
         JsonObject stored = new JsonObject(blocking(a, () -> registry.stored(id)));
         assertThat(stored.getString("state")).as(id).isEqualTo("terminated");
