@@ -32,6 +32,8 @@ final class BridgeStats {
         .description("Bridge connections on this node").tag("state", "registered").register(registry));
     meters.add(Gauge.builder("governor.bridge.connections", connections, ConnectionTable::unregisteredCount)
         .description("Bridge connections on this node").tag("state", "unregistered").register(registry));
+    meters.add(Gauge.builder("governor.bridge.connections", connections, ConnectionTable::claimingCount)
+        .description("Bridge connections on this node").tag("state", "claiming").register(registry));
     meters.add(Gauge.builder("governor.bridge.agents", agents, BridgeAgents::size)
         .description("Outside agents holding a lease on this node's bridge").register(registry));
     refused = Counter.builder("governor.bridge.refused").description("Bridge frames and connections refused")

@@ -177,9 +177,14 @@ public final class ConnectionTable<C> {
     return due;
   }
 
-  /** Connections not bound to an agent, claiming ones included. */
+  /** Connections with no agent that have not asked to register (at most {@code maxUnregistered}). */
   public int unregisteredCount() {
-    return unregistered.size() + claiming.size();
+    return unregistered.size();
+  }
+
+  /** Connections whose register is being decided (at most {@code maxUnregistered} more). */
+  public int claimingCount() {
+    return claiming.size();
   }
 
   public int boundCount() {

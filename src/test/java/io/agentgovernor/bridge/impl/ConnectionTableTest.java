@@ -18,7 +18,8 @@ class ConnectionTableTest {
     assertThat(table.claim("c1")).isTrue();
     assertThat(table.admit("c3", 2)).isNull();
     assertThat(table.admit("c4", 3)).isEqualTo("c2");
-    assertThat(table.unregisteredCount()).isEqualTo(3);
+    assertThat(table.unregisteredCount()).isEqualTo(2);
+    assertThat(table.claimingCount()).isEqualTo(1);
     assertThat(table.claim("c3")).isTrue();
     assertThat(table.claim("c4")).isFalse(); // two claim already
   }
