@@ -47,6 +47,15 @@ public final class ClusterMembers {
     return incarnationOf(hazelcast.getCluster().getLocalMember());
   }
 
+  /**
+   * The incarnation of the oldest member in this member's view (Hazelcast's master, the one that
+   * runs the failover sweep), or null while it has none.
+   */
+  public static String oldestIncarnation(HazelcastInstance hazelcast) {
+    java.util.Iterator<Member> members = hazelcast.getCluster().getMembers().iterator();
+    return members.hasNext() ? incarnationOf(members.next()) : null;
+  }
+
   /** The node ids of the members in this member's view of the cluster. */
   public static Set<String> liveNodeIds(HazelcastInstance hazelcast) {
     return attributes(hazelcast, NODE_ATTRIBUTE);

@@ -15,7 +15,6 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,8 +22,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps this node's {@link NodeLease}: every quarter lease it asks each peer whether it still
  * counts this process as a member; once enough peers say yes to make a majority (this node
- * included) of the largest set of governor nodes that ever confirmed together, the lease is
- * extended to one lease after the moment the round began. A node cut off from the majority, or
+ * included) of the largest set of governor nodes that ever confirmed together, the oldest member
+ * among them ({@link LeaseRound}), the lease is extended to one lease after the moment the round
+ * began. A node cut off from the majority, or
  * stopped, gets no such answers and its lease runs out within {@code failover.leaseMs}; regaining
  * it first runs a fencing pass (copies the registry now places elsewhere are stopped), so a stale
  * copy never runs again.
@@ -68,7 +68,8 @@ public final class LeaseKeeper {
         Handlers.json(request -> {
           String asking = Json.optString(request, "incarnation", "");
           boolean member = asking != null && ClusterMembers.liveIncarnations(node.hazelcast()).contains(asking);
-          return Future.succeededFuture(new JsonObject().put("member", member).put("node", node.nodeId()));
+          return Future.succeededFuture(LeaseRound.answer(member, ClusterMembers.localIncarnation(node.hazelcast()),
+              ClusterMembers.oldestIncarnation(node.hazelcast()), node.nodeId()));
         }));
     return confirmations.completion().onSuccess(v -> {
       lease.startKeeping(leaseMs);
@@ -105,24 +106,23 @@ public final class LeaseKeeper {
         peers.add(id);
       }
     }
-    AtomicInteger confirmed = new AtomicInteger();
+    LeaseRound round = new LeaseRound(self, ClusterMembers.oldestIncarnation(node.hazelcast()));
     AtomicBoolean granted = new AtomicBoolean();
     List<Future<?>> answers = new ArrayList<>();
     for (String peer : peers) {
       answers.add(vertx.eventBus().<JsonObject>request(Addresses.onNode(Addresses.LEASE_CONFIRM, peer),
               new JsonObject().put("incarnation", self), new DeliveryOptions().setSendTimeout(Math.max(100, leaseMs / 2)))
           .onSuccess(reply -> {
-            if (reply.body().getBoolean("member", false) && 1 + confirmed.incrementAndGet() >= quorum()
-                && granted.compareAndSet(false, true)) {
+            if (round.add(reply.body(), quorum()) && granted.compareAndSet(false, true)) {
               grant(began);
             }
           }));
     }
-    if (1 >= quorum() && granted.compareAndSet(false, true)) {
+    if (round.granted(quorum()) && granted.compareAndSet(false, true)) {
       grant(began);
     }
     Future.join(answers).onComplete(ar -> {
-      largestConfirmed = Math.max(largestConfirmed, 1 + confirmed.get());
+      largestConfirmed = Math.max(largestConfirmed, 1 + round.confirmed());
       renewing = false;
     });
   }
