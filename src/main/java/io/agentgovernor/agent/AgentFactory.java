@@ -24,4 +24,30 @@ public interface AgentFactory {
    * {@link io.agentgovernor.bus.GovernorException} (INVALID_REQUEST) naming the key.
    */
   GovernedAgent create(JsonObject config);
+
+  /** A factory made of its parts: {@code create} gets the deploy request's configuration. */
+  static AgentFactory of(String type, String description, List<String> configKeys,
+                         java.util.function.Function<JsonObject, GovernedAgent> create) {
+    return new AgentFactory() {
+      @Override
+      public String type() {
+        return type;
+      }
+
+      @Override
+      public String description() {
+        return description;
+      }
+
+      @Override
+      public List<String> configKeys() {
+        return configKeys;
+      }
+
+      @Override
+      public GovernedAgent create(JsonObject config) {
+        return create.apply(config);
+      }
+    };
+  }
 }

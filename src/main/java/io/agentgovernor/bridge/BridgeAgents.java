@@ -2,7 +2,6 @@ package io.agentgovernor.bridge;
 
 import io.agentgovernor.agent.AgentFactory;
 import io.agentgovernor.agent.AgentState;
-import io.agentgovernor.agent.GovernedAgent;
 import io.agentgovernor.agent.AgentMeter;
 import io.agentgovernor.agent.LocalAgent;
 import io.agentgovernor.bridge.impl.AgentSecret;
@@ -256,28 +255,11 @@ final class BridgeAgents {
 
   /** The {@code external} agent type, whose agents tell this bridge when they stop. */
   AgentFactory externalType() {
-    return new AgentFactory() {
-      @Override
-      public String type() {
-        return ExternalAgent.TYPE;
-      }
-
-      @Override
-      public String description() {
-        return "an agent in another process, connected through the TCP event-bus bridge";
-      }
-
-      @Override
-      public List<String> configKeys() {
-        return List.of("pid");
-      }
-
-      @Override
-      public GovernedAgent create(JsonObject config) {
-        Long pid = Json.optLong(config, "pid", "external config", 0, Long.MAX_VALUE);
-        return new ExternalAgent(pid == null ? 0 : pid, BridgeAgents.this::stopped, BridgeAgents.this::meterOf);
-      }
-    };
+    return AgentFactory.of(ExternalAgent.TYPE, "an agent in another process, connected through the TCP event-bus bridge",
+        List.of("pid"), config -> {
+          Long pid = Json.optLong(config, "pid", "external config", 0, Long.MAX_VALUE);
+          return new ExternalAgent(pid == null ? 0 : pid, this::stopped, this::meterOf);
+        });
   }
 
   private long now() {

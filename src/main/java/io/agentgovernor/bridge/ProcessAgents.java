@@ -3,7 +3,6 @@ package io.agentgovernor.bridge;
 import io.agentgovernor.agent.LocalAgent;
 
 import io.agentgovernor.agent.AgentFactory;
-import io.agentgovernor.agent.GovernedAgent;
 import io.agentgovernor.bridge.cgroup.CgroupCounters;
 import io.agentgovernor.bridge.cgroup.Cgroups;
 import io.agentgovernor.bus.Addresses;
@@ -16,7 +15,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
@@ -122,35 +120,19 @@ public final class ProcessAgents {
 
   /** The factory; {@code onStopped} is told when an agent stops (its bridge lease ends with it). */
   AgentFactory type(BiConsumer<String, ExternalAgent> onStopped) {
-    return new AgentFactory() {
-      @Override
-      public String type() {
-        return TYPE;
-      }
-
-      @Override
-      public String description() {
-        return "a process the node starts itself (command, env, cwd), in its own cgroup; it may connect to the bridge";
-      }
-
-      @Override
-      public List<String> configKeys() {
-        return ProcessSpec.KEYS;
-      }
-
-      @Override
-      public GovernedAgent create(JsonObject config) {
-        ProcessSpec spec = ProcessSpec.fromJson(config);
-        if (!ProcessAgents.this.config.enabled()) {
-          throw new GovernorException(ErrorCode.INVALID_REQUEST, "process agents are turned off (process.enabled)");
-        }
-        return new ExternalAgent(new ProcessDriver(ProcessAgents.this,
-            new ProcessSupervisor(spec, cgroups, ProcessAgents.this.config.cpuPeriodUs())), onStopped,
-            (id, agent) -> {
-              LocalAgent handle = node.localAgents().get(id);
-              return handle != null && handle.agent() == agent ? handle.meter() : null;
-            });
-      }
-    };
+    return AgentFactory.of(TYPE,
+        "a process the node starts itself (command, env, cwd), in its own cgroup; it may connect to the bridge",
+        ProcessSpec.KEYS, config -> {
+          ProcessSpec spec = ProcessSpec.fromJson(config);
+          if (!ProcessAgents.this.config.enabled()) {
+            throw new GovernorException(ErrorCode.INVALID_REQUEST, "process agents are turned off (process.enabled)");
+          }
+          return new ExternalAgent(new ProcessDriver(ProcessAgents.this,
+              new ProcessSupervisor(spec, cgroups, ProcessAgents.this.config.cpuPeriodUs())), onStopped,
+              (id, agent) -> {
+                LocalAgent handle = node.localAgents().get(id);
+                return handle != null && handle.agent() == agent ? handle.meter() : null;
+              });
+        });
   }
 }

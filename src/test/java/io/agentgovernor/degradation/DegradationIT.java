@@ -172,27 +172,8 @@ class DegradationIT {
   /** Holds 24 MiB and answers every strategy with unsupported (GovernedAgent's default). */
   static final class Stubborn extends GovernedAgent {
     static final String TYPE = "stubborn";
-    static final AgentFactory FACTORY = new AgentFactory() {
-      @Override
-      public String type() {
-        return TYPE;
-      }
-
-      @Override
-      public String description() {
-        return "holds 24 MiB and supports no degradation strategy (tests)";
-      }
-
-      @Override
-      public List<String> configKeys() {
-        return List.of();
-      }
-
-      @Override
-      public GovernedAgent create(JsonObject config) {
-        return new Stubborn();
-      }
-    };
+    static final AgentFactory FACTORY = AgentFactory.of(TYPE, "holds 24 MiB and supports no degradation strategy (tests)", List.of(),
+        config -> new Stubborn());
 
     private final byte[][] state = new byte[24][];
 

@@ -18,27 +18,8 @@ public final class WorkAgent extends GovernedAgent {
   public static final LongAdder TICKS = new LongAdder();
   private static volatile long sink;
 
-  public static final AgentFactory FACTORY = new AgentFactory() {
-    @Override
-    public String type() {
-      return "work";
-    }
-
-    @Override
-    public String description() {
-      return "fixed computation on a timer (load tests)";
-    }
-
-    @Override
-    public List<String> configKeys() {
-      return List.of("periodMs", "rounds");
-    }
-
-    @Override
-    public GovernedAgent create(JsonObject config) {
-      return new WorkAgent(config.getLong("periodMs", 1000L), config.getInteger("rounds", 2000));
-    }
-  };
+  public static final AgentFactory FACTORY = AgentFactory.of("work", "fixed computation on a timer (load tests)", List.of("periodMs", "rounds"),
+        config -> new WorkAgent(config.getLong("periodMs", 1000L), config.getInteger("rounds", 2000)));
 
   private final long periodMs;
   private final int rounds;

@@ -210,27 +210,8 @@ class TakeoverFailureIT {
 
     static final String TYPE = "flaky-start";
 
-    static final AgentFactory FACTORY = new AgentFactory() {
-      @Override
-      public String type() {
-        return TYPE;
-      }
-
-      @Override
-      public String description() {
-        return "fails to start on demand (tests)";
-      }
-
-      @Override
-      public List<String> configKeys() {
-        return List.of();
-      }
-
-      @Override
-      public GovernedAgent create(JsonObject config) {
-        return new FlakyAgent();
-      }
-    };
+    static final AgentFactory FACTORY = AgentFactory.of(TYPE, "fails to start on demand (tests)", List.of(),
+        config -> new FlakyAgent());
 
     private long count;
 

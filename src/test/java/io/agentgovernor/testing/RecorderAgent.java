@@ -9,27 +9,8 @@ import java.util.List;
 /** A test agent that records the {@code seq} of every message, to check delivery order and loss. */
 public final class RecorderAgent extends GovernedAgent {
 
-  public static final AgentFactory FACTORY = new AgentFactory() {
-    @Override
-    public String type() {
-      return "recorder";
-    }
-
-    @Override
-    public String description() {
-      return "records message sequence numbers (tests)";
-    }
-
-    @Override
-    public List<String> configKeys() {
-      return List.of();
-    }
-
-    @Override
-    public GovernedAgent create(JsonObject config) {
-      return new RecorderAgent();
-    }
-  };
+  public static final AgentFactory FACTORY = AgentFactory.of("recorder", "records message sequence numbers (tests)", List.of(),
+        config -> new RecorderAgent());
 
   private long received;
   private long last = -1;

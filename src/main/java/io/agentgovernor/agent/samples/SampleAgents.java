@@ -2,7 +2,6 @@ package io.agentgovernor.agent.samples;
 
 import io.agentgovernor.agent.AgentFactory;
 import io.agentgovernor.agent.GovernedAgent;
-import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.function.Function;
 
@@ -57,26 +56,6 @@ public final class SampleAgents {
 
   private static AgentFactory factory(String type, String description, List<String> keys,
                                       Function<SampleConfig, GovernedAgent> make) {
-    return new AgentFactory() {
-      @Override
-      public String type() {
-        return type;
-      }
-
-      @Override
-      public String description() {
-        return description;
-      }
-
-      @Override
-      public List<String> configKeys() {
-        return keys;
-      }
-
-      @Override
-      public GovernedAgent create(JsonObject config) {
-        return make.apply(new SampleConfig(type, config, keys));
-      }
-    };
+    return AgentFactory.of(type, description, keys, config -> make.apply(new SampleConfig(type, config, keys)));
   }
 }

@@ -143,27 +143,8 @@ class SeedContractTest {
   /** Writes {@code bytes} zeros to {@code path} through its context, then idles. */
   static final class DiskWriter extends GovernedAgent {
     static final String TYPE = "disk-writer";
-    static final AgentFactory FACTORY = new AgentFactory() {
-      @Override
-      public String type() {
-        return TYPE;
-      }
-
-      @Override
-      public String description() {
-        return "writes a file through its context (tests)";
-      }
-
-      @Override
-      public List<String> configKeys() {
-        return List.of("path", "bytes");
-      }
-
-      @Override
-      public GovernedAgent create(JsonObject config) {
-        return new DiskWriter(config.getString("path"), config.getInteger("bytes"));
-      }
-    };
+    static final AgentFactory FACTORY = AgentFactory.of(TYPE, "writes a file through its context (tests)", List.of("path", "bytes"),
+        config -> new DiskWriter(config.getString("path"), config.getInteger("bytes")));
 
     private final String path;
     private final int bytes;
