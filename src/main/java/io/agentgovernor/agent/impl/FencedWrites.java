@@ -30,7 +30,7 @@ final class FencedWrites {
    * returns the stored value, or null if another copy owns the id now (or it is gone).
    */
   static EntryProcessor<String, String, String> update(String json, long epoch, long nowMillis) {
-    return new Rewrite(new JsonObject(json).put("epoch", epoch).encode(), epoch, nowMillis);
+    return new Rewrite(json, epoch, epoch, nowMillis);
   }
 
   /**
@@ -39,7 +39,7 @@ final class FencedWrites {
    * or null.
    */
   static EntryProcessor<String, String, String> handBack(String previous, long epoch, long nowMillis) {
-    return new Rewrite(previous, epoch, nowMillis);
+    return new Rewrite(previous, epoch, epochOf(previous), nowMillis);
   }
 
   /** Removes a registration only if it still holds the writer's epoch; returns whether it did. */
@@ -55,16 +55,21 @@ final class FencedWrites {
     return new Snapshot(json, epoch);
   }
 
-  /** Writes {@code json} (with the next version) if the stored registration holds {@code epoch}. */
+  /**
+   * Writes {@code json} with {@code writtenEpoch} and the next version if the stored registration
+   * holds {@code epoch}.
+   */
   static final class Rewrite implements EntryProcessor<String, String, String> {
     private static final long serialVersionUID = 1L;
     private final String json;
     private final long epoch;
+    private final long writtenEpoch;
     private final long nowMillis;
 
-    Rewrite(String json, long epoch, long nowMillis) {
+    Rewrite(String json, long epoch, long writtenEpoch, long nowMillis) {
       this.json = json;
       this.epoch = epoch;
+      this.writtenEpoch = writtenEpoch;
       this.nowMillis = nowMillis;
     }
 
@@ -74,7 +79,8 @@ final class FencedWrites {
       if (stored == null || epochOf(stored) != epoch) {
         return null;
       }
-      String next = new JsonObject(json).put("version", Versions.next(versionOf(stored), nowMillis)).encode();
+      String next = new JsonObject(json).put("epoch", writtenEpoch)
+          .put("version", Versions.next(versionOf(stored), nowMillis)).encode();
       entry.setValue(next);
       return next;
     }
