@@ -47,10 +47,21 @@ public final class NodeLease {
   public long writeDeadline() {
     long remaining = remainingMillis(System.nanoTime());
     if (remaining <= 0) {
-      throw new GovernorException(ErrorCode.UNAVAILABLE,
-          "this node is cut off from the cluster majority: writes go to a node of the majority");
+      throw cutOff();
     }
     return System.currentTimeMillis() + remaining;
+  }
+
+  /** Fails with {@code UNAVAILABLE} unless the lease holds now: a write is taken only while it does. */
+  public void requireForWrites() {
+    if (!holds(System.nanoTime())) {
+      throw cutOff();
+    }
+  }
+
+  private static GovernorException cutOff() {
+    return new GovernorException(ErrorCode.UNAVAILABLE,
+        "this node is cut off from the cluster majority: writes go to a node of the majority");
   }
 
   /**

@@ -124,13 +124,13 @@ public final class QuotaVerticle extends VerticleBase {
    */
   private Function<JsonObject, Future<?>> leased(Function<JsonObject, Future<?>> write) {
     return request -> {
-      requireLease();
+      node.lease().requireForWrites();
       // checked again once the cluster is safe: that wait lasts up to 5 s, and a node cut off
       // meanwhile finds itself "safe" as soon as it has removed its peers and owns every partition
       // (JepsenIT seed 7: an isolated node took a PUT within its lease, wrote it 6 s into the
       // isolation, and that value won over the majority's later ones at the merge)
       return safeWrites.ready(vertx).compose(v -> {
-        requireLease();
+        node.lease().requireForWrites();
         return write.apply(request);
       });
     };
@@ -139,13 +139,6 @@ public final class QuotaVerticle extends VerticleBase {
   /** This node's lease expiry, carried by each write ({@link io.agentgovernor.cluster.NodeLease#writeDeadline}). */
   private long writeDeadline() {
     return node.lease().writeDeadline();
-  }
-
-  private void requireLease() {
-    if (!node.lease().holds(System.nanoTime())) {
-      throw new GovernorException(ErrorCode.UNAVAILABLE, "node '" + node.nodeId()
-          + "' is cut off from the cluster majority: writes go to a node of the majority");
-    }
   }
 
   private Future<Void> consume(String address, Function<JsonObject, Future<?>> handler) {
