@@ -1,6 +1,5 @@
 package io.agentgovernor.reliability;
 
-import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.LifecycleEvent;
@@ -247,8 +246,8 @@ public final class FailoverVerticle extends VerticleBase {
   }
 
   private boolean oldestMember() {
-    Set<Member> members = node.hazelcast().getCluster().getMembers();
-    return !members.isEmpty() && members.iterator().next().localMember();
+    String oldest = ClusterMembers.oldestIncarnation(node.hazelcast());
+    return oldest != null && oldest.equals(ClusterMembers.localIncarnation(node.hazelcast()));
   }
 
   private void sweep() {
@@ -331,10 +330,6 @@ public final class FailoverVerticle extends VerticleBase {
         .recover(e -> Future.succeededFuture(List.of()));
   }
 
-  /**
-   * Blocking: the registry entries whose process has been missing from the cluster for at least
-   * the restart delay; {@code never} agents are marked terminated here.
-   */
   /** What a sweep found: agents to restart, and {@code never} agents to mark terminated. */
   private record Found(List<JsonObject> orphans, List<JsonObject> lost) {
   }
@@ -362,11 +357,8 @@ public final class FailoverVerticle extends VerticleBase {
     List<JsonObject> batch = lost.subList(from, Math.min(lost.size(), from + TERMINATE_BATCH));
     vertx.executeBlocking(() -> {
       for (JsonObject entry : batch) {
-        String stored = entry.getString("stored");
-        JsonObject next = entry.copy().put("state", AgentState.TERMINATED.wireName()).put("since", now)
-            .put("reason", "node " + entry.getString("node") + " left the cluster");
-        next.remove("stored");
-        registry.replace(stored, next);
+        setState(entry.getString("stored"), entry, AgentState.TERMINATED, now,
+            "node " + entry.getString("node") + " left the cluster");
       }
       return null;
     }, false).onComplete(ar -> {
@@ -380,6 +372,10 @@ public final class FailoverVerticle extends VerticleBase {
     });
   }
 
+  /**
+   * Blocking: the registrations whose process has been missing from the cluster for at least the
+   * restart delay, each with its stored value ({@code "stored"}) for the compare-and-set.
+   */
   private Found findOrphans() {
     Set<String> liveIncarnations = ClusterMembers.liveIncarnations(node.hazelcast());
     Set<String> liveNodes = ClusterMembers.liveNodeIds(node.hazelcast());
@@ -489,14 +485,24 @@ public final class FailoverVerticle extends VerticleBase {
     if (AgentState.PENDING.wireName().equals(orphan.getString("state"))) {
       return Future.succeededFuture();
     }
-    String stored = orphan.getString("stored");
-    JsonObject pending = orphan.copy();
-    pending.remove("stored");
-    pending.put("state", AgentState.PENDING.wireName()).put("since", node.clock().millis());
+    long now = node.clock().millis();
     return vertx.executeBlocking(() -> {
-      registry.replace(stored, pending);
+      setState(orphan.getString("stored"), orphan, AgentState.PENDING, now, null);
       return null;
     }, false);
+  }
+
+  /**
+   * Blocking. Rewrites a registration that is still exactly {@code stored} with {@code state} since
+   * {@code now} (and {@code reason}, if any); whether it did (another write may have come first).
+   */
+  private boolean setState(String stored, JsonObject entry, AgentState state, long now, String reason) {
+    JsonObject next = entry.copy().put("state", state.wireName()).put("since", now);
+    next.remove("stored");
+    if (reason != null) {
+      next.put("reason", reason);
+    }
+    return registry.replace(stored, next);
   }
 
   /**
@@ -527,8 +533,7 @@ public final class FailoverVerticle extends VerticleBase {
         if ("on-node-loss".equals(entry.getString("restartPolicy"))) {
           own.add(entry.put("stored", stored));
         } else {
-          registry.replace(stored, entry.copy().put("state", AgentState.TERMINATED.wireName())
-              .put("since", now).put("reason", "node " + node.nodeId() + " restarted"));
+          setState(stored, entry, AgentState.TERMINATED, now, "node " + node.nodeId() + " restarted");
         }
       }
       return own;
