@@ -1,10 +1,9 @@
 package io.agentgovernor.cluster;
 
-import io.agentgovernor.bus.ErrorCode;
-import io.agentgovernor.bus.GovernorException;
-
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.ExtendedMapEntry;
+import io.agentgovernor.bus.ErrorCode;
+import io.agentgovernor.bus.GovernorException;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;

@@ -2,9 +2,10 @@ package io.agentgovernor.monitor;
 
 /**
  * How a resource's lanes (one per agent using it) are cut into chunks: 64, 64, 128, 256 … 4,096
- * lanes, then 4,096 each. A chunk's arrays are allocated when its first lane is, and never moved,
- * so a node with few agents allocates little and one with many wastes at most one chunk (4,096
- * lanes, under 4 % at 100,000 agents).
+ * lanes, then 4,096 each. A chunk's rollup arrays are allocated when its first lane is, and never
+ * moved (the raw columns are widened, copied, by a chunk at a time), so a node with few agents
+ * allocates little and one with many wastes at most one chunk (4,096 lanes, under 4 % at 100,000
+ * agents).
  */
 final class LaneChunks {
 

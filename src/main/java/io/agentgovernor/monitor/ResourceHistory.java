@@ -76,17 +76,14 @@ final class ResourceHistory {
     int column = (int) (pass % RawColumns.SLOTS);
     int[] lane = laneOf;
     float[] open = raw.columns[column];
+    int from = 0;
     if (lanes == 0) {
-      // nobody has used this resource yet: only look for a first user
-      for (int i = 0; i < count; i++) {
-        if (usage[i] > 0) {
-          write(pass, time, usage, i, count, column);
-          return;
-        }
+      // nobody has used this resource yet: nothing to write before its first user
+      while (from < count && !(usage[from] > 0)) {
+        from++;
       }
-      return;
     }
-    for (int i = 0; i < count; i++) {
+    for (int i = from; i < count; i++) {
       int l = lane[i];
       double v = usage[i];
       if (l >= 0) {
@@ -95,19 +92,6 @@ final class ResourceHistory {
         int taken = take(i, pass, time);
         open = raw.columns[column]; // taking a lane may have widened the columns
         open[taken] = (float) Math.min(v, Float.MAX_VALUE);
-      }
-    }
-  }
-
-  private void write(long pass, long time, double[] usage, int from, int count, int column) {
-    for (int i = from; i < count; i++) {
-      double v = usage[i];
-      int l = laneOf[i];
-      if (l < 0 && v > 0) {
-        l = take(i, pass, time);
-      }
-      if (l >= 0) {
-        raw.columns[column][l] = v > 0 ? (float) Math.min(v, Float.MAX_VALUE) : 0f;
       }
     }
   }

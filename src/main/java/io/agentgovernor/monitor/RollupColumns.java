@@ -58,10 +58,6 @@ final class RollupColumns {
     exponents[c][ring.position(bucket) / BLOCK * LaneChunks.size(c) + lane - LaneChunks.start(c)] = Quantized.EMPTY_BLOCK;
   }
 
-  int chunks() {
-    return mean.length;
-  }
-
   /**
    * Writes the closed {@code bucket} of chunk {@code chunk}'s first {@code n} lanes: mean
    * {@code sum / count} and {@code max} (lane {@code start + o} at {@code [from + o]}), or empty
