@@ -4,6 +4,7 @@ import static io.agentgovernor.testing.TestNodes.request;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.agentgovernor.cluster.VersionedWrites;
 import io.agentgovernor.agent.AgentFactory;
 import io.agentgovernor.agent.GovernedAgent;
 import io.agentgovernor.bus.Addresses;
@@ -98,19 +99,19 @@ class SeedContractTest {
     QuotaGroup configured = QuotaConfig.fromJson(ConfigLoader.builtInDefaults().getJsonObject("quota"))
         .groups().get("standard_agent");
     // the node seeded it at start: the same definition is kept
-    assertThat(store.seedGroup(configured)).isEqualTo(io.agentgovernor.cluster.VersionedWrites.Seeded.KEPT);
+    assertThat(store.seedGroup(configured)).isEqualTo(VersionedWrites.Seeded.KEPT);
 
     // changed at run time, then a restart with the same conf/: the run-time change stays
     JsonObject changed = configured.toJson().put("description", "changed at run time");
     request(node, Addresses.GROUP_PUT, changed);
-    assertThat(store.seedGroup(configured)).isEqualTo(io.agentgovernor.cluster.VersionedWrites.Seeded.KEPT);
+    assertThat(store.seedGroup(configured)).isEqualTo(VersionedWrites.Seeded.KEPT);
     assertThat(store.group("standard_agent").description()).isEqualTo("changed at run time");
 
     // conf/ edited since: the configured definition wins, at the next version
     long before = new JsonObject(node.context().hazelcast().<String, String>getMap("governor.groups")
         .get("standard_agent")).getLong("version", -1L);
     QuotaGroup edited = QuotaGroup.fromJson(configured.toJson().put("description", "edited in conf"));
-    assertThat(store.seedGroup(edited)).isEqualTo(io.agentgovernor.cluster.VersionedWrites.Seeded.REPLACED);
+    assertThat(store.seedGroup(edited)).isEqualTo(VersionedWrites.Seeded.REPLACED);
     assertThat(store.group("standard_agent")).isEqualTo(edited);
     await().atMost(Duration.ofSeconds(5)).until(() -> edited.equals(node.context().quotaIndex().group("standard_agent")));
     String storedNow = node.context().hazelcast().<String, String>getMap("governor.groups").get("standard_agent");
@@ -119,7 +120,7 @@ class SeedContractTest {
     // a group stored before fingerprints existed (no "conf"): the configuration wins
     node.context().hazelcast().<String, String>getMap("governor.groups")
         .put("standard_agent", configured.toJson().put("description", "old").put("version", 99).encode());
-    assertThat(store.seedGroup(configured)).isEqualTo(io.agentgovernor.cluster.VersionedWrites.Seeded.REPLACED);
+    assertThat(store.seedGroup(configured)).isEqualTo(VersionedWrites.Seeded.REPLACED);
     assertThat(store.group("standard_agent")).isEqualTo(configured);
   }
 
