@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.agentgovernor.agent.AgentFactory;
-import io.agentgovernor.agent.GovernedAgent;
 import io.agentgovernor.agent.Registry;
+import io.agentgovernor.agent.samples.StatefulCounterAgent;
 import io.agentgovernor.bus.Addresses;
 import io.agentgovernor.bus.ErrorCode;
 import io.agentgovernor.node.GovernorNode;
@@ -205,15 +205,13 @@ class TakeoverFailureIT {
     }
   }
 
-  /** Keeps a count that it snapshots and restores; its start fails while {@link #FAILURES_LEFT} is above 0. */
-  public static final class FlakyAgent extends GovernedAgent {
+  /** A stateful counter (its count snapshotted and restored) whose start fails while {@link #FAILURES_LEFT} is above 0. */
+  public static final class FlakyAgent extends StatefulCounterAgent {
 
     static final String TYPE = "flaky-start";
 
     static final AgentFactory FACTORY = AgentFactory.of(TYPE, "fails to start on demand (tests)", List.of(),
         config -> new FlakyAgent());
-
-    private long count;
 
     @Override
     protected Future<?> onStart() {
@@ -221,22 +219,7 @@ class TakeoverFailureIT {
         FAILED_STARTS.incrementAndGet();
         return Future.failedFuture("start failed on purpose");
       }
-      return Future.succeededFuture();
-    }
-
-    @Override
-    public JsonObject snapshot() {
-      return new JsonObject().put("count", count);
-    }
-
-    @Override
-    public void restore(JsonObject snapshot) {
-      count = snapshot.getLong("count", 0L);
-    }
-
-    @Override
-    public JsonObject status() {
-      return new JsonObject().put("count", count);
+      return super.onStart();
     }
   }
 }

@@ -6,9 +6,10 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * Adds 1 for every inbox message; the count is its state, carried across migration and restart
- * through {@link #snapshot()} / {@link #restore}.
+ * through {@link #snapshot()} / {@link #restore}. Open for tests that need a stateful agent with
+ * a twist (e.g. a start that fails on demand).
  */
-public final class StatefulCounterAgent extends GovernedAgent {
+public class StatefulCounterAgent extends GovernedAgent {
 
   private long count;
 
