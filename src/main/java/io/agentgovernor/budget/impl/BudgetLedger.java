@@ -140,7 +140,13 @@ public final class BudgetLedger {
                                         List<Budget> budgets) {
     List<LocalSlice> taken = new ArrayList<>(budgets.size());
     for (Budget b : budgets) {
-      Object result = takeOrLease(b, amount, BudgetIndex.isAgentScoped(b) ? epoch : -1);
+      Object result;
+      try {
+        result = takeOrLease(b, amount, BudgetIndex.isAgentScoped(b) ? epoch : -1);
+      } catch (RuntimeException e) {
+        giveBackAll(taken, amount); // the enclosing budgets already taken from: back, as for a denial
+        throw e;
+      }
       if (result instanceof Denial d) {
         giveBackAll(taken, amount);
         denied.incrementAndGet();
@@ -196,7 +202,16 @@ public final class BudgetLedger {
         long own = s == null || s.dead || now >= s.deadline ? 0 : s.available.getAndSet(0);
         long need = amount - own;
         long want = Math.max(need, sliceSize(b));
-        String text = map.executeOnKey(b.id(), BudgetOp.lease(nodeId, need, want, config.sliceLeaseMs(), epoch, now));
+        long token = ThreadLocalRandom.current().nextLong() | 1; // never 0 (no token)
+        String text;
+        try {
+          text = map.executeOnKey(b.id(), BudgetOp.lease(nodeId, need, want, config.sliceLeaseMs(), epoch, token, now));
+        } catch (RuntimeException e) {
+          if (s != null) {
+            s.giveBack(own); // taken out of the slice for this lease: back, or it is lost from the node's room
+          }
+          throw e;
+        }
         if (text == null) {
           if (s != null) {
             s.giveBack(own);

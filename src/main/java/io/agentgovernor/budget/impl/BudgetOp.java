@@ -45,8 +45,9 @@ final class BudgetOp implements EntryProcessor<String, String, String>, Serializ
     return new BudgetOp(Kind.REDEFINE, null, budget.toJson().encode(), now);
   }
 
-  static BudgetOp lease(String node, long min, long want, long leaseMs, long epoch, long now) {
-    return new BudgetOp(Kind.LEASE, node, null, now, min, want, leaseMs, epoch);
+  /** {@code token}: unique per lease a node asks for, so a retry is not granted twice (see BudgetState). */
+  static BudgetOp lease(String node, long min, long want, long leaseMs, long epoch, long token, long now) {
+    return new BudgetOp(Kind.LEASE, node, null, now, min, want, leaseMs, epoch, token);
   }
 
   static BudgetOp settle(String node, long sliceId, long seq, long spent, long returned, long overrun, long leaseMs,
@@ -87,7 +88,7 @@ final class BudgetOp implements EntryProcessor<String, String, String>, Serializ
         state.redefine(Budget.fromJson(new JsonObject(text)), now);
         yield state.view(now);
       }
-      case LEASE -> state.lease(node, args[0], args[1], args[2], args[3], now);
+      case LEASE -> state.lease(node, args[0], args[1], args[2], args[3], args[4], now);
       case SETTLE -> state.settle(node, args[0], args[1], args[2], args[3], args[4], args[5], now);
       case DROP_NODE -> state.slices.containsKey(node) ? state.dropNode(node, now) : null;
       case DROP_ABSENT -> state.dropAbsent(Set.copyOf(new JsonArray(text).getList()), now);

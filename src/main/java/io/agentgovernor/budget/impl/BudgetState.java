@@ -55,6 +55,9 @@ public final class BudgetState {
     /** When the node read the figures of its last report counted here (its clock): what it held
      * unreserved beyond that is what its death would strand. */
     long reportedAt;
+    /** The token of the last lease granted to this slice and what it granted: a retry of it gets the same answer. */
+    long leaseToken;
+    long leaseGranted;
   }
 
   BudgetState(Budget budget, long now) {
@@ -116,6 +119,21 @@ public final class BudgetState {
    * less than {@code min} is free. The reply's {@code granted} is what the node may now grant from.
    */
   JsonObject lease(String node, long min, long want, long leaseMs, long epoch, long now) {
+    return lease(node, min, want, leaseMs, epoch, 0, now);
+  }
+
+  /**
+   * As {@link #lease(String, long, long, long, long, long)}, applied once per {@code token} (0: no
+   * token). Hazelcast runs an entry processor again at the new owner when the old one left before
+   * answering, though it may have applied it (and its backup with it): without the token that
+   * retry granted a second time what the node never learned it held, room lost until the node left.
+   */
+  JsonObject lease(String node, long min, long want, long leaseMs, long epoch, long token, long now) {
+    Slice held = slices.get(node);
+    if (token != 0 && held != null && held.leaseToken == token) {
+      return status(tick(now), new JsonObject().put("granted", held.leaseGranted).put("sliceId", held.id)
+          .put("held", held.held).put("expiresAt", held.expiresAt).put("retried", true));
+    }
     now = tick(now);
     roll(now, epoch);
     long free = remaining();
@@ -140,6 +158,8 @@ public final class BudgetState {
     }
     slice.held += grant;
     slice.expiresAt = now + leaseMs;
+    slice.leaseToken = token;
+    slice.leaseGranted = grant;
     return status(now, reply.put("granted", grant).put("sliceId", slice.id).put("held", slice.held)
         .put("expiresAt", slice.expiresAt));
   }
@@ -269,8 +289,12 @@ public final class BudgetState {
       json.put("forecastExhaustionAt", at);
     }
     JsonObject nodes = new JsonObject();
-    slices.forEach((n, s) -> nodes.put(n, s.held));
-    return json.put("heldByNode", nodes);
+    JsonObject reported = new JsonObject();
+    slices.forEach((n, s) -> {
+      nodes.put(n, s.held);
+      reported.put(n, s.reportedAt);
+    });
+    return json.put("heldByNode", nodes).put("reportedAtByNode", reported);
   }
 
   // ---- the stored form: JSON (compact and versionable), one per budget id ----
@@ -278,7 +302,8 @@ public final class BudgetState {
   String encode() {
     JsonObject sl = new JsonObject();
     slices.forEach((n, s) -> sl.put(n, new JsonObject().put("id", s.id).put("held", s.held)
-        .put("expiresAt", s.expiresAt).put("seq", s.seq).put("reportedAt", s.reportedAt)));
+        .put("expiresAt", s.expiresAt).put("seq", s.seq).put("reportedAt", s.reportedAt)
+        .put("leaseToken", s.leaseToken).put("leaseGranted", s.leaseGranted)));
     return new JsonObject().put("v", 1).put("budget", budget.toJson()).put("windowStart", windowStart)
         .put("committed", committed).put("overrun", overrun).put("chargedInFull", chargedInFull).put("clock", clock)
         .put("runEpoch", runEpoch).put("nextSlice", nextSlice).put("wantedUntil", wantedUntil).put("warned", warned)
@@ -307,6 +332,8 @@ public final class BudgetState {
       slice.expiresAt = j.getLong("expiresAt");
       slice.seq = j.getLong("seq");
       slice.reportedAt = j.getLong("reportedAt", 0L);
+      slice.leaseToken = j.getLong("leaseToken", 0L);
+      slice.leaseGranted = j.getLong("leaseGranted", 0L);
       s.slices.put(node, slice);
     }
     return s;

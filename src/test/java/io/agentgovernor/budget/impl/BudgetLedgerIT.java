@@ -18,7 +18,9 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -112,7 +114,7 @@ class BudgetLedgerIT {
     store.create(Budget.fromJson(new JsonObject(json)));
   }
 
-  private static JsonObject get(java.util.concurrent.CompletableFuture<JsonObject> f) throws Exception {
+  private static JsonObject get(CompletableFuture<JsonObject> f) throws Exception {
     return f.get(10, TimeUnit.SECONDS);
   }
 
@@ -218,5 +220,37 @@ class BudgetLedgerIT {
     assertThat(after.getLong("chargedInFull")).isEqualTo(200);
     assertThat(after.getLong("outstanding")).isZero();
     assertThat(after.getLong("remaining")).isEqualTo(9_800);
+  }
+
+  @Test
+  @DisplayName("a lease that fails (the owner's change throws) keeps the node's room: what it took out of its slices goes back")
+  void failedLeaseKeepsRoom() throws Exception {
+    create("{\"id\":\"agent-a\",\"resource\":\"llm_tokens\",\"amount\":10000,\"window\":\"lifetime\",\"scope\":\"agent\",\"target\":\"a\"}");
+    create("{\"id\":\"group-g\",\"resource\":\"llm_tokens\",\"amount\":10000,\"window\":\"lifetime\",\"scope\":\"group\",\"target\":\"g\"}");
+    BudgetLedger n1 = ledger("n1");
+    List<Budget> order = index.applicable("llm_tokens", "a", "g");
+    String first = order.get(0).id();
+    String last = order.get(1).id();
+    // a request only the last budget encloses: agent a outside group g, or another agent in g
+    String[] onlyLast = last.equals("agent-a") ? new String[] {"a", "other"} : new String[] {"z", "g"};
+    assertThat(get(n1.reserve("a", "g", 1, "llm_tokens", 60, 60_000)).getString("status")).isEqualTo("granted");
+    assertThat(get(n1.reserve(onlyLast[0], onlyLast[1], 1, "llm_tokens", 30, 60_000)).getString("status"))
+        .isEqualTo("granted");
+    // the node now holds 40 of the first budget's slice of 100 and 10 of the last's; the last's owner fails
+    String stored = map.get(last);
+    map.put(last, "not a budget");
+    CompletableFuture<JsonObject> failing = n1.reserve("a", "g", 1, "llm_tokens", 20, 60_000);
+    assertThatThrownBy(() -> get(failing)).isInstanceOf(ExecutionException.class);
+    map.put(last, stored);
+
+    // both slices hold what they held: 10 of the last, 40 of the first, granted without leasing more
+    assertThat(get(n1.reserve(onlyLast[0], onlyLast[1], 1, "llm_tokens", 10, 60_000)).getString("status"))
+        .isEqualTo("granted");
+    assertThat(store.view(last).getLong("outstanding")).isEqualTo(100);
+    String onlyFirst = first.equals("agent-a") ? "other" : "g";
+    String firstAgent = first.equals("agent-a") ? "a" : "z";
+    assertThat(get(n1.reserve(firstAgent, onlyFirst, 1, "llm_tokens", 40, 60_000)).getString("status"))
+        .isEqualTo("granted");
+    assertThat(store.view(first).getLong("outstanding")).isEqualTo(100);
   }
 }

@@ -169,4 +169,26 @@ class BudgetStateTest {
     assertThat(io.agentgovernor.budget.BudgetWindow.MONTH.start(mar15)).isEqualTo(java.time.Instant.parse("2026-03-01T00:00:00Z").toEpochMilli());
     assertThat(io.agentgovernor.budget.BudgetWindow.MONTH.end(mar15)).isEqualTo(java.time.Instant.parse("2026-04-01T00:00:00Z").toEpochMilli());
   }
+
+  @Test
+  @DisplayName("a lease run again with its token (Hazelcast retries it at a new owner) grants once and answers as the first time")
+  void retriedLeaseGrantsOnce() {
+    BudgetState s = new BudgetState(budget(1_000, "lifetime"), T0);
+    JsonObject first = s.lease("a", 10, 100, 30_000, -1, 42, T0);
+    // the new owner holds the backup: the stored form, replayed
+    BudgetState promoted = BudgetState.decode(s.encode());
+    JsonObject retried = promoted.lease("a", 10, 100, 30_000, -1, 42, T0 + 5);
+    assertThat(retried.getLong("granted")).isEqualTo(first.getLong("granted")).isEqualTo(100);
+    assertThat(retried.getLong("sliceId")).isEqualTo(first.getLong("sliceId"));
+    assertThat(retried.getBoolean("retried")).isTrue();
+    assertThat(promoted.held()).isEqualTo(100);
+    // a new lease (a new token) grants again, and a retry of it once more grants nothing more
+    assertThat(promoted.lease("a", 10, 100, 30_000, -1, 43, T0 + 10).getLong("granted")).isEqualTo(100);
+    assertThat(promoted.lease("a", 10, 100, 30_000, -1, 43, T0 + 11).getLong("granted")).isEqualTo(100);
+    assertThat(promoted.held()).isEqualTo(200);
+    // a retry that finds the room gone since still gets its grant back, not a refusal
+    assertThat(promoted.lease("b", 800, 800, 30_000, -1, 7, T0 + 12).getLong("granted")).isEqualTo(800);
+    assertThat(promoted.lease("b", 800, 800, 30_000, -1, 7, T0 + 13).getLong("granted")).isEqualTo(800);
+    assertThat(promoted.held() + promoted.committed).isEqualTo(1_000);
+  }
 }
