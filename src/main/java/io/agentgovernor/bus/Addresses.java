@@ -201,7 +201,9 @@ public final class Addresses {
   /**
    * A budget's status, read at its owner. Request {@code {"id"}}. Reply {@code {"budget", "committed",
    * "outstanding", "remaining", "overrun", "chargedInFull", "windowStart", "windowEnd",
-   * "burnRatePerSecond", "forecastExhaustionAt"?, "usedFraction", "heldByNode"}}. Fails NOT_FOUND.
+   * "burnRatePerSecond", "forecastExhaustionAt"?, "usedFraction", "heldByNode", "reportedAtByNode"}}: per
+   * node holding a slice, what it holds and when (its clock, epoch ms) it read the figures of its
+   * last report the owner counted (0: none yet). Fails NOT_FOUND.
    */
   public static final String BUDGET_GET = "governor.budget.get";
   /**

@@ -18,7 +18,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
@@ -53,8 +55,11 @@ import org.junit.jupiter.api.TestInfo;
  *       (survivors' reports are exact; of the dead node's only what it flushed before dying), and no
  *       reservation id was granted twice;</li>
  *   <li>usable: C ≥ 99 % of the amount once the dead slice is charged and every survivor gave its
- *       slice back, and what the death stranded, C − A − F − U, is at most one slice (1 %) plus
- *       one request's amount.</li>
+ *       slice back, and what the death stranded, C − A − F − U, is at most what the design allows:
+ *       one slice (1 %), plus the unspent rest of the dead node's settles answered after the
+ *       figures of its last report were read (the owner's {@code reportedAtByNode}, sampled: a
+ *       missed later report only loosens the bound), plus one request's amount. On a loaded host
+ *       reports run late and that rest grows (seen: 20,000 stranded, 2 %, with two CPU burners).</li>
  * </ul>
  */
 class BudgetNodeKillIT {
@@ -125,6 +130,12 @@ class BudgetNodeKillIT {
     final AtomicLong unknownCalls = new AtomicLong();
     final AtomicLong denials = new AtomicLong();
     final Map<String, Long> answers = new ConcurrentHashMap<>();
+    /** The dead node's acknowledged settles: when the answer came (epoch ms) and the unspent rest. */
+    final Queue<long[]> deadRests = new ConcurrentLinkedQueue<>();
+    /** When the killed node read the figures of its last report the owner counted, as sampled. */
+    final AtomicLong deadReportedAt = new AtomicLong();
+    /** What the owner last showed the killed node holding, before its slice was charged (diagnostics). */
+    final AtomicLong deadHeld = new AtomicLong();
 
     void granted(String id, long amount) {
       if (grants.putIfAbsent(id, amount) != null) {
@@ -183,6 +194,12 @@ class BudgetNodeKillIT {
         if (r != null && r.statusCode() == 200) {
           JsonObject s = new JsonObject(r.body());
           maxOwner.accumulateAndGet(s.getLong("committed") + s.getLong("outstanding"), Math::max);
+          seen.deadReportedAt.accumulateAndGet(s.getJsonObject("reportedAtByNode").getLong("b" + (KILLED + 1), 0L),
+              Math::max);
+          Long held = s.getJsonObject("heldByNode").getLong("b" + (KILLED + 1));
+          if (held != null) {
+            seen.deadHeld.set(held);
+          }
           samples.incrementAndGet();
         }
       }
@@ -224,12 +241,17 @@ class BudgetNodeKillIT {
     long f = seen.inFlightOnDead.get();
     long u = seen.unknownOnLive.get();
     long stranded = c - aLive - aDead - f - u;
+    long reportedAt = seen.deadReportedAt.get();
+    long restsSince = seen.deadRests.stream().filter(r -> r[0] >= reportedAt).mapToLong(r -> r[1]).sum();
+    long bound = SLICE + restsSince + MAX_REQUEST;
     System.out.printf("budget kill-9 (3 JVMs): %d grants, %d denials in %.1f s, killed after %d acknowledged; owner samples %d, "
             + "slowest sample %.0f ms, max committed+outstanding %d; reservers' max in use %d%n", seen.grants.size(),
         seen.denials.get(), seconds, killedAt.get(), samples.get(), sampleNanos.get() / 1e6, maxOwner.get(), seen.maxInUse.get());
     System.out.printf("budget kill-9 (3 JVMs): committed %d of %d (%.3f %%); acknowledged commits: survivors %d, dead node %d; "
-            + "dead node's grants in flight %d; unknown answers on survivors %d (%d calls); charged in full %d; stranded %d (%.3f %%)%n",
-        c, AMOUNT, 100.0 * c / AMOUNT, aLive, aDead, f, u, seen.unknownCalls.get(), x, stranded, 100.0 * stranded / AMOUNT);
+            + "dead node's grants in flight %d; unknown answers on survivors %d (%d calls); charged in full %d; stranded %d (%.3f %%), "
+            + "bound %d = slice + unspent rest settled since its last report %d + one request; it last held %d%n",
+        c, AMOUNT, 100.0 * c / AMOUNT, aLive, aDead, f, u, seen.unknownCalls.get(), x, stranded, 100.0 * stranded / AMOUNT,
+        bound, restsSince, seen.deadHeld.get());
 
     System.out.println("budget kill-9 (3 JVMs): unexpected answers " + seen.answers + "; no answer " + failures);
     assertThat(samples.get()).isGreaterThanOrEqualTo(20); // each a view at the owner, on two busy cores: ~10 a second
@@ -242,7 +264,8 @@ class BudgetNodeKillIT {
         .isBetween(aLive, aLive + aDead + f + u);
     assertThat(c).as("usable").isGreaterThanOrEqualTo(AMOUNT * 99 / 100);
     // (a lower bound would need every unknown answer to have been a grant)
-    assertThat(stranded).as("stranded by the death").isLessThanOrEqualTo(SLICE + MAX_REQUEST);
+    assertThat(reportedAt).as("the dead node's reports were seen at the owner").isPositive();
+    assertThat(stranded).as("stranded by the death").isLessThanOrEqualTo(bound);
     assertThat(end.getLong("overrun")).isZero();
   }
 
@@ -304,6 +327,10 @@ class BudgetNodeKillIT {
         : call(via, "/reservations/" + id + "/commit", new JsonObject().put("actual", actual));
     if (r != null && r.statusCode() == 200) {
       seen.committedBy[granter].addAndGet(actual);
+      if (granter == KILLED) {
+        // stamped at the answer, after the node took the rest back: never earlier than that
+        seen.deadRests.add(new long[] {System.currentTimeMillis(), amount - actual});
+      }
     } else if (granter == KILLED) {
       seen.inFlightOnDead.addAndGet(amount); // granted, then its node died: charged in full with its slice
     } else {
