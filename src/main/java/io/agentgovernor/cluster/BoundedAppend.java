@@ -9,6 +9,10 @@ import java.util.Map;
  * Appends one JSON event to the bounded JSON array stored under a key, dropping the oldest beyond
  * the bound. Runs on the member that owns the key's partition, so concurrent appends from several
  * nodes never lose an event (no read-modify-write over the network).
+ *
+ * <p>Applied once per event: when the owner dies after applying it (its backup included) Hazelcast
+ * runs the processor again at the new owner, and an event already stored is not appended twice.
+ * Events carry their time, node and measured duration, so two equal ones are the same event.
  */
 public final class BoundedAppend implements EntryProcessor<String, String, Object> {
 
@@ -24,7 +28,13 @@ public final class BoundedAppend implements EntryProcessor<String, String, Objec
   @Override
   public Object process(Map.Entry<String, String> entry) {
     JsonArray events = entry.getValue() == null ? new JsonArray() : new JsonArray(entry.getValue());
-    events.add(new JsonObject(event));
+    JsonObject added = new JsonObject(event);
+    for (int i = events.size() - 1; i >= 0; i--) {
+      if (added.equals(events.getJsonObject(i))) {
+        return null; // a retry of an append that took effect
+      }
+    }
+    events.add(added);
     while (events.size() > bound) {
       events.remove(0);
     }

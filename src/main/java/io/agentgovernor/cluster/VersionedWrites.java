@@ -41,7 +41,9 @@ public final class VersionedWrites {
   /**
    * Stores {@code json} if the key is absent or a tombstone (then with a version above the
    * tombstone's, so versions keep growing across a delete); returns the value now stored, null if
-   * a live value was there (nothing written), or {@link #LATE}.
+   * another live value was there (nothing written), or {@link #LATE}. A live value equal to
+   * {@code json} but for its version is this create's own, found by a retry, and is returned
+   * (values carry their creation time in ms, so another writer's is not equal).
    */
   public static EntryProcessor<String, String, String> create(String json, long deadlineMillis) {
     return new Create(json, deadlineMillis);
@@ -49,7 +51,8 @@ public final class VersionedWrites {
 
   /**
    * Compare-and-set: stores {@code json} if the stored value is exactly {@code expected}; returns
-   * {@code json} if it did, null if the value had changed, or {@link #LATE}.
+   * {@code json} if it did or the value already is {@code json} (a retry), null if the value had
+   * changed, or {@link #LATE}.
    */
   public static EntryProcessor<String, String, String> replace(String expected, String json, long deadlineMillis) {
     return new Replace(expected, json, deadlineMillis);
@@ -107,7 +110,23 @@ public final class VersionedWrites {
     return answer;
   }
 
-  /** A write decided on the owner before a deadline; its backups are handed what it wrote. */
+  /** Whether two stored JSON values are the same but for their version. */
+  private static boolean sameButVersion(String a, String b) {
+    JsonObject x = new JsonObject(a);
+    JsonObject y = new JsonObject(b);
+    x.remove("version");
+    y.remove("version");
+    return x.equals(y);
+  }
+
+  /**
+   * A write decided on the owner before a deadline; its backups are handed what it wrote.
+   *
+   * <p>Hazelcast runs an entry processor again at the new owner when the old one left before
+   * answering, though it may have applied it (backup included): a create or compare-and-set run
+   * again finds its own value and answers as the first run did, not "exists" or "changed" for a
+   * write that took effect.
+   */
   abstract static class Fenced implements EntryProcessor<String, String, String> {
     private static final long serialVersionUID = 1L;
     private final long deadlineMillis;
@@ -198,7 +217,7 @@ public final class VersionedWrites {
         return json;
       }
       if (!Maps.isTombstone(held)) {
-        return null;
+        return sameButVersion(held, json) ? held : null; // a retry of this create finds what it stored
       }
       JsonObject value = new JsonObject(json);
       String next = value.put("version", Math.max(MapMirror.jsonVersion(held) + 1, value.getLong("version", 0L))).encode();
@@ -254,7 +273,7 @@ public final class VersionedWrites {
     @Override
     String write(Map.Entry<String, String> entry) {
       if (!expected.equals(entry.getValue())) {
-        return null;
+        return json.equals(entry.getValue()) ? json : null; // a retry of this replace finds what it stored
       }
       store(entry, json, Long.MAX_VALUE);
       return json;

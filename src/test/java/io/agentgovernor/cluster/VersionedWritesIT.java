@@ -119,6 +119,27 @@ class VersionedWritesIT {
     assertThat(survived.getEntryView("a").getExpirationTime()).isEqualTo(Long.MAX_VALUE); // no tombstone TTL carried over
   }
 
+  @Test
+  @DisplayName("a create or compare-and-set run again (Hazelcast's retry at a new owner) answers as the first run, writing nothing more")
+  void retriedWritesAnswerAsTheFirst() {
+    IMap<String, String> map = first.getMap("governor.quotas");
+    long future = System.currentTimeMillis() + 60_000;
+    var create = VersionedWrites.create(quota(1_000, 1), future);
+    assertThat(map.executeOnKey("a", create)).isEqualTo(quota(1_000, 1));
+    assertThat(map.executeOnKey("a", create)).isEqualTo(quota(1_000, 1));
+    assertThat(map.executeOnKey("a", VersionedWrites.create(quota(1_000, 9), future))).as("another value").isNull();
+    var replace = VersionedWrites.replace(quota(1_000, 1), quota(2_000, 2), future);
+    assertThat(map.executeOnKey("a", replace)).isEqualTo(quota(2_000, 2));
+    assertThat(map.executeOnKey("a", replace)).isEqualTo(quota(2_000, 2));
+    assertThat(map.get("a")).isEqualTo(quota(2_000, 2));
+    // created over a tombstone with a version above it: the retry finds that value
+    map.executeOnKey("a", VersionedWrites.bury(2_500, future));
+    var again = VersionedWrites.create(quota(5, 4), future);
+    String stored = map.executeOnKey("a", again);
+    assertThat(map.executeOnKey("a", again)).isEqualTo(stored);
+    assertThat(map.get("a")).isEqualTo(stored);
+  }
+
   private HazelcastInstance ownerOf(String key) {
     var owner = first.getPartitionService().getPartition(key).getOwner();
     return owner.localMember() ? first : second;
