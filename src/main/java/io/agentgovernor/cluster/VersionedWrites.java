@@ -110,8 +110,8 @@ public final class VersionedWrites {
     return answer;
   }
 
-  /** Whether two stored JSON values are the same but for their version. */
-  private static boolean sameButVersion(String a, String b) {
+  /** Whether two stored JSON values are the same but for their version (a retried write finds its own). */
+  public static boolean sameButVersion(String a, String b) {
     JsonObject x = new JsonObject(a);
     JsonObject y = new JsonObject(b);
     x.remove("version");

@@ -5,6 +5,7 @@ import com.hazelcast.map.IMap;
 import io.agentgovernor.cluster.ClusterMembers;
 import io.agentgovernor.cluster.MapMirror;
 import io.agentgovernor.cluster.Maps;
+import io.agentgovernor.cluster.VersionedWrites;
 import io.agentgovernor.cluster.Versions;
 import io.vertx.core.json.JsonObject;
 import java.util.Collection;
@@ -83,15 +84,28 @@ public final class AgentRegistry implements io.agentgovernor.agent.Registry {
   /**
    * Blocking. Claims an id with a new epoch: null if claimed (the entry then holds its epoch), or
    * the stored entry already there (as stored).
+   *
+   * <p>Claims, takeovers and failover marks are entry processors that recognise their own value
+   * ({@link VersionedWrites}): when the key's owner dies after applying one, Hazelcast runs it again
+   * at the new owner, and a plain putIfAbsent or replace would then answer "someone else holds it"
+   * for the write that took effect, leaving an agent registered to a copy that never starts.
    */
   @Override
   public String claim(JsonObject entry) {
     stamp(entry, nextEpoch(0), Versions.next(0, System.currentTimeMillis()));
-    String previous = map.putIfAbsent(entry.getString("id"), entry.encode());
-    if (previous == null) {
-      local.put(entry.getString("id"), entry.copy());
+    String id = entry.getString("id");
+    for (int attempt = 0; attempt < 10; attempt++) {
+      if (map.executeOnKey(id, VersionedWrites.create(entry.encode(), Long.MAX_VALUE)) != null) {
+        local.put(id, entry.copy());
+        return null;
+      }
+      String previous = map.get(id);
+      if (previous != null) {
+        return previous;
+      }
+      // removed between the two: claim again
     }
-    return previous;
+    throw new IllegalStateException("registration " + id + " changed on every one of 10 claims");
   }
 
   /**
@@ -102,7 +116,7 @@ public final class AgentRegistry implements io.agentgovernor.agent.Registry {
   public boolean takeOver(String staleStored, JsonObject entry) {
     stamp(entry, nextEpoch(FencedWrites.epochOf(staleStored)),
         Versions.next(FencedWrites.versionOf(staleStored), System.currentTimeMillis()));
-    boolean replaced = map.replace(entry.getString("id"), staleStored, entry.encode());
+    boolean replaced = compareAndSet(entry.getString("id"), staleStored, entry.encode());
     if (replaced) {
       local.put(entry.getString("id"), entry.copy());
     }
@@ -142,7 +156,11 @@ public final class AgentRegistry implements io.agentgovernor.agent.Registry {
   public boolean replace(String staleStored, JsonObject next) {
     next.put("epoch", FencedWrites.epochOf(staleStored)).put("version",
         Versions.next(FencedWrites.versionOf(staleStored), System.currentTimeMillis()));
-    return map.replace(next.getString("id"), staleStored, next.encode());
+    return compareAndSet(next.getString("id"), staleStored, next.encode());
+  }
+
+  private boolean compareAndSet(String id, String expected, String value) {
+    return map.executeOnKey(id, VersionedWrites.replace(expected, value, Long.MAX_VALUE)) != null;
   }
 
   /** Blocking. Removes the registration of the copy with this epoch (and its snapshot); whether it did. */

@@ -1,6 +1,7 @@
 package io.agentgovernor.agent.impl;
 
 import com.hazelcast.map.EntryProcessor;
+import io.agentgovernor.cluster.VersionedWrites;
 import io.agentgovernor.cluster.Versions;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
@@ -76,6 +77,9 @@ final class FencedWrites {
     @Override
     public String process(Map.Entry<String, String> entry) {
       String stored = entry.getValue();
+      if (stored != null && writtenEpoch != epoch && epochOf(stored) == writtenEpoch && isRetry(stored)) {
+        return stored; // a hand-back run again at a new owner finds what it wrote
+      }
       if (stored == null || epochOf(stored) != epoch) {
         return null;
       }
@@ -83,6 +87,11 @@ final class FencedWrites {
           .put("version", Versions.next(versionOf(stored), nowMillis)).encode();
       entry.setValue(next);
       return next;
+    }
+
+    /** Whether {@code stored} is what this rewrite writes, but for the version it stamped. */
+    private boolean isRetry(String stored) {
+      return VersionedWrites.sameButVersion(stored, new JsonObject(json).put("epoch", writtenEpoch).encode());
     }
   }
 

@@ -103,4 +103,25 @@ class RegistryFencingIT {
     assertThat(pending.getLong("version")).isGreaterThan(new JsonObject(stored).getLong("version"));
     assertThat(fresh.replace(stored, entry("fenced-2", "r1", "terminated"))).as("compare-and-set on the old value").isFalse();
   }
+
+  @Test
+  @DisplayName("a hand-back run again (Hazelcast's retry at a new owner) answers what it wrote; claims and takeovers are retry-aware processors")
+  void retriedWritesAnswerAsTheFirst() {
+    JsonObject claim = entry("fenced-3", "r1", "running");
+    assertThat(stale.claim(claim)).isNull();
+    String previous = fresh.stored("fenced-3");
+    JsonObject takeover = entry("fenced-3", "r2", "deploying");
+    assertThat(fresh.takeOver(previous, takeover)).isTrue();
+    var handBack = FencedWrites.handBack(previous, takeover.getLong("epoch"), System.currentTimeMillis());
+    var map = second.<String, String>getMap("governor.agents");
+    String restored = map.executeOnKey("fenced-3", handBack);
+    assertThat(FencedWrites.epochOf(restored)).isEqualTo(claim.getLong("epoch"));
+    assertThat(map.executeOnKey("fenced-3", handBack)).as("the retry").isEqualTo(restored);
+    assertThat(map.get("fenced-3")).isEqualTo(restored);
+    // a copy of another epoch is not taken for this hand-back's own write
+    assertThat(map.executeOnKey("fenced-3", FencedWrites.handBack(fresh.stored("fenced-3").replace("running", "stopped"),
+        takeover.getLong("epoch"), System.currentTimeMillis()))).isNull();
+    // a second claim of a held id gets the holder's entry, as stored
+    assertThat(fresh.claim(entry("fenced-3", "r2", "deploying"))).isEqualTo(restored);
+  }
 }
