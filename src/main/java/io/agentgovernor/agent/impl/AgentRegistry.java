@@ -86,26 +86,18 @@ public final class AgentRegistry implements io.agentgovernor.agent.Registry {
    * the stored entry already there (as stored).
    *
    * <p>Claims, takeovers and failover marks are entry processors that recognise their own value
-   * ({@link VersionedWrites}): when the key's owner dies after applying one, Hazelcast runs it again
+   * ({@link FencedWrites#claim}, {@link VersionedWrites#replace}): when the key's owner dies after applying one, Hazelcast runs it again
    * at the new owner, and a plain putIfAbsent or replace would then answer "someone else holds it"
    * for the write that took effect, leaving an agent registered to a copy that never starts.
    */
   @Override
   public String claim(JsonObject entry) {
     stamp(entry, nextEpoch(0), Versions.next(0, System.currentTimeMillis()));
-    String id = entry.getString("id");
-    for (int attempt = 0; attempt < 10; attempt++) {
-      if (map.executeOnKey(id, VersionedWrites.create(entry.encode(), Long.MAX_VALUE)) != null) {
-        local.put(id, entry.copy());
-        return null;
-      }
-      String previous = map.get(id);
-      if (previous != null) {
-        return previous;
-      }
-      // removed between the two: claim again
+    String previous = map.executeOnKey(entry.getString("id"), FencedWrites.claim(entry.encode()));
+    if (previous == null) {
+      local.put(entry.getString("id"), entry.copy());
     }
-    throw new IllegalStateException("registration " + id + " changed on every one of 10 claims");
+    return previous;
   }
 
   /**

@@ -25,6 +25,14 @@ final class FencedWrites {
   }
 
   /**
+   * Stores a registration if the id has none; returns null if it did, else the registration stored
+   * there. A retry at a new owner finds its own value (it carries a fresh epoch) and answers null too.
+   */
+  static EntryProcessor<String, String, String> claim(String json) {
+    return new Claim(json);
+  }
+
+  /**
    * Replaces a registration only if it still holds the writer's epoch, with the
    * {@link io.agentgovernor.cluster.Versions#next next version} at {@code nowMillis} (the caller's
    * time: a processor runs again on each backup and must write the same there);
@@ -92,6 +100,25 @@ final class FencedWrites {
     /** Whether {@code stored} is what this rewrite writes, but for the version it stamped. */
     private boolean isRetry(String stored) {
       return VersionedWrites.sameButVersion(stored, new JsonObject(json).put("epoch", writtenEpoch).encode());
+    }
+  }
+
+  static final class Claim implements EntryProcessor<String, String, String> {
+    private static final long serialVersionUID = 1L;
+    private final String json;
+
+    Claim(String json) {
+      this.json = json;
+    }
+
+    @Override
+    public String process(Map.Entry<String, String> entry) {
+      String stored = entry.getValue();
+      if (stored == null) {
+        entry.setValue(json);
+        return null;
+      }
+      return stored.equals(json) ? null : stored;
     }
   }
 

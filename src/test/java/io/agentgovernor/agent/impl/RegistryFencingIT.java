@@ -123,5 +123,10 @@ class RegistryFencingIT {
         takeover.getLong("epoch"), System.currentTimeMillis()))).isNull();
     // a second claim of a held id gets the holder's entry, as stored
     assertThat(fresh.claim(entry("fenced-3", "r2", "deploying"))).isEqualTo(restored);
+    // a claim run again finds its own registration and answers "claimed" again
+    String mine = entry("fenced-4", "r1", "deploying").put("epoch", 7).put("version", 1).encode();
+    assertThat(map.executeOnKey("fenced-4", FencedWrites.claim(mine))).isNull();
+    assertThat(map.executeOnKey("fenced-4", FencedWrites.claim(mine))).as("the retry").isNull();
+    assertThat(map.executeOnKey("fenced-4", FencedWrites.claim(mine.replace("r1", "r2")))).isEqualTo(mine);
   }
 }
