@@ -59,7 +59,7 @@ import org.junit.jupiter.api.TestInfo;
  *       one slice (1 %), plus the unspent rest of the dead node's settles answered after the
  *       figures of its last report were read (the owner's {@code reportedAtByNode}, sampled: a
  *       missed later report only loosens the bound), plus one request's amount. On a loaded host
- *       reports run late and that rest grows (seen: 20,000 stranded, 2 %, with two CPU burners).</li>
+ *       reports run late and that rest grows (measured with two CPU burners: up to 12,860 tokens).</li>
  * </ul>
  */
 class BudgetNodeKillIT {

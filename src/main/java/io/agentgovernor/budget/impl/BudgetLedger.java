@@ -206,17 +206,14 @@ public final class BudgetLedger {
         String text;
         try {
           text = map.executeOnKey(b.id(), BudgetOp.lease(nodeId, need, want, config.sliceLeaseMs(), epoch, token, now));
+          if (text == null) {
+            throw GovernorException.notFound("budget", b.id());
+          }
         } catch (RuntimeException e) {
           if (s != null) {
             s.giveBack(own); // taken out of the slice for this lease: back, or it is lost from the node's room
           }
           throw e;
-        }
-        if (text == null) {
-          if (s != null) {
-            s.giveBack(own);
-          }
-          throw GovernorException.notFound("budget", b.id());
         }
         JsonObject reply = new JsonObject(text);
         crossed(b.id(), reply);
