@@ -51,11 +51,23 @@ final class AnalyticsStore {
    * Changes one agent's entry atomically: {@code change} gets the stored record (null when there
    * is none) and returns the new one; it may run more than once and may throw to abort.
    *
+   * <p>A write that answered "not written" may have taken effect: when the key's owner dies after
+   * applying it (backup included), Hazelcast runs it again at the new owner, where the entry no
+   * longer holds the expected value. So the next round first looks for the value it tried to
+   * write: found, that write is this update's, and {@code change} is not applied a second time
+   * (a recommendation's claim would otherwise fail as "being applied" by itself).
+   *
    * @return the record written
    */
   AgentAnalytics update(String agentId, UnaryOperator<AgentAnalytics> change) {
+    String tried = null;
+    AgentAnalytics triedRecord = null;
     for (int attempt = 0; attempt < CAS_RETRIES; attempt++) {
       String stored = map.get(agentId);
+      if (tried != null && tried.equals(stored)) {
+        map.setTtl(agentId, retentionMs, TimeUnit.MILLISECONDS);
+        return triedRecord;
+      }
       AgentAnalytics next = change.apply(stored == null ? null : AgentAnalytics.fromJson(new JsonObject(stored)));
       String json = next.toJson().encode();
       boolean written = stored == null
@@ -68,6 +80,8 @@ final class AnalyticsStore {
         }
         return next;
       }
+      tried = json;
+      triedRecord = next;
     }
     throw new GovernorException(ErrorCode.VERSION_CONFLICT, "analytics of agent '" + agentId
         + "' kept changing; try again");
