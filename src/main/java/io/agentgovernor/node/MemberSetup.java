@@ -19,7 +19,7 @@ public final class MemberSetup {
   }
 
   public static HazelcastClusterManager clusterManager(NodeConfig config, Database store) {
-    return new HazelcastClusterManager(hazelcastConfig(config, store));
+    return new OffloadedClusterManager(hazelcastConfig(config, store));
   }
 
   /** A node's member configuration; {@code store} is null when the node keeps its maps in memory only. */
