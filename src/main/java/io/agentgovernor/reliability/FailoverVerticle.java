@@ -74,7 +74,7 @@ public final class FailoverVerticle extends VerticleBase {
   private static final long SWEEP_STUCK_MS = 10_000;
   private static final int TERMINATE_BATCH = 200;
   private static final long FORGET_MISSING_MS = 3_600_000;
-  private static final int RESTARTS_IN_FLIGHT = 32;
+  private static final int RESTARTS_IN_FLIGHT = 96;
 
   private final RuntimeContext node;
   private final Registry registry;
@@ -473,7 +473,8 @@ public final class FailoverVerticle extends VerticleBase {
   private Future<Object> deployOn(String target, JsonObject orphan, JsonObject snapshot) {
     JsonObject request = new JsonObject().put("id", orphan.getString("id")).put("type", orphan.getString("type"))
         .put("group", orphan.getString("group")).put("config", orphan.getJsonObject("config", new JsonObject()))
-        .put("restartPolicy", "on-node-loss").put("quotaCreated", orphan.getBoolean("quotaCreated", false));
+        .put("restartPolicy", "on-node-loss").put("quotaCreated", orphan.getBoolean("quotaCreated", false))
+        .put("replaces", orphan.getString("stored"));
     if (snapshot != null) {
       request.put("snapshot", snapshot);
     }

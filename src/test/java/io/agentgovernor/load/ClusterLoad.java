@@ -176,6 +176,7 @@ public final class ClusterLoad {
       JsonArray items = new JsonArray();
       long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
       while (System.nanoTime() < until) {
+        long pollStart = System.nanoTime();
         try {
           items = listAll(ports[0], "r3-");
         } catch (IllegalStateException e) {
@@ -184,6 +185,8 @@ public final class ClusterLoad {
         }
         long back = items.stream().map(o -> (JsonObject) o)
             .filter(x -> "running".equals(x.getString("state")) && !"c3".equals(x.getString("node"))).count();
+        System.out.printf("load: %.2f s after the kill: %d of %d back (poll took %d ms)%n",
+            (System.nanoTime() - killedAt) / 1e9, back, expected, (System.nanoTime() - pollStart) / 1_000_000);
         if (back == expected) {
           observed = (System.nanoTime() - killedAt) / 1e9;
           break;

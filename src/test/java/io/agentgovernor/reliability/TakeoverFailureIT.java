@@ -197,6 +197,53 @@ class TakeoverFailureIT {
     assertThat(blocking(a, () -> a.context().registry().stored("tf-fresh"))).isNull();
   }
 
+  @Test
+  @DisplayName("a restart that names the registration it replaces (the sweep's read) takes it over; one that changed since is claimed as usual; a live copy's is refused")
+  void restartWithTheSweepsRead() {
+    Registry registry = a.context().registry();
+    FAILURES_LEFT.set(0);
+    for (String id : List.of("tf-read-exact", "tf-read-stale")) {
+      // a lost agent already marked terminated, so the sweep leaves it to this test
+      JsonObject lost = new JsonObject().put("id", id).put("type", FlakyAgent.TYPE).put("group", "standard_agent")
+          .put("node", "tf-gone").put("state", "terminated").put("restartPolicy", "never").put("config", new JsonObject());
+      assertThat(blocking(a, () -> registry.claim(lost))).isNull();
+      String claimed = blocking(a, () -> registry.stored(id));
+      assertThat(blocking(a, () -> registry.replace(claimed, lost.copy().put("incarnation", "a-process-that-died"))))
+          .isTrue();
+    }
+    String exact = blocking(a, () -> registry.stored("tf-read-exact"));
+    String stale = new JsonObject(blocking(a, () -> registry.stored("tf-read-stale"))).put("version", 1).encode();
+    for (String replaces : List.of(exact, stale)) {
+      String id = new JsonObject(replaces).getString("id");
+      long lostEpoch = new JsonObject(replaces).getLong("epoch");
+      JsonObject agent = request(a, Addresses.onNode(Addresses.AGENT_DEPLOY, "tf-a"), new JsonObject().put("id", id)
+          .put("type", FlakyAgent.TYPE).put("group", "standard_agent").put("replaces", replaces));
+      assertThat(agent.getString("state")).as(id).isEqualTo("running");
+      JsonObject stored = new JsonObject(blocking(a, () -> registry.stored(id)));
+      assertThat(stored.getString("node")).as(id).isEqualTo("tf-a");
+      assertThat(stored.getLong("epoch")).as(id).isGreaterThan(lostEpoch);
+    }
+
+    request(b, Addresses.AGENT_DEPLOY, new JsonObject().put("id", "tf-read-live").put("type", FlakyAgent.TYPE)
+        .put("group", "standard_agent").put("node", "tf-b"));
+    String live = blocking(a, () -> registry.stored("tf-read-live"));
+    Throwable refused = a.vertx().eventBus().<JsonObject>request(Addresses.onNode(Addresses.AGENT_DEPLOY, "tf-a"),
+            new JsonObject().put("id", "tf-read-live").put("type", FlakyAgent.TYPE).put("group", "standard_agent")
+                .put("replaces", live), new DeliveryOptions().setSendTimeout(30_000))
+        .map(m -> (Throwable) null).otherwise(e -> e).toCompletionStage().toCompletableFuture().join();
+    assertThat(ErrorCode.of(refused)).isEqualTo(ErrorCode.ALREADY_EXISTS);
+    assertThat(blocking(a, () -> registry.stored("tf-read-live"))).as("untouched").isEqualTo(live);
+
+    for (String bad : List.of("not json", "{\"epoch\":\"x\"}")) {
+      Throwable invalid = a.vertx().eventBus().<JsonObject>request(Addresses.onNode(Addresses.AGENT_DEPLOY, "tf-a"),
+              new JsonObject().put("id", "tf-read-bad").put("type", FlakyAgent.TYPE).put("group", "standard_agent")
+                  .put("replaces", bad), new DeliveryOptions().setSendTimeout(30_000))
+          .map(m -> (Throwable) null).otherwise(e -> e).toCompletionStage().toCompletableFuture().join();
+      assertThat(ErrorCode.of(invalid)).as(bad).isEqualTo(ErrorCode.INVALID_REQUEST);
+    }
+    assertThat(blocking(a, () -> registry.stored("tf-read-bad"))).isNull();
+  }
+
   private static <T> T blocking(GovernorNode node, java.util.concurrent.Callable<T> work) {
     try {
       return node.vertx().executeBlocking(work, false).await(15, TimeUnit.SECONDS);

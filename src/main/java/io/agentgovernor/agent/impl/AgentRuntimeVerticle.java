@@ -126,11 +126,12 @@ public final class AgentRuntimeVerticle extends VerticleBase {
     Quota.Request.fromJson(quota);
     JsonObject snapshot = Json.optObject(request, "snapshot", "");
     String migrateFrom = Json.optString(request, "migrateFrom", "");
+    String replaces = storedRegistration(Json.optString(request, "replaces", ""));
     String restartPolicy = restartPolicy(Json.optString(request, "restartPolicy", ""));
     GovernedAgent agent = factory.create(config);
     long now = node.clock().millis();
     JsonObject claim = entry(id, factory.type(), group, node.nodeId(), config, now).put("restartPolicy", restartPolicy);
-    return vertx.executeBlocking(() -> claimId(claim, migrateFrom), false)
+    return vertx.executeBlocking(() -> claimId(claim, migrateFrom, replaces), false)
         .compose(claimed -> ensureQuota(id, quota)
             .recover(e -> releaseClaim(id, claimed, false).transform(x -> Future.failedFuture(e)))
             .compose(created -> start(id, factory.type(), group, config, agent, snapshot, now, claimed.epoch(),
@@ -149,11 +150,13 @@ public final class AgentRuntimeVerticle extends VerticleBase {
    * Claims the id cluster-wide. An entry left by a node that is gone is taken over, and so is the
    * entry of the node an agent migrates from. A takeover's claim names the epoch whose snapshot
    * the agent restarts from ({@code snapshotEpoch}), so that if this node dies before the agent
-   * runs, the next restart still finds that snapshot.
+   * runs, the next restart still finds that snapshot. {@code replaces}: the registration as the
+   * failover sweep read it (or null), taken over in one compare-and-set instead of a claim that
+   * first finds it; if it changed since, the id is claimed as usual.
    */
-  private Claim claimId(JsonObject claim, String migrateFrom) {
+  private Claim claimId(JsonObject claim, String migrateFrom, String replaces) {
     String id = claim.getString("id");
-    String existing = registry.claim(claim);
+    String existing = replaces != null ? replaces : registry.claim(claim);
     if (existing == null) {
       return new Claim(claim.getLong("epoch"), null);
     }
@@ -166,13 +169,39 @@ public final class AgentRuntimeVerticle extends VerticleBase {
             && !AgentState.DEPLOYING.wireName().equals(held.getString("state"))));
     claim.put("snapshotEpoch", Registry.snapshotEpoch(held));
     if ((!handOver && ClusterMembers.isLive(node.hazelcast(), held)) || !registry.takeOver(existing, claim)) {
+      if (replaces != null) {
+        claim.remove("snapshotEpoch"); // the entry changed since the sweep read it: claim as anyone would
+        return claimId(claim, migrateFrom, null);
+      }
       throw new GovernorException(ErrorCode.ALREADY_EXISTS, "agent '" + id + "' is live on node '" + owner + "'");
     }
     return new Claim(claim.getLong("epoch"), existing);
   }
 
+  /** A registration as the failover sweep read it (null stays null); refused unless it has a numeric epoch. */
+  private static String storedRegistration(String text) {
+    if (text == null) {
+      return null;
+    }
+    try {
+      JsonObject entry = new JsonObject(text);
+      if (entry.getValue("epoch") instanceof Number
+          && (entry.getValue("version") == null || entry.getValue("version") instanceof Number)) {
+        return text;
+      }
+    } catch (RuntimeException e) {
+      // not JSON: refused below
+    }
+    throw GovernorException.invalid("replaces must be a registration as stored: a JSON object with a numeric epoch");
+  }
+
   /** Creates the agent's quota from its group unless one exists; true if created here. */
   private Future<Boolean> ensureQuota(String id, JsonObject quota) {
+    if (node.quotaIndex().get(id) != null) {
+      // kept from an earlier copy (a restart or move, keepQuota): creating it would answer
+      // already_exists after a round trip to the quota's owner, 1 of 5 per restart after a loss
+      return Future.succeededFuture(false);
+    }
     return LocalFirst.request(vertx, Addresses.QUOTA_CREATE, quota.copy().put("agentId", id))
         .map(reply -> true)
         .recover(e -> e instanceof ReplyException r && r.failureCode() == ErrorCode.ALREADY_EXISTS.failureCode()
@@ -212,17 +241,21 @@ public final class AgentRuntimeVerticle extends VerticleBase {
           handle.deployed(deploymentId);
           handle.state(AgentState.RUNNING);
           JsonObject entry = handle.toJson(node.nodeId()).put("since", now);
-          return vertx.executeBlocking(() -> {
+          Future<JsonObject> registered = vertx.executeBlocking(() -> {
             if (!registry.update(entry)) {
               throw new GovernorException(ErrorCode.ALREADY_EXISTS, "agent '" + id + "' was claimed by another copy while it started");
             }
-            if (snapshot != null && "on-node-loss".equals(restartPolicy)) {
-              // the state this copy starts from, under its own epoch: should it die before its
-              // first periodic snapshot, its successor restarts from here, not from nothing
-              registry.saveSnapshot(id, epoch, now, node.nodeId(), snapshot);
-            }
             return entry;
           }, false);
+          if (snapshot == null || !"on-node-loss".equals(restartPolicy)) {
+            return registered;
+          }
+          // the state this copy starts from, under its own epoch (beside the registration, on
+          // another map): should it die before its first periodic snapshot, its successor
+          // restarts from here, not from nothing
+          Future<Boolean> saved = Future.fromCompletionStage(
+              registry.saveSnapshotAsync(id, epoch, now, node.nodeId(), snapshot), this.context);
+          return Future.all(registered, saved).map(both -> entry);
         })
         .onSuccess(entry -> publishLifecycle(id, "deployed"));
   }
