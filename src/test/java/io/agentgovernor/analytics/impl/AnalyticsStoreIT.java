@@ -26,6 +26,7 @@ class AnalyticsStoreIT {
     member = Hazelcast.newHazelcastInstance(ClusterSetup.hazelcastConfig(TestNodes.config(
         TestNodes.randomClusterName(), TestNodes.randomClusterPort(), "s1", List.of())));
     store = new AnalyticsStore(member, 60_000);
+    store.update("a", previous -> record("a", 1, open("r1"))); // agent a's analysis, one open recommendation
   }
 
   @AfterEach
@@ -46,7 +47,6 @@ class AnalyticsStoreIT {
   @Test
   @DisplayName("a write that took effect but answered 'not written' (Hazelcast's retry at a new owner) counts as this update's: the change is not applied twice")
   void ownWriteAnsweredFalseIsNotAppliedTwice() {
-    store.update("a", previous -> record("a", 1, open("r1")));
     AtomicInteger calls = new AtomicInteger();
     // what a retried replace leaves behind: the new value is stored, the answer is "not written".
     // The change stores its own result before the store's replace runs, so that replace finds
@@ -66,7 +66,6 @@ class AnalyticsStoreIT {
   @Test
   @DisplayName("a write lost to another writer's is applied again to what that writer stored")
   void otherWritersChangeIsReapplied() {
-    store.update("a", previous -> record("a", 1, open("r1")));
     AtomicInteger calls = new AtomicInteger();
     AgentAnalytics written = store.update("a", stored -> {
       if (calls.incrementAndGet() == 1) { // another node's analysis lands first
