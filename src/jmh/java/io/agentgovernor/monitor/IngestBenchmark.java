@@ -28,8 +28,10 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * Ingest: usage samples checked per second on one node, through what {@code MonitorVerticle.check}
- * does with each sample, against the ceiling of a bare loop over the same samples that only
+ * Ingest: usage samples checked per second on one node, through what the monitor's per-sample
+ * {@code check} did with each sample before the columnar {@link SamplePass} replaced it (the
+ * monitor now runs {@code SamplePass}, measured by {@code SamplePassBenchmark}; this one is kept as
+ * the baseline it replaced), against the ceiling of a bare loop over the same samples that only
  * compares them with cached limits. One benchmark operation = one sample.
  *
  * <p>The whole path, per sample, with the monitor's own classes and in its order: the agent's
