@@ -78,7 +78,12 @@ final class BridgeAgents {
       } catch (GovernorException e) {
         outcome = Future.failedFuture(e);
       }
-      return outcome.onFailure(e -> connections.unclaim(connection));
+      return outcome.onFailure(e -> {
+        BridgeConnection displaced = connections.unclaim(connection);
+        if (displaced != null) {
+          displaced.evict(); // its close handler forgets it
+        }
+      });
     } catch (GovernorException e) {
       return Future.failedFuture(e);
     }

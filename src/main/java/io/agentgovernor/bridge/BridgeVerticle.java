@@ -122,7 +122,8 @@ public final class BridgeVerticle extends VerticleBase {
     socket.closeHandler(v -> closed(connection));
     socket.exceptionHandler(e -> connection.close("socket_error", null));
     if (displaced != null) {
-      close(displaced, "evicted: too many connections waiting to register", ErrorCode.RATE_LIMITED);
+      displaced.evict();
+      closed(displaced);
     }
   }
 

@@ -133,6 +133,11 @@ public final class BridgeConnection {
     write(new JsonObject().put("type", "pong"));
   }
 
+  /** Closes a connection displaced from the unregistered places by a newer one. */
+  public void evict() {
+    close("evicted: too many connections waiting to register", ErrorCode.RATE_LIMITED);
+  }
+
   /** Closes the socket, first telling the client why with an {@code err} frame. */
   public void close(String reason, ErrorCode code) {
     if (closed) {

@@ -25,6 +25,21 @@ class ConnectionTableTest {
   }
 
   @Test
+  @DisplayName("a refused register coming back to full unregistered places displaces the oldest: never more than the cap")
+  void refusedRegisterKeepsTheCap() {
+    ConnectionTable<String> table = new ConnectionTable<>(10, 2, 1000, 5000);
+    table.admit("c1", 0);
+    table.admit("c2", 1);
+    assertThat(table.claim("c1")).isTrue();
+    assertThat(table.admit("c3", 2)).isNull(); // c1's place, taken while it claims
+    assertThat(table.unclaim("c1")).isEqualTo("c2"); // before: nothing displaced, 3 of 2 held
+    assertThat(table.unregisteredCount()).isEqualTo(2);
+    assertThat(table.claimingCount()).isZero();
+    assertThat(table.unclaim("c1")).as("not claiming").isNull();
+    assertThat(table.unregisteredCount()).isEqualTo(2);
+  }
+
+  @Test
   @DisplayName("one connection per agent: binding a second closes the first; bound connections are capped")
   void oneConnectionPerAgent() {
     ConnectionTable<String> table = new ConnectionTable<>(2, 10, 1000, 5000);
