@@ -122,8 +122,7 @@ public final class BridgeVerticle extends VerticleBase {
     socket.closeHandler(v -> closed(connection));
     socket.exceptionHandler(e -> connection.close("socket_error", null));
     if (displaced != null) {
-      displaced.evict();
-      closed(displaced);
+      displaced.evict(); // its close handler forgets it, as for one displaced by a refused register
     }
   }
 

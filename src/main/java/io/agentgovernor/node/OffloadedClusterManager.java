@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * {@code MultiMap.remove} each, on the Hazelcast event thread that delivered the event. A node with
  * 10,000 agents leaves tens of thousands of them: in {@code load-tests/cluster.sh} that took 28 s,
  * and for those 28 s every entry event of every governor map that hashed to the same event thread
- * (one key in five) waited behind it. The registry and quota copies of the survivors then missed
+ * (one of its 5 event threads) waited behind it. The registry and quota copies of the survivors then missed
  * restarted agents and acknowledged quota writes until the next reconciliation pass (the driver saw
  * the last of 1,000 restarted agents 13 s after they ran; thread dumps showed the event thread in
  * {@code SubsMapHelper.removeAllForNodes}). The same cause, upstream:

@@ -68,7 +68,7 @@ class OffloadedClusterManagerIT {
         map.set("k" + i, "v");
       }
       // before: the event thread that delivered the loss waited on the monitor, and the events of
-      // about one key in five behind it with it
+      // the keys hashed to that thread behind it with it
       await().atMost(Duration.ofSeconds(10)).until(() -> seen.size() == 50);
     }
     // and the loss is handled once the monitor is free: the lost member's subscriptions are gone

@@ -86,9 +86,10 @@ public final class AgentRegistry implements io.agentgovernor.agent.Registry {
    * the stored entry already there (as stored).
    *
    * <p>Claims, takeovers and failover marks are entry processors that recognise their own value
-   * ({@link FencedWrites#claim}, {@link VersionedWrites#replace}): when the key's owner dies after applying one, Hazelcast runs it again
-   * at the new owner, and a plain putIfAbsent or replace would then answer "someone else holds it"
-   * for the write that took effect, leaving an agent registered to a copy that never starts.
+   * ({@link FencedWrites#claim}, {@link VersionedWrites#replace}): when the key's owner dies after
+   * applying one, Hazelcast runs it again at the new owner, and a plain putIfAbsent or replace
+   * would then answer "someone else holds it" for the write that took effect, leaving an agent
+   * registered to a copy that never starts.
    */
   @Override
   public String claim(JsonObject entry) {

@@ -155,27 +155,42 @@ public final class AgentRuntimeVerticle extends VerticleBase {
    * first finds it; if it changed since, the id is claimed as usual.
    */
   private Claim claimId(JsonObject claim, String migrateFrom, String replaces) {
-    String id = claim.getString("id");
-    String existing = replaces != null ? replaces : registry.claim(claim);
+    if (replaces != null && tookOver(claim, replaces, migrateFrom)) {
+      return new Claim(claim.getLong("epoch"), replaces);
+    }
+    // no read from the sweep, or the entry changed since it read it: claim as anyone would
+    String existing = registry.claim(claim);
     if (existing == null) {
       return new Claim(claim.getLong("epoch"), null);
     }
-    JsonObject held = new JsonObject(existing);
-    String owner = held.getString("node");
-    // taken over: from the node it migrates from, or from this very node after a restart (the
-    // registration survived in the store, the agent did not)
-    boolean handOver = owner != null && (owner.equals(migrateFrom)
-        || (owner.equals(node.nodeId()) && agents.get(id) == null
-            && !AgentState.DEPLOYING.wireName().equals(held.getString("state"))));
-    claim.put("snapshotEpoch", Registry.snapshotEpoch(held));
-    if ((!handOver && ClusterMembers.isLive(node.hazelcast(), held)) || !registry.takeOver(existing, claim)) {
-      if (replaces != null) {
-        claim.remove("snapshotEpoch"); // the entry changed since the sweep read it: claim as anyone would
-        return claimId(claim, migrateFrom, null);
-      }
-      throw new GovernorException(ErrorCode.ALREADY_EXISTS, "agent '" + id + "' is live on node '" + owner + "'");
+    if (!tookOver(claim, existing, migrateFrom)) {
+      throw new GovernorException(ErrorCode.ALREADY_EXISTS, "agent '" + claim.getString("id") + "' is live on node '"
+          + new JsonObject(existing).getString("node") + "'");
     }
     return new Claim(claim.getLong("epoch"), existing);
+  }
+
+  /**
+   * Takes over the registration stored as {@code existing} unless its copy is live elsewhere:
+   * from the node the agent migrates from, or from this very node after a restart (the
+   * registration survived in the store, the agent did not), or from a process that is gone.
+   * Whether it did; the claim names {@code snapshotEpoch} only if it did.
+   */
+  private boolean tookOver(JsonObject claim, String existing, String migrateFrom) {
+    JsonObject held = new JsonObject(existing);
+    String owner = held.getString("node");
+    boolean handOver = owner != null && (owner.equals(migrateFrom)
+        || (owner.equals(node.nodeId()) && agents.get(claim.getString("id")) == null
+            && !AgentState.DEPLOYING.wireName().equals(held.getString("state"))));
+    if (!handOver && ClusterMembers.isLive(node.hazelcast(), held)) {
+      return false;
+    }
+    claim.put("snapshotEpoch", Registry.snapshotEpoch(held));
+    if (registry.takeOver(existing, claim)) {
+      return true;
+    }
+    claim.remove("snapshotEpoch");
+    return false;
   }
 
   /** A registration as the failover sweep read it (null stays null); refused unless it has a numeric epoch. */
@@ -198,8 +213,8 @@ public final class AgentRuntimeVerticle extends VerticleBase {
   /** Creates the agent's quota from its group unless one exists; true if created here. */
   private Future<Boolean> ensureQuota(String id, JsonObject quota) {
     if (node.quotaIndex().get(id) != null) {
-      // kept from an earlier copy (a restart or move, keepQuota): creating it would answer
-      // already_exists after a round trip to the quota's owner, 1 of 5 per restart after a loss
+      // kept from an earlier copy (a restart or move, keepQuota): creating it would only answer
+      // already_exists, after a round trip to the quota's owner that every restart paid
       return Future.succeededFuture(false);
     }
     return LocalFirst.request(vertx, Addresses.QUOTA_CREATE, quota.copy().put("agentId", id))

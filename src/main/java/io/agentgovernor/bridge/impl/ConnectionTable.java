@@ -49,6 +49,9 @@ public final class ConnectionTable<C> {
   private final Map<String, C> byAgent = new HashMap<>();
 
   public ConnectionTable(int maxConnections, int maxUnregistered, long registerTimeoutMs, long idleTimeoutMs) {
+    if (maxUnregistered < 1) {
+      throw new IllegalArgumentException("maxUnregistered must be at least 1, got " + maxUnregistered);
+    }
     this.maxConnections = maxConnections;
     this.maxUnregistered = maxUnregistered;
     this.registerTimeoutMs = registerTimeoutMs;
@@ -69,7 +72,7 @@ public final class ConnectionTable<C> {
    * of 64 during a flood of 10,000 connections).
    */
   private C makeRoom() {
-    if (unregistered.size() < maxUnregistered || unregistered.isEmpty()) {
+    if (unregistered.size() < maxUnregistered) {
       return null;
     }
     Iterator<C> oldest = unregistered.keySet().iterator();
