@@ -48,9 +48,13 @@ public record ControlCommand(String agentId, Kind kind, JsonObject params) {
     return new ControlCommand(agentId, Kind.RESUME, null);
   }
 
-  /** Stops this node's copy of an agent that now lives elsewhere (a newer epoch owns it). */
-  public static ControlCommand fence(String agentId) {
-    return new ControlCommand(agentId, Kind.FENCE, null);
+  /**
+   * Stops this node's copy of an agent that now lives elsewhere (a newer epoch owns it, on node
+   * {@code owner}, or wherever the registry places it when null), handing what waits in its inbox
+   * to that copy.
+   */
+  public static ControlCommand fence(String agentId, String owner) {
+    return new ControlCommand(agentId, Kind.FENCE, owner == null ? null : new JsonObject().put("owner", owner));
   }
 
   /** Tells the agent it will be undeployed after {@code graceMs}. */

@@ -576,7 +576,7 @@ public final class FailoverVerticle extends VerticleBase {
           LOG.warn("agent {} now lives on {} (epoch {}, this copy {}): stopping this node's copy",
               copy.getKey(), owner, epoch, copy.getValue());
           isolationSuspended.remove(copy.getKey());
-          fenced.add(control(ControlCommand.fence(copy.getKey())));
+          fenced.add(control(ControlCommand.fence(copy.getKey(), owner)));
         }
       }
       return Future.join(fenced).mapEmpty();

@@ -14,7 +14,9 @@ class ControlCommandTest {
   void wireFormatUnchanged() {
     assertThat(ControlCommand.suspend("a").toJson().encode()).isEqualTo("{\"agentId\":\"a\",\"command\":\"suspend\"}");
     assertThat(ControlCommand.resume("a").toJson().encode()).isEqualTo("{\"agentId\":\"a\",\"command\":\"resume\"}");
-    assertThat(ControlCommand.fence("a").toJson().encode()).isEqualTo("{\"agentId\":\"a\",\"command\":\"fence\"}");
+    assertThat(ControlCommand.fence("a", null).toJson().encode()).isEqualTo("{\"agentId\":\"a\",\"command\":\"fence\"}");
+    assertThat(ControlCommand.fence("a", "n2").toJson().encode())
+        .isEqualTo("{\"agentId\":\"a\",\"command\":\"fence\",\"params\":{\"owner\":\"n2\"}}");
     assertThat(ControlCommand.throttle("a", 0.5).toJson().encode())
         .isEqualTo("{\"agentId\":\"a\",\"command\":\"throttle\",\"params\":{\"factor\":0.5}}");
     assertThat(ControlCommand.notice("a", 2000).toJson().encode())

@@ -60,7 +60,8 @@ public final class AgentContextImpl implements AgentContext {
   private Context context;
   private MessageConsumer<Object> inbox;
   private MessageConsumer<Object> nodeInbox;
-  private String forwardTo;
+  /** Where arrivals go once this copy has given the agent up (migrated away, or fenced); null while it runs here. */
+  private Handler<Message<Object>> redirect;
   private Handler<Message<Object>> handler;
   private volatile long queuedBytes;
   private volatile int queued;
@@ -103,8 +104,7 @@ public final class AgentContextImpl implements AgentContext {
 
   /** Closes the inbox; messages still waiting are failed with a code when they expect a reply. */
   public Future<Void> close() {
-    timers.keySet().forEach(vertx::cancelTimer);
-    timers.clear();
+    stopTimers();
     Message<Object> m;
     while ((m = queue.poll()) != null) {
       if (m.replyAddress() != null) {
@@ -112,8 +112,7 @@ public final class AgentContextImpl implements AgentContext {
       }
     }
     updateQueueFigures();
-    return Future.all(inbox == null ? Future.succeededFuture() : inbox.unregister(),
-        nodeInbox == null ? Future.succeededFuture() : nodeInbox.unregister()).mapEmpty();
+    return unregisterInbox();
   }
 
   /**
@@ -121,33 +120,61 @@ public final class AgentContextImpl implements AgentContext {
    * node's own inbox address), those waiting in the queue first, in order. Replies are relayed.
    */
   public void handOver(String targetInbox) {
-    forwardTo = targetInbox;
-    suspended = true;
     // the undeploy that follows unregisters the inbox: a message the bus had already dispatched to
     // it, still queued on this context, would be discarded by Vert.x; it goes to the target instead
-    forwardDiscards(vertx, inbox, targetInbox);
-    forwardDiscards(vertx, nodeInbox, targetInbox);
+    giveUp(m -> forward(vertx, targetInbox, m), m -> vertx.eventBus().send(targetInbox, m.body()));
+  }
+
+  /**
+   * Fencing: the registry gave the agent to a newer copy while this node was frozen or cut off,
+   * and this copy stops for good. What waits in its inbox (accepted here, perhaps acknowledged to
+   * its sender, never handled) goes to {@code relay}, in order, for the live copy to handle; so
+   * does whatever still arrives, and a one-way message the bus had already dispatched here as the
+   * inbox closes. Completes once the inbox is closed.
+   */
+  public Future<Void> fence(Handler<Message<Object>> relay) {
+    stopTimers();
+    giveUp(relay, relay);
+    return unregisterInbox();
+  }
+
+  /** Stops dispatch for good: what is queued, what arrives and what the closing inbox discards go elsewhere. */
+  private void giveUp(Handler<Message<Object>> arrivals, Handler<Message<Object>> oneWayDiscards) {
+    redirect = arrivals;
+    suspended = true;
+    forwardDiscards(inbox, oneWayDiscards);
+    forwardDiscards(nodeInbox, oneWayDiscards);
     Message<Object> m;
     while ((m = queue.poll()) != null) {
-      forward(vertx, targetInbox, m);
+      arrivals.handle(m);
     }
     updateQueueFigures();
+  }
+
+  private void stopTimers() {
+    timers.keySet().forEach(vertx::cancelTimer);
+    timers.clear();
+  }
+
+  private Future<Void> unregisterInbox() {
+    return Future.all(inbox == null ? Future.succeededFuture() : inbox.unregister(),
+        nodeInbox == null ? Future.succeededFuture() : nodeInbox.unregister()).mapEmpty();
   }
 
   /**
    * Catches what Vert.x discards when {@code consumer} is unregistered with messages already
    * dispatched to it (queued on its context, or arriving a moment after the unregister; see
-   * {@code MessageConsumerImpl.handleDiscard}): a one-way message is sent on to {@code address}
-   * instead of being dropped. A request is not: Vert.x itself fails it at once ("Discarded the
-   * request"), so its sender knows it was not handled and may send it again; handling it here as
-   * well could count it twice. Uses the consumer's discard hook, which Vert.x 5 keeps on its
-   * implementation class; with another implementation nothing changes.
+   * {@code MessageConsumerImpl.handleDiscard}): a one-way message goes to {@code oneWay} instead
+   * of being dropped. A request is not: Vert.x itself fails it at once ("Discarded the request"),
+   * so its sender knows it was not handled and may send it again; handling it here as well could
+   * count it twice. Uses the consumer's discard hook, which Vert.x 5 keeps on its implementation
+   * class; with another implementation nothing changes.
    */
-  static void forwardDiscards(Vertx vertx, MessageConsumer<Object> consumer, String address) {
+  static void forwardDiscards(MessageConsumer<Object> consumer, Handler<Message<Object>> oneWay) {
     if (consumer instanceof io.vertx.core.eventbus.impl.MessageConsumerImpl<Object> impl) {
       impl.discardHandler(m -> {
         if (m.replyAddress() == null) {
-          vertx.eventBus().send(address, m.body());
+          oneWay.handle(m);
         }
       });
     }
@@ -199,8 +226,8 @@ public final class AgentContextImpl implements AgentContext {
   // ---- the inbox ----
 
   private void arrive(Message<Object> message) {
-    if (forwardTo != null) {
-      forward(vertx, forwardTo, message);
+    if (redirect != null) {
+      redirect.handle(message);
       return;
     }
     account.bytesIn.addAndGet(Sizes.of(message.body()));

@@ -14,7 +14,9 @@ import io.agentgovernor.cluster.ClusterMembers;
 import io.agentgovernor.agent.RuntimeContext;
 import io.agentgovernor.quota.Resource;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -45,8 +47,9 @@ final class AgentControl {
      * {@code discardsTo}, not discarded.
      */
     Future<Void> unregister(Vertx vertx, String discardsTo) {
-      AgentContextImpl.forwardDiscards(vertx, clusterWide, discardsTo);
-      AgentContextImpl.forwardDiscards(vertx, nodeSpecific, discardsTo);
+      Handler<Message<Object>> sendOn = m -> vertx.eventBus().send(discardsTo, m.body());
+      AgentContextImpl.forwardDiscards(clusterWide, sendOn);
+      AgentContextImpl.forwardDiscards(nodeSpecific, sendOn);
       return Future.join(clusterWide.unregister(), nodeSpecific.unregister()).mapEmpty();
     }
   }
@@ -95,7 +98,7 @@ final class AgentControl {
           .map(snapshot -> reply(handle, command, ControlAck.APPLIED).put("snapshot", snapshot));
       case UNDEPLOY -> undeploy(id, Boolean.TRUE.equals(Json.optBoolean(p, "keepQuota", "params")), "terminated");
       case MIGRATE_OUT -> migrateOut(handle, Ids.require(Json.string(p, "target", "params"), "params.target"));
-      case FENCE -> fence(handle);
+      case FENCE -> fence(handle, owner(p));
     };
   }
 
@@ -229,20 +232,27 @@ final class AgentControl {
 
   /**
    * Stops this node's copy of an agent that the registry says lives elsewhere now (this node was
-   * cut off, declared dead, and the agent was restarted on a survivor): nothing in the registry,
-   * the quota or the snapshots is touched, they belong to the live copy.
+   * frozen or cut off, declared dead, and the agent was restarted on a survivor): nothing in the
+   * registry, the quota or the snapshots is touched, they belong to the live copy. What waits in
+   * this copy's inbox was accepted here but never handled, and the live copy restarted from a
+   * snapshot without it: it is handed over ({@link InboxRelay}); the reply says how much waited,
+   * and the "fenced" event, once the relay is done, how much reached the live copy.
    */
-  private Future<JsonObject> fence(AgentHandle handle) {
+  private Future<JsonObject> fence(AgentHandle handle, String owner) {
     handle.terminating();
-    return handle.context().onContext(() -> handle.context().close()).compose(f -> f)
-        .compose(v -> handle.deploymentId() == null ? Future.succeededFuture() : vertx.undeploy(handle.deploymentId()))
-        .eventually(() -> {
-          agents.remove(handle.id());
-          handle.state(AgentState.TERMINATED);
-          publish(handle.id(), "fenced", AgentState.TERMINATED);
-          return Future.succeededFuture();
-        })
-        .map(v -> reply(handle, "fence", ControlAck.APPLIED));
+    InboxRelay relay = new InboxRelay(vertx, home, handle.id(), owner);
+    return handle.context().onContext(() -> {
+      int waiting = handle.context().queuedMessages();
+      return handle.context().fence(relay::accept).map(waiting);
+    }).compose(f -> f)
+        .compose(waiting -> (handle.deploymentId() == null ? Future.succeededFuture() : vertx.undeploy(handle.deploymentId()))
+            .eventually(() -> {
+              agents.remove(handle.id());
+              handle.state(AgentState.TERMINATED);
+              relay.close().onSuccess(outcome -> publish(handle.id(), "fenced", AgentState.TERMINATED, outcome));
+              return Future.succeededFuture();
+            })
+            .map(v -> reply(handle, "fence", ControlAck.APPLIED).put("waiting", waiting).put("to", owner)));
   }
 
   private Future<Object> deployOn(String target, AgentHandle handle, JsonObject snapshot) {
@@ -320,8 +330,18 @@ final class AgentControl {
   }
 
   private void publish(String id, String event, AgentState state) {
+    publish(id, event, state, new JsonObject());
+  }
+
+  private void publish(String id, String event, AgentState state, JsonObject fields) {
     vertx.eventBus().publish(Addresses.EVENTS, Events.agent(id, node.nodeId(), node.clock().millis(), event)
-        .put("state", state.wireName()));
+        .put("state", state.wireName()).mergeIn(fields));
+  }
+
+  /** The fence's {@code params.owner}: the live copy's node, or null to route by the registry. */
+  private static String owner(JsonObject p) {
+    String owner = Json.optString(p, "owner", "params");
+    return owner == null ? null : Ids.require(owner, "params.owner");
   }
 
   private static double number(JsonObject p, String field, double min, double max) {

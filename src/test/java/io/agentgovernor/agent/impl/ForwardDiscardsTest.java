@@ -49,7 +49,7 @@ class ForwardDiscardsTest {
     Future<?> request = vertx.eventBus().request("old-home", new JsonObject().put("n", 99));
     // queued on the consumer's context after the four receptions: all four wait in it by now
     onContext(context, () -> {
-      AgentContextImpl.forwardDiscards(vertx, old, "new-home");
+      AgentContextImpl.forwardDiscards(old, m -> vertx.eventBus().send("new-home", m.body()));
       return old.unregister();
     });
 
