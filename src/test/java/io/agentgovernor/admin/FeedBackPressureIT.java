@@ -1,6 +1,7 @@
 package io.agentgovernor.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.agentgovernor.bus.Addresses;
 import io.agentgovernor.node.GovernorNode;
@@ -84,7 +85,8 @@ class FeedBackPressureIT {
     try (FeedClient feed = FeedClient.connect(clients, patient.httpPort(), null, TestNodes.VIEWER_TOKEN)) {
       feed.socket.pause();
       flood(patient, 200_000);
-      Thread.sleep(500);
+      // the feed's consumer works through the flood after the publishes return
+      await().atMost(Duration.ofSeconds(30)).until(() -> metric(patient, "governor_feed_dropped_events_total") > 100_000);
       double peak = metric(patient, "governor_feed_queue_peak_events");
       assertThat(peak).as("the backlog was used").isPositive();
       assertThat(peak).as("and stayed within its bound").isLessThanOrEqualTo(MAX_QUEUED + MAX_SAMPLED_AGENTS);
@@ -112,15 +114,14 @@ class FeedBackPressureIT {
     assertThat(metric(strict, "governor_feed_subscribers")).isEqualTo(1);
     feed.socket.pause();
     flood(strict, 100_000);
-    Thread.sleep(1200);
-    flood(strict, 2_000); // an event after the limit has passed closes it
-    assertThat(metric(strict, "governor_feed_subscribers")).isZero();
+    // an event after the limit (1 s behind) has passed closes it: a few more each poll until one does
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
+      flood(strict, 200);
+      return metric(strict, "governor_feed_subscribers") == 0;
+    });
     assertThat(metric(strict, "governor_feed_queue_peak_events")).isLessThanOrEqualTo(MAX_QUEUED + MAX_SAMPLED_AGENTS);
     feed.socket.resume();
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (feed.closeStatus == null && System.nanoTime() < deadline) {
-      Thread.sleep(50);
-    }
+    await().atMost(Duration.ofSeconds(20)).until(() -> feed.closeStatus != null);
     assertThat(feed.closeStatus).isEqualTo((short) 1008);
     assertThat(feed.closeReason).contains("too slow");
   }

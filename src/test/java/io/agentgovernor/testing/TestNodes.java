@@ -84,4 +84,23 @@ public final class TestNodes {
       throw new IllegalStateException(e);
     }
   }
+
+  /**
+   * Returns once every event loop of the node has run what was queued on it when called, and what
+   * that queued in turn: a message published before this reached its event-loop consumers, and
+   * they have handled it. A condition to wait on, where a test used to sleep; consumers on worker
+   * threads are not covered.
+   */
+  public static void drainEventLoops(GovernorNode node) {
+    io.netty.channel.EventLoopGroup loops = ((io.vertx.core.internal.VertxInternal) node.vertx()).nettyEventLoopGroup();
+    for (int pass = 0; pass < 2; pass++) {
+      List<io.netty.util.concurrent.Future<?>> barriers = new ArrayList<>();
+      loops.forEach(loop -> barriers.add(loop.submit(() -> { })));
+      for (io.netty.util.concurrent.Future<?> barrier : barriers) {
+        if (!barrier.awaitUninterruptibly(30, TimeUnit.SECONDS)) {
+          throw new IllegalStateException("an event loop of node " + node.nodeId() + " ran nothing for 30 s");
+        }
+      }
+    }
+  }
 }
