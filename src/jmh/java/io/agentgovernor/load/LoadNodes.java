@@ -92,7 +92,10 @@ public final class LoadNodes {
         "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens", "java.management/sun.management=ALL-UNNAMED",
         "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
         "-cp", System.getProperty("java.class.path"), LoadNodeMain.class.getName(),
-        "--http-port", "0", "--node-id", id, "--cluster-name", cluster, "--cluster-port", String.valueOf(port)));
+        "--http-port", "0", "--node-id", id, "--cluster-name", cluster, "--cluster-port", String.valueOf(port),
+        // a store of its own: with the default ./data, a run's budgets and quotas came back in the
+        // next run (a second budget on the same resource doubled every lease of LeaseAheadBench)
+        "--data-dir", Files.createTempDirectory("load-" + id + "-").toString()));
     if (members != null) {
       cmd.add("--members");
       cmd.add(members);
@@ -126,6 +129,17 @@ public final class LoadNodes {
     }
     p.destroyForcibly();
     throw new IllegalStateException(id + " not ready in 90 s: " + lines);
+  }
+
+  /** Stops a node JVM started by {@link #startProcess}: SIGTERM, then SIGKILL after 30 s; null is ignored. */
+  public static void stop(Process p) throws InterruptedException {
+    if (p == null) {
+      return;
+    }
+    p.destroy();
+    if (!p.waitFor(30, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+    }
   }
 
   public static void close(GovernorNode node) {

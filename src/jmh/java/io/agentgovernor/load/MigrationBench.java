@@ -75,10 +75,7 @@ public final class MigrationBench {
         LoadNodes.close(driver);
       }
       for (Process p : processes) {
-        p.destroy();
-        if (!p.waitFor(30, TimeUnit.SECONDS)) {
-          p.destroyForcibly();
-        }
+        LoadNodes.stop(p);
       }
     }
     System.exit(0);

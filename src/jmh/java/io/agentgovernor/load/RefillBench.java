@@ -84,18 +84,13 @@ public final class RefillBench {
       if (driver != null) {
         LoadNodes.close(driver);
       }
-      if (owner != null) {
-        owner.destroy();
-        if (!owner.waitFor(30, TimeUnit.SECONDS)) {
-          owner.destroyForcibly();
-        }
-      }
+      LoadNodes.stop(owner);
     }
     System.exit(0);
   }
 
   /** Waits until the partitions have settled after the driver joined (no migration under way). */
-  private static void awaitClusterSafe(HazelcastInstance hz) throws InterruptedException {
+  static void awaitClusterSafe(HazelcastInstance hz) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (!hz.getPartitionService().isClusterSafe()) {
       if (System.nanoTime() > deadline) {
@@ -116,7 +111,7 @@ public final class RefillBench {
     throw new IllegalStateException("no partition owned by the other member");
   }
 
-  private static void createBudget(GovernorNode driver, String id, String resource) {
+  static void createBudget(GovernorNode driver, String id, String resource) {
     LoadNodes.request(driver, Addresses.BUDGET_CREATE, new JsonObject().put("id", id).put("resource", resource)
         .put("amount", AMOUNT).put("window", "lifetime").put("scope", "cluster"));
   }
@@ -138,7 +133,7 @@ public final class RefillBench {
     return new double[] {(t1 - t0) / 1e6, (t2 - t1) / 1e6, (t4 - t3) / 1e6};
   }
 
-  private static Reservation reserve(GovernorNode driver, String resource, long amount) throws Exception {
+  static Reservation reserve(GovernorNode driver, String resource, long amount) throws Exception {
     Reservation r = Budgets.reserve(driver.vertx(), driver.nodeId(), "bench-agent", "bench", 0, resource, amount,
         ReserveOptions.defaults()).await(30, TimeUnit.SECONDS);
     if (!r.granted()) {
@@ -170,7 +165,7 @@ public final class RefillBench {
     lines.forEach(System.out::println);
   }
 
-  private static String row(String name, double[] v) {
+  static String row(String name, double[] v) {
     return String.format("| %s | %.3f | %.3f | %.3f | %.3f | %.3f |", name, Stats.percentile(v, 50), Stats.percentile(v, 90),
         Stats.percentile(v, 99), Stats.percentile(v, 99.9), Stats.percentile(v, 100));
   }

@@ -16,6 +16,9 @@ import java.util.Set;
  * The {@code budgets} section of the configuration, validated at start.
  *
  * @param sliceFraction     the share of a budget's amount a node leases at a time (0.0001 .. 0.5)
+ * @param prefetchAt        after a grant leaves less than this share of a slice on the node, it leases
+ *                          ahead, up to one slice, in the background (0: never, a reservation that
+ *                          finds too little waits for the lease)
  * @param sliceLeaseMs      a slice not renewed within this is charged in full at the owner
  * @param flushIntervalMs   how often a node reports spending, renews leases and gives back room
  * @param idleReturnMs      a slice unused this long is given back
@@ -29,7 +32,7 @@ import java.util.Set;
  * @param tenants           tenant name → the groups it holds
  * @param budgets           budgets created at start unless a budget with that id exists
  */
-public record BudgetConfig(double sliceFraction, long sliceLeaseMs, long flushIntervalMs, long idleReturnMs,
+public record BudgetConfig(double sliceFraction, double prefetchAt, long sliceLeaseMs, long flushIntervalMs, long idleReturnMs,
                            long rebalanceWaitMs, long reservationLeaseMs, long maxReservationLeaseMs, long maxQueueMs,
                            long historyIntervalMs, int historyPoints, int maxReservationsPerAgent,
                            Map<String, Set<String>> tenants, List<Budget> budgets) {
@@ -43,6 +46,10 @@ public record BudgetConfig(double sliceFraction, long sliceLeaseMs, long flushIn
     Double fraction = Json.optNumber(json, "sliceFraction", p);
     if (fraction != null && (fraction < 0.0001 || fraction > 0.5)) {
       throw GovernorException.invalid("budgets.sliceFraction must be in [0.0001, 0.5]");
+    }
+    Double prefetchAt = Json.optNumber(json, "prefetchAt", p);
+    if (prefetchAt != null && !(prefetchAt >= 0 && prefetchAt < 1)) {
+      throw GovernorException.invalid("budgets.prefetchAt must be in [0, 1)");
     }
     long lease = opt(json, "sliceLeaseMs", 1_000, 600_000, 30_000);
     long maxLease = opt(json, "maxReservationLeaseMs", 1_000, 86_400_000, 3_600_000);
@@ -74,7 +81,7 @@ public record BudgetConfig(double sliceFraction, long sliceLeaseMs, long flushIn
         }
       }
     }
-    return new BudgetConfig(fraction == null ? 0.01 : fraction, lease, opt(json, "flushIntervalMs", 10, 10_000, 100),
+    return new BudgetConfig(fraction == null ? 0.01 : fraction, prefetchAt == null ? 0.5 : prefetchAt, lease, opt(json, "flushIntervalMs", 10, 10_000, 100),
         opt(json, "idleReturnMs", 100, 600_000, 2_000), opt(json, "rebalanceWaitMs", 0, 60_000, 1_000),
         reservationLease, maxLease, opt(json, "maxQueueMs", 0, 86_400_000, 120_000),
         opt(json, "historyIntervalMs", 100, 3_600_000, 2_000), (int) opt(json, "historyPoints", 0, 10_000, 300),

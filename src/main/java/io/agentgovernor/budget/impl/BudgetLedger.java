@@ -54,6 +54,8 @@ public final class BudgetLedger {
   }
 
   private static final int REBALANCE_POLL_MS = 25;
+  /** Leasing ahead only while the owner has at least this many slices unleased. */
+  static final int LEASE_AHEAD_ROOM_SLICES = 4;
   /**
    * A refusal is remembered this long (monotonic time: a cache, not a policy) so requests queued
    * behind it for more than was left are refused without another round to the owner and another
@@ -85,6 +87,9 @@ public final class BudgetLedger {
   final AtomicLong granted = new AtomicLong();
   final AtomicLong denied = new AtomicLong();
   final AtomicLong expired = new AtomicLong();
+  final AtomicLong leasedAhead = new AtomicLong();
+  /** Reservations that found too little here and waited for a lease from the owner. */
+  final AtomicLong waitedForLease = new AtomicLong();
 
   /** One granted reservation: its amount taken from one slice of each enclosing budget. */
   record LocalReservation(String id, String agentId, String resource, long amount, long expiresAt,
@@ -128,12 +133,68 @@ public final class BudgetLedger {
       LocalSlice s = current.get(b.id());
       if (s == null || !s.take(amount, now)) {
         giveBackAll(taken, amount);
+        waitedForLease.incrementAndGet();
         return CompletableFuture.supplyAsync(() -> reserveWithRefills(agentId, epoch, resource, amount, leaseMs, budgets),
             refills);
       }
       taken.add(s);
     }
+    for (int i = 0; i < budgets.size(); i++) {
+      leaseAheadIfLow(budgets.get(i), taken.get(i), epoch);
+    }
     return CompletableFuture.completedFuture(grant(agentId, resource, amount, leaseMs, taken, now));
+  }
+
+  /**
+   * Leases ahead: once a grant leaves a slice with less than {@code budgets.prefetchAt} of a slice,
+   * it is topped up to one slice on the {@code refills} executor, so the reservations that follow
+   * find room here instead of waiting for the owner. Only while the owner's last answer left room
+   * for {@value #LEASE_AHEAD_ROOM_SLICES} slices and nobody wants room back, so near exhaustion
+   * it never takes what another node needs (nor marks the budget exhausted); and never beyond one
+   * slice, so a node's death strands no more than it would without it.
+   */
+  private void leaseAheadIfLow(Budget b, LocalSlice s, long epoch) {
+    long slice = sliceSize(b);
+    if (config.prefetchAt() <= 0 || s.available.get() >= slice * config.prefetchAt() || s.wanted
+        || s.ownerFree < LEASE_AHEAD_ROOM_SLICES * slice || !s.prefetching.compareAndSet(false, true)) {
+      return;
+    }
+    long agentEpoch = BudgetIndex.isAgentScoped(b) ? epoch : -1;
+    try {
+      refills.execute(() -> {
+        try {
+          leaseAhead(b, s, agentEpoch);
+        } catch (RuntimeException e) {
+          // the owner is moving or unreachable: the next reservation that finds too little leases itself
+        } finally {
+          s.prefetching.set(false);
+        }
+      });
+    } catch (RuntimeException rejected) {
+      s.prefetching.set(false);
+    }
+  }
+
+  private void leaseAhead(Budget b, LocalSlice s, long epoch) {
+    synchronized (refillLocks.computeIfAbsent(b.id(), k -> new Object())) {
+      long now = clock.millis();
+      long top = sliceSize(b) - s.available.get();
+      if (current.get(b.id()) != s || s.dead || s.wanted || now >= s.deadline || top <= 0) {
+        return;
+      }
+      long token = ThreadLocalRandom.current().nextLong() | 1;
+      String text = map.executeOnKey(b.id(), BudgetOp.lease(nodeId, 1, top, config.sliceLeaseMs(), epoch, token, now));
+      if (text == null) {
+        return;
+      }
+      JsonObject reply = new JsonObject(text);
+      crossed(b.id(), reply);
+      long got = reply.getLong("granted");
+      if (got > 0) {
+        adopt(b.id(), s, reply, now).available.addAndGet(got); // the owner's slice may be a new one: then it holds just this
+        leasedAhead.incrementAndGet();
+      }
+    }
   }
 
   private JsonObject reserveWithRefills(String agentId, long epoch, String resource, long amount, long leaseMs,
@@ -255,10 +316,12 @@ public final class BudgetLedger {
     long deadline = now + config.sliceLeaseMs() - config.sliceLeaseMs() / 10;
     if (held != null && held.id == sliceId && !held.dead) {
       held.deadline = deadline;
+      held.ownerFree = reply.getLong("remaining", 0L);
       return held;
     }
     LocalSlice fresh = new LocalSlice(budgetId, sliceId);
     fresh.deadline = deadline;
+    fresh.ownerFree = reply.getLong("remaining", 0L);
     if (held != null) {
       retire(held);
     }
@@ -415,6 +478,7 @@ public final class BudgetLedger {
       retire(s);
     } else {
       s.deadline = now + config.sliceLeaseMs() - config.sliceLeaseMs() / 10;
+      s.ownerFree = reply.getLong("remaining", 0L);
       if (reply.getBoolean("wanted", false)) {
         s.wanted = true;
       }

@@ -35,6 +35,10 @@ final class BudgetMetrics {
         .description("Reservations refused on this node").register(registry));
     meters.add(FunctionCounter.builder("governor.budget.reservations.expired", ledger, l -> l.expired.get())
         .description("Reservations not settled within their lease, charged in full").register(registry));
+    meters.add(FunctionCounter.builder("governor.budget.reservations.waited", ledger, l -> l.waitedForLease.get())
+        .description("Reservations that found too little room on this node and went to the budget's owner").register(registry));
+    meters.add(FunctionCounter.builder("governor.budget.leases.ahead", ledger, l -> l.leasedAhead.get())
+        .description("Slices topped up ahead of need (budgets.prefetchAt), off the reservations' path").register(registry));
     meters.add(Gauge.builder("governor.budget.reservations.outstanding", ledger, BudgetLedger::outstandingReservations)
         .description("Reservations granted on this node and not settled").register(registry));
     for (Budget b : index.all()) {

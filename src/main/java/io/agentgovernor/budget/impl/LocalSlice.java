@@ -26,6 +26,10 @@ final class LocalSlice {
   volatile boolean wanted;
   /** The owner no longer has this slice (charged in full, or given back entirely). */
   volatile boolean dead;
+  /** What the owner had left unleased at its last answer (a lease or a report): whether leasing ahead is harmless. */
+  volatile long ownerFree;
+  /** A lease ahead ({@link BudgetLedger} prefetch) is under way for this slice. */
+  final java.util.concurrent.atomic.AtomicBoolean prefetching = new java.util.concurrent.atomic.AtomicBoolean();
   /** The report in flight or to retry (same seq, same figures), or null; guarded by the ledger's tick. */
   Report pending;
   long seq;

@@ -156,6 +156,11 @@ class BudgetStateTest {
     assertThat(c.budgets().get(0).degrades()).isTrue();
     assertThatThrownBy(() -> io.agentgovernor.budget.BudgetConfig.fromJson(new JsonObject("{\"sliceFraction\": 0.9}")))
         .isInstanceOf(GovernorException.class).hasMessageContaining("sliceFraction");
+    assertThat(c.prefetchAt()).isEqualTo(0.5);
+    for (String bad : new String[] {"1", "-0.1", "\"half\""}) {
+      assertThatThrownBy(() -> io.agentgovernor.budget.BudgetConfig.fromJson(new JsonObject("{\"prefetchAt\": " + bad + "}")))
+          .isInstanceOf(GovernorException.class).hasMessageContaining("prefetchAt");
+    }
     assertThatThrownBy(() -> io.agentgovernor.budget.BudgetConfig.fromJson(new JsonObject("{\"tenants\": {\"t\": \"g\"}}")))
         .isInstanceOf(GovernorException.class);
     assertThatThrownBy(() -> io.agentgovernor.budget.BudgetConfig.fromJson(new JsonObject("{\"budgets\": [{\"id\": \"x\"}]}")))
