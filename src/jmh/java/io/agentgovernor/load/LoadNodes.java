@@ -60,8 +60,10 @@ public final class LoadNodes {
   /** Starts a node in this JVM; {@code yaml} is merged over the built-in configuration. */
   public static GovernorNode start(String nodeId, String cluster, int port, List<String> members, String yaml)
       throws IOException {
+    // a store of its own (a cluster of one keeps its state in H2 under the data directory): with the
+    // default ./data a run's agents and budgets came back in the next run
     List<String> args = new ArrayList<>(List.of("--http-port", "0", "--cluster-name", cluster, "--cluster-port",
-        String.valueOf(port), "--node-id", nodeId));
+        String.valueOf(port), "--node-id", nodeId, "--data-dir", Files.createTempDirectory("load-" + nodeId + "-").toString()));
     if (!yaml.isBlank()) {
       Path conf = Files.createTempFile("governor-load-", ".yaml");
       Files.writeString(conf, yaml);

@@ -68,7 +68,7 @@ public final class NodeLease {
    * Extends the lease to {@code untilNanos} (never shortens it); if it had run out, runs the
    * regain action (agents held back while it was lost are released).
    */
-  public void extendTo(long untilNanos) {
+  public synchronized void extendTo(long untilNanos) {
     boolean wasLost = !holds(System.nanoTime());
     if (untilNanos - validUntilNanos > 0) {
       validUntilNanos = untilNanos;
@@ -79,12 +79,12 @@ public final class NodeLease {
   }
 
   /** The keeper starts: from now on the lease lasts {@code leaseMs} from now unless renewed. */
-  public void startKeeping(long leaseMs) {
+  public synchronized void startKeeping(long leaseMs) {
     validUntilNanos = System.nanoTime() + leaseMs * 1_000_000L;
   }
 
   /** Ends the lease now (the node knows it is cut off). */
-  public void revoke() {
+  public synchronized void revoke() {
     validUntilNanos = System.nanoTime() - 1;
   }
 

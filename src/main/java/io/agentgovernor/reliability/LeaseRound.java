@@ -15,6 +15,8 @@ import io.vertx.core.json.JsonObject;
  * resumed from SIGSTOP got its lease from such a peer, and its stale copy of an agent took a message
  * 0.9 s after the sweeper had restarted the agent elsewhere, lost when that copy was fenced
  * ({@code JepsenIT} seed 7, counted-once).
+ *
+ * <p>Answers arrive on event loops while the round was started on the lease thread: synchronized.
  */
 final class LeaseRound {
 
@@ -36,7 +38,7 @@ final class LeaseRound {
   }
 
   /** Counts one peer's answer; whether the round now grants the lease at this quorum. */
-  boolean add(JsonObject answer, int quorum) {
+  synchronized boolean add(JsonObject answer, int quorum) {
     if (oldest != null && answer.getBoolean("member", false) && oldest.equals(answer.getString("oldest"))) {
       confirmed++;
       oldestConfirmed |= oldest.equals(answer.getString("incarnation"));
@@ -44,12 +46,12 @@ final class LeaseRound {
     return granted(quorum);
   }
 
-  boolean granted(int quorum) {
+  synchronized boolean granted(int quorum) {
     return 1 + confirmed >= quorum && (selfOldest || oldestConfirmed);
   }
 
   /** Peers that counted (this node not included). */
-  int confirmed() {
+  synchronized int confirmed() {
     return confirmed;
   }
 }
