@@ -30,8 +30,6 @@ public final class LeaseAheadBench {
   private static final double SLICE_FRACTION = 0.0001;
   private static final long STEP = (long) (AMOUNT * SLICE_FRACTION) / 10;
   private static final int WARMUP = 200;
-  /** Budget ids unique to the run: the owner JVM's store may keep an earlier run's budgets. */
-  private static final String RUN = "lease-" + Long.toString(System.currentTimeMillis(), 36) + "-";
 
   public static void main(String[] args) throws Exception {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 5000;
@@ -55,10 +53,9 @@ public final class LeaseAheadBench {
       HazelcastInstance hz = ahead.context().hazelcast();
       RefillBench.awaitClusterSafe(hz);
       Set<Member> drivers = Set.of(hz.getCluster().getLocalMember(), plain.context().hazelcast().getCluster().getLocalMember());
-      String aheadBudget = ownedByOwner(hz, drivers, 0);
-      String plainBudget = ownedByOwner(hz, drivers, Integer.parseInt(aheadBudget.substring(aheadBudget.lastIndexOf('-') + 1)) + 1);
-      RefillBench.createBudget(ahead, aheadBudget, "ahead_tokens");
-      RefillBench.createBudget(ahead, plainBudget, "plain_tokens");
+      List<String> budgets = RefillBench.budgetIdsOwnedBy(hz, "lease-", 2, m -> !drivers.contains(m));
+      RefillBench.createBudget(ahead, budgets.get(0), "ahead_tokens");
+      RefillBench.createBudget(ahead, budgets.get(1), "plain_tokens");
       for (int i = 0; i < WARMUP; i++) {
         timed(ahead, "ahead_tokens");
         timed(plain, "plain_tokens");
@@ -75,9 +72,8 @@ public final class LeaseAheadBench {
       long aheadWaited = counter(ahead, WAITED) - aheadWaitedBefore;
       long plainWaited = counter(plain, WAITED) - plainWaitedBefore;
       long toppedUp = counter(ahead, AHEAD) - toppedUpBefore;
-      for (String id : List.of(aheadBudget, plainBudget)) {
-        if (hz.getPartitionService().getPartition(id).getOwner().localMember()
-            || drivers.contains(hz.getPartitionService().getPartition(id).getOwner())) {
+      for (String id : budgets) {
+        if (drivers.contains(hz.getPartitionService().getPartition(id).getOwner())) {
           throw new IllegalStateException("budget " + id + "'s partition moved to a driver during the run");
         }
       }
@@ -91,17 +87,6 @@ public final class LeaseAheadBench {
       LoadNodes.stop(owner);
     }
     System.exit(0);
-  }
-
-  /** A budget id from {@code from} on whose partition neither driver is the owner. */
-  private static String ownedByOwner(HazelcastInstance hz, Set<Member> drivers, int from) {
-    for (int i = from; i < from + 10_000; i++) {
-      String id = RUN + i;
-      if (!drivers.contains(hz.getPartitionService().getPartition(id).getOwner())) {
-        return id;
-      }
-    }
-    throw new IllegalStateException("no partition owned by the owner JVM");
   }
 
   /** One reservation of a tenth of a slice, in ms, then committed in full. */

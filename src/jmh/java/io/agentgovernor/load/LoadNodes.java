@@ -57,13 +57,20 @@ public final class LoadNodes {
     return 20_000 + ThreadLocalRandom.current().nextInt(1200) * 10;
   }
 
+  /**
+   * A data directory of its own for every node a load test starts (a cluster of one keeps its state
+   * in H2 there): with the default {@code ./data}, a run's agents and budgets came back in the next
+   * (seen: an earlier run's budget on the same resource doubled every lease of `LeaseAheadBench`).
+   */
+  private static String freshDataDir(String nodeId) throws IOException {
+    return Files.createTempDirectory("load-" + nodeId + "-").toString();
+  }
+
   /** Starts a node in this JVM; {@code yaml} is merged over the built-in configuration. */
   public static GovernorNode start(String nodeId, String cluster, int port, List<String> members, String yaml)
       throws IOException {
-    // a store of its own (a cluster of one keeps its state in H2 under the data directory): with the
-    // default ./data a run's agents and budgets came back in the next run
     List<String> args = new ArrayList<>(List.of("--http-port", "0", "--cluster-name", cluster, "--cluster-port",
-        String.valueOf(port), "--node-id", nodeId, "--data-dir", Files.createTempDirectory("load-" + nodeId + "-").toString()));
+        String.valueOf(port), "--node-id", nodeId, "--data-dir", freshDataDir(nodeId)));
     if (!yaml.isBlank()) {
       Path conf = Files.createTempFile("governor-load-", ".yaml");
       Files.writeString(conf, yaml);
@@ -95,9 +102,7 @@ public final class LoadNodes {
         "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
         "-cp", System.getProperty("java.class.path"), LoadNodeMain.class.getName(),
         "--http-port", "0", "--node-id", id, "--cluster-name", cluster, "--cluster-port", String.valueOf(port),
-        // a store of its own: with the default ./data, a run's budgets and quotas came back in the
-        // next run (a second budget on the same resource doubled every lease of LeaseAheadBench)
-        "--data-dir", Files.createTempDirectory("load-" + id + "-").toString()));
+        "--data-dir", freshDataDir(id)));
     if (members != null) {
       cmd.add("--members");
       cmd.add(members);

@@ -6,6 +6,7 @@ import io.agentgovernor.budget.ReserveOptions;
 import io.agentgovernor.bus.Addresses;
 import io.agentgovernor.node.GovernorNode;
 import io.vertx.core.json.JsonObject;
+import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import java.io.PrintWriter;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * The remote slice refill: a reservation that the node cannot grant from what it holds, so it
@@ -55,7 +57,7 @@ public final class RefillBench {
           "budgets:\n  sliceFraction: " + SLICE_FRACTION + "\nbridge:\n  port: 0\n"); // the owner JVM has the bridge port
       HazelcastInstance hz = driver.context().hazelcast();
       awaitClusterSafe(hz);
-      String remote = budgetOwnedBy(hz, false);
+      String remote = budgetIdsOwnedBy(hz, "refill-", 1, m -> !m.localMember()).get(0);
       createBudget(driver, remote, "refill_tokens");
       createBudget(driver, "local-tokens", "local_tokens");
       IMap<String, String> map = hz.getMap(BUDGETS_MAP);
@@ -100,15 +102,22 @@ public final class RefillBench {
     }
   }
 
-  /** A budget id whose partition this member does not own (the refill must cross the network). */
-  private static String budgetOwnedBy(HazelcastInstance hz, boolean local) {
-    for (int i = 0; i < 10_000; i++) {
-      String id = "refill-" + i;
-      if (hz.getPartitionService().getPartition(id).getOwner().localMember() == local) {
-        return id;
+  /**
+   * The first {@code count} budget ids {@code <prefix><i>} whose partition's owner passes
+   * {@code owner}: a lease on them crosses the network to that member.
+   */
+  static List<String> budgetIdsOwnedBy(HazelcastInstance hz, String prefix, int count, Predicate<Member> owner) {
+    List<String> ids = new ArrayList<>(count);
+    for (int i = 0; i < 10_000 && ids.size() < count; i++) {
+      String id = prefix + i;
+      if (owner.test(hz.getPartitionService().getPartition(id).getOwner())) {
+        ids.add(id);
       }
     }
-    throw new IllegalStateException("no partition owned by the other member");
+    if (ids.size() < count) {
+      throw new IllegalStateException("not " + count + " partitions owned by the member asked for");
+    }
+    return ids;
   }
 
   static void createBudget(GovernorNode driver, String id, String resource) {

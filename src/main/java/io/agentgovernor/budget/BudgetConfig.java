@@ -32,8 +32,8 @@ import java.util.Set;
  * @param tenants           tenant name → the groups it holds
  * @param budgets           budgets created at start unless a budget with that id exists
  */
-public record BudgetConfig(double sliceFraction, double prefetchAt, long sliceLeaseMs, long flushIntervalMs, long idleReturnMs,
-                           long rebalanceWaitMs, long reservationLeaseMs, long maxReservationLeaseMs, long maxQueueMs,
+public record BudgetConfig(double sliceFraction, double prefetchAt, long sliceLeaseMs, long flushIntervalMs,
+                           long idleReturnMs, long rebalanceWaitMs, long reservationLeaseMs, long maxReservationLeaseMs, long maxQueueMs,
                            long historyIntervalMs, int historyPoints, int maxReservationsPerAgent,
                            Map<String, Set<String>> tenants, List<Budget> budgets) {
 
@@ -81,8 +81,8 @@ public record BudgetConfig(double sliceFraction, double prefetchAt, long sliceLe
         }
       }
     }
-    return new BudgetConfig(fraction == null ? 0.01 : fraction, prefetchAt == null ? 0.5 : prefetchAt, lease, opt(json, "flushIntervalMs", 10, 10_000, 100),
-        opt(json, "idleReturnMs", 100, 600_000, 2_000), opt(json, "rebalanceWaitMs", 0, 60_000, 1_000),
+    return new BudgetConfig(fraction == null ? 0.01 : fraction, prefetchAt == null ? 0.5 : prefetchAt, lease,
+        opt(json, "flushIntervalMs", 10, 10_000, 100), opt(json, "idleReturnMs", 100, 600_000, 2_000), opt(json, "rebalanceWaitMs", 0, 60_000, 1_000),
         reservationLease, maxLease, opt(json, "maxQueueMs", 0, 86_400_000, 120_000),
         opt(json, "historyIntervalMs", 100, 3_600_000, 2_000), (int) opt(json, "historyPoints", 0, 10_000, 300),
         (int) opt(json, "maxReservationsPerAgent", 1, 1_000_000, 1_000),

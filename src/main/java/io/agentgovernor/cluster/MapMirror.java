@@ -80,11 +80,8 @@ public final class MapMirror implements EntryAddedListener<String, String>, Entr
   static final long DEFAULT_RECONCILE_MS = 15_000;
   private static final long TRIGGER_DELAY_MS = 500;
 
-  private static final ScheduledExecutorService PASSES = Executors.newScheduledThreadPool(2, r -> {
-    Thread t = new Thread(r, "governor-mirror-reconcile");
-    t.setDaemon(true);
-    return t;
-  });
+  private static final ScheduledExecutorService PASSES = Executors.newScheduledThreadPool(2,
+      DaemonThreads.named("governor-mirror-reconcile"));
 
   /** The local copy a mirror keeps current. Called from Hazelcast's event threads and a reconciling thread. */
   public interface Target {

@@ -1,5 +1,6 @@
 package io.agentgovernor.node;
 
+import io.agentgovernor.cluster.DaemonThreads;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.config.Config;
 import com.hazelcast.core.LifecycleEvent;
@@ -33,11 +34,8 @@ final class OffloadedClusterManager extends HazelcastClusterManager {
 
   private static final Logger LOG = LoggerFactory.getLogger(OffloadedClusterManager.class);
 
-  private final ExecutorService callbacks = Executors.newSingleThreadExecutor(r -> {
-    Thread t = new Thread(r, "governor-cluster-membership");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService callbacks = Executors.newSingleThreadExecutor(
+      DaemonThreads.named("governor-cluster-membership"));
 
   OffloadedClusterManager(Config config) {
     super(config);

@@ -5,8 +5,10 @@ import io.agentgovernor.bus.Addresses;
 import io.agentgovernor.bus.Handlers;
 import io.agentgovernor.bus.Json;
 import io.agentgovernor.cluster.ClusterMembers;
+import io.agentgovernor.cluster.DaemonThreads;
 import io.agentgovernor.cluster.NodeLease;
 import io.agentgovernor.agent.RuntimeContext;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -14,6 +16,9 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -51,8 +56,8 @@ public final class LeaseKeeper {
    * of 1,000) lost its lease although nothing was wrong, and with it every dispatch and write. A
    * stopped process stops this thread too, so the lease still runs out when it should.
    */
-  private java.util.concurrent.ScheduledExecutorService ticker;
-  private io.vertx.core.Context context;
+  private ScheduledExecutorService ticker;
+  private Context context;
   private final AtomicBoolean renewing = new AtomicBoolean();
   private final AtomicBoolean regaining = new AtomicBoolean();
 
@@ -82,12 +87,8 @@ public final class LeaseKeeper {
     context = vertx.getOrCreateContext();
     return confirmations.completion().onSuccess(v -> {
       lease.startKeeping(leaseMs);
-      ticker = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "governor-lease-" + node.nodeId());
-        t.setDaemon(true);
-        return t;
-      });
-      ticker.scheduleAtFixedRate(this::renewQuietly, 0, Math.max(100, leaseMs / 4), java.util.concurrent.TimeUnit.MILLISECONDS);
+      ticker = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("governor-lease-" + node.nodeId()));
+      ticker.scheduleAtFixedRate(this::renewQuietly, 0, Math.max(100, leaseMs / 4), TimeUnit.MILLISECONDS);
     });
   }
 

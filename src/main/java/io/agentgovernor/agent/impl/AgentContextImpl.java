@@ -122,7 +122,7 @@ public final class AgentContextImpl implements AgentContext {
   public void handOver(String targetInbox) {
     // the undeploy that follows unregisters the inbox: a message the bus had already dispatched to
     // it, still queued on this context, would be discarded by Vert.x; it goes to the target instead
-    giveUp(m -> forward(vertx, targetInbox, m), m -> vertx.eventBus().send(targetInbox, m.body()));
+    giveUp(m -> forward(vertx, targetInbox, m));
   }
 
   /**
@@ -134,19 +134,22 @@ public final class AgentContextImpl implements AgentContext {
    */
   public Future<Void> fence(Handler<Message<Object>> relay) {
     stopTimers();
-    giveUp(relay, relay);
+    giveUp(relay);
     return unregisterInbox();
   }
 
-  /** Stops dispatch for good: what is queued, what arrives and what the closing inbox discards go elsewhere. */
-  private void giveUp(Handler<Message<Object>> arrivals, Handler<Message<Object>> oneWayDiscards) {
-    redirect = arrivals;
+  /**
+   * Stops dispatch for good: what is queued, what arrives and the one-way messages the closing
+   * inbox discards all go to {@code elsewhere}, in that order.
+   */
+  private void giveUp(Handler<Message<Object>> elsewhere) {
+    redirect = elsewhere;
     suspended = true;
-    forwardDiscards(inbox, oneWayDiscards);
-    forwardDiscards(nodeInbox, oneWayDiscards);
+    forwardDiscards(inbox, elsewhere);
+    forwardDiscards(nodeInbox, elsewhere);
     Message<Object> m;
     while ((m = queue.poll()) != null) {
-      arrivals.handle(m);
+      elsewhere.handle(m);
     }
     updateQueueFigures();
   }

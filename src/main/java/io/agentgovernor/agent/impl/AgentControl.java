@@ -47,7 +47,7 @@ final class AgentControl {
      * {@code discardsTo}, not discarded.
      */
     Future<Void> unregister(Vertx vertx, String discardsTo) {
-      Handler<Message<Object>> sendOn = m -> vertx.eventBus().send(discardsTo, m.body());
+      Handler<Message<Object>> sendOn = m -> AgentContextImpl.forward(vertx, discardsTo, m);
       AgentContextImpl.forwardDiscards(clusterWide, sendOn);
       AgentContextImpl.forwardDiscards(nodeSpecific, sendOn);
       return Future.join(clusterWide.unregister(), nodeSpecific.unregister()).mapEmpty();

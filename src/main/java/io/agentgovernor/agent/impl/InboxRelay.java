@@ -49,6 +49,9 @@ final class InboxRelay {
   private final String agentId;
   /** The live copy's node, or null: then each attempt is routed by this node's registry. */
   private final String owner;
+  /** The live copy's inbox, and the address that takes a message for it with an acknowledgement. */
+  private final String ownerInbox;
+  private final String ownerSend;
   private final long deadline;
   private final Queue<Message<Object>> pending = new ConcurrentLinkedQueue<>();
   private final Promise<JsonObject> done = Promise.promise();
@@ -63,6 +66,8 @@ final class InboxRelay {
     this.home = home;
     this.agentId = agentId;
     this.owner = owner;
+    this.ownerInbox = owner == null ? Addresses.agentInbox(agentId) : Addresses.onNode(Addresses.agentInbox(agentId), owner);
+    this.ownerSend = owner == null ? Addresses.AGENT_SEND : Addresses.onNode(Addresses.AGENT_SEND, owner);
     this.deadline = System.nanoTime() + DEADLINE_MS * 1_000_000;
   }
 
@@ -115,18 +120,13 @@ final class InboxRelay {
   }
 
   private Future<Void> send(Message<Object> m, int attempt) {
-    if (m.replyAddress() != null) {
-      String inbox = Addresses.agentInbox(agentId);
-      AgentContextImpl.forward(vertx, owner == null ? inbox : Addresses.onNode(inbox, owner), m);
+    if (m.replyAddress() != null || !jsonValue(m.body())) {
+      // a request: its reply relayed to its sender; a body of another codec cannot ride in the
+      // AGENT_SEND request: sent on as it is, unacknowledged
+      AgentContextImpl.forward(vertx, ownerInbox, m);
       return Future.succeededFuture();
     }
-    if (!jsonValue(m.body())) { // a body of another codec cannot ride in the request: sent on as it is, unacknowledged
-      String inbox = Addresses.agentInbox(agentId);
-      vertx.eventBus().send(owner == null ? inbox : Addresses.onNode(inbox, owner), m.body());
-      return Future.succeededFuture();
-    }
-    String address = owner == null ? Addresses.AGENT_SEND : Addresses.onNode(Addresses.AGENT_SEND, owner);
-    return vertx.eventBus().request(address, new JsonObject().put("id", agentId).put("body", m.body()),
+    return vertx.eventBus().request(ownerSend, new JsonObject().put("id", agentId).put("body", m.body()),
             new DeliveryOptions().setSendTimeout(SEND_TIMEOUT_MS))
         .<Void>mapEmpty()
         .recover(e -> {

@@ -176,19 +176,16 @@ public final class BudgetLedger {
   }
 
   private void leaseAhead(Budget b, LocalSlice s, long epoch) {
-    synchronized (refillLocks.computeIfAbsent(b.id(), k -> new Object())) {
+    synchronized (refillLock(b.id())) {
       long now = clock.millis();
       long top = sliceSize(b) - s.available.get();
       if (current.get(b.id()) != s || s.dead || s.wanted || now >= s.deadline || top <= 0) {
         return;
       }
-      long token = ThreadLocalRandom.current().nextLong() | 1;
-      String text = map.executeOnKey(b.id(), BudgetOp.lease(nodeId, 1, top, config.sliceLeaseMs(), epoch, token, now));
-      if (text == null) {
-        return;
+      JsonObject reply = leaseFromOwner(b, 1, top, epoch, now);
+      if (reply == null) {
+        return; // the budget was deleted
       }
-      JsonObject reply = new JsonObject(text);
-      crossed(b.id(), reply);
       long got = reply.getLong("granted");
       if (got > 0) {
         adopt(b.id(), s, reply, now).available.addAndGet(got); // the owner's slice may be a new one: then it holds just this
@@ -246,7 +243,7 @@ public final class BudgetLedger {
    * Returns the slice taken from, or the Denial. Blocking.
    */
   private Object takeOrLease(Budget b, long amount, long epoch) {
-    synchronized (refillLocks.computeIfAbsent(b.id(), k -> new Object())) {
+    synchronized (refillLock(b.id())) {
       Refusal last = refusals.get(b.id());
       if (last != null && System.nanoTime() < last.until() && amount > last.denial().remaining()) {
         return last.denial(); // refused a moment ago for less: spare the owner a round that cannot succeed
@@ -263,11 +260,10 @@ public final class BudgetLedger {
         long own = s == null || s.dead || now >= s.deadline ? 0 : s.available.getAndSet(0);
         long need = amount - own;
         long want = Math.max(need, sliceSize(b));
-        long token = ThreadLocalRandom.current().nextLong() | 1; // never 0 (no token)
-        String text;
+        JsonObject reply;
         try {
-          text = map.executeOnKey(b.id(), BudgetOp.lease(nodeId, need, want, config.sliceLeaseMs(), epoch, token, now));
-          if (text == null) {
+          reply = leaseFromOwner(b, need, want, epoch, now);
+          if (reply == null) {
             throw GovernorException.notFound("budget", b.id());
           }
         } catch (RuntimeException e) {
@@ -276,8 +272,6 @@ public final class BudgetLedger {
           }
           throw e;
         }
-        JsonObject reply = new JsonObject(text);
-        crossed(b.id(), reply);
         long got = reply.getLong("granted");
         if (got > 0) {
           LocalSlice slice = adopt(b.id(), s, reply, now);
@@ -308,6 +302,26 @@ public final class BudgetLedger {
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(REBALANCE_POLL_MS));
       }
     }
+  }
+
+  /**
+   * One lease at the budget's owner (an entry processor there), for at least {@code min} and up to
+   * {@code want}; its reply, with any level it crossed told to the listener, or null if the budget
+   * no longer exists. The token makes a retry by Hazelcast grant once. Blocking.
+   */
+  private JsonObject leaseFromOwner(Budget b, long min, long want, long epoch, long now) {
+    long token = ThreadLocalRandom.current().nextLong() | 1; // never 0 (no token)
+    String text = map.executeOnKey(b.id(), BudgetOp.lease(nodeId, min, want, config.sliceLeaseMs(), epoch, token, now));
+    if (text == null) {
+      return null;
+    }
+    JsonObject reply = new JsonObject(text);
+    crossed(b.id(), reply);
+    return reply;
+  }
+
+  private Object refillLock(String budgetId) {
+    return refillLocks.computeIfAbsent(budgetId, k -> new Object());
   }
 
   /** The slice a lease reply names: the one held if the ids match, else a new one (the old retires). */

@@ -16,6 +16,7 @@ import io.agentgovernor.bus.Handlers;
 import io.agentgovernor.bus.Ids;
 import io.agentgovernor.bus.Json;
 import io.agentgovernor.cluster.ClusterMembers;
+import io.agentgovernor.cluster.DaemonThreads;
 import io.agentgovernor.cluster.VersionedWrites;
 import io.agentgovernor.quota.CompiledQuota;
 import io.agentgovernor.quota.QuotaContext;
@@ -83,16 +84,8 @@ public final class BudgetVerticle extends VerticleBase {
     tenants = new TenantStore(node.hazelcast(), index);
     IMap<String, String> map = node.hazelcast().getMap(BudgetStore.MAP);
     store = new BudgetStore(map, index, node.clock());
-    refills = Executors.newFixedThreadPool(4, r -> {
-      Thread t = new Thread(r, "governor-budget-" + node.nodeId());
-      t.setDaemon(true);
-      return t;
-    });
-    reports = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "governor-budget-reports-" + node.nodeId());
-      t.setDaemon(true);
-      return t;
-    });
+    refills = Executors.newFixedThreadPool(4, DaemonThreads.named("governor-budget-" + node.nodeId()));
+    reports = Executors.newSingleThreadExecutor(DaemonThreads.named("governor-budget-reports-" + node.nodeId()));
     ledger = new BudgetLedger(node.nodeId(), map, index, node.clock(), refills, config, new Events());
     return vertx.executeBlocking(() -> {
       tenants.startMirror();

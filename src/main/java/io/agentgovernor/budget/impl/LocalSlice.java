@@ -1,5 +1,6 @@
 package io.agentgovernor.budget.impl;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -29,7 +30,7 @@ final class LocalSlice {
   /** What the owner had left unleased at its last answer (a lease or a report): whether leasing ahead is harmless. */
   volatile long ownerFree;
   /** A lease ahead ({@link BudgetLedger} prefetch) is under way for this slice. */
-  final java.util.concurrent.atomic.AtomicBoolean prefetching = new java.util.concurrent.atomic.AtomicBoolean();
+  final AtomicBoolean prefetching = new AtomicBoolean();
   /** The report in flight or to retry (same seq, same figures), or null; guarded by the ledger's tick. */
   Report pending;
   long seq;

@@ -26,6 +26,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -90,8 +91,17 @@ class BudgetLedgerIT {
     hz.getLifecycleService().terminate();
   }
 
+  /** One refill thread: a task queued behind a reservation runs after any lease ahead it started. */
+  private ExecutorService refills;
+
+  @AfterEach
+  void stopRefills() {
+    refills.shutdownNow();
+  }
+
   @BeforeEach
   void freshMap() {
+    refills = Executors.newSingleThreadExecutor();
     map = hz.getMap(BudgetStore.MAP + "-" + java.util.UUID.randomUUID());
     index = new BudgetIndex(Map.of("t", Set.of("g", "g2")));
     store = new BudgetStore(map, index, clock);
@@ -263,52 +273,41 @@ class BudgetLedgerIT {
   @DisplayName("leasing ahead: a grant that leaves less than half a slice tops it up to one slice in the background, so the next reservations need no owner round trip; never beyond one slice unreserved, never near exhaustion")
   void leasesAhead() throws Exception {
     create("{\"id\":\"ahead\",\"resource\":\"llm_tokens\",\"amount\":100000,\"window\":\"lifetime\",\"scope\":\"cluster\"}");
-    // one refill thread: a task queued behind a reservation runs after any lease ahead it started
-    ExecutorService refills = Executors.newSingleThreadExecutor();
-    try {
-      BudgetLedger n1 = ledger("n1", BudgetConfig.ofDefaults(), refills); // prefetchAt 0.5, slices of 1,000
-      assertThat(reserve(n1, refills, 600)).isEqualTo("granted");
-      assertThat(n1.waitedForLease.get()).isEqualTo(1); // the first one leases: nothing held yet
-      assertThat(n1.available("ahead")).isEqualTo(400);
-      assertThat(n1.leasedAhead.get()).isZero(); // a lease for a reservation is no grant from a held slice
+    BudgetLedger n1 = ledger("n1", BudgetConfig.ofDefaults(), refills); // prefetchAt 0.5, slices of 1,000
+    assertThat(reserve(n1, 600)).isEqualTo("granted");
+    assertThat(n1.waitedForLease.get()).isEqualTo(1); // the first one leases: nothing held yet
+    assertThat(n1.available("ahead")).isEqualTo(400);
+    assertThat(n1.leasedAhead.get()).isZero(); // a lease for a reservation is no grant from a held slice
 
-      assertThat(reserve(n1, refills, 100)).isEqualTo("granted");
-      // 300 left, under half a slice: topped up to one slice, off the reservation's path
-      assertThat(n1.leasedAhead.get()).isEqualTo(1);
-      assertThat(n1.available("ahead")).isEqualTo(1_000);
-      assertThat(store.view("ahead").getLong("outstanding")).isEqualTo(600 + 100 + 1_000);
-      for (int i = 0; i < 3; i++) {
-        assertThat(reserve(n1, refills, 200)).isEqualTo("granted");
-      }
-      assertThat(n1.leasedAhead.get()).isEqualTo(2); // at 400 left
-      assertThat(n1.available("ahead")).isEqualTo(1_000);
-      assertThat(n1.waitedForLease.get()).as("no reservation after the first waited for the owner").isEqualTo(1);
-      assertThat(store.view("ahead").getLong("outstanding")).isEqualTo(600 + 100 + 3 * 200 + 1_000);
-    } finally {
-      refills.shutdownNow();
+    assertThat(reserve(n1, 100)).isEqualTo("granted");
+    // 300 left, under half a slice: topped up to one slice, off the reservation's path
+    assertThat(n1.leasedAhead.get()).isEqualTo(1);
+    assertThat(n1.available("ahead")).isEqualTo(1_000);
+    assertThat(store.view("ahead").getLong("outstanding")).isEqualTo(600 + 100 + 1_000);
+    for (int i = 0; i < 3; i++) {
+      assertThat(reserve(n1, 200)).isEqualTo("granted");
     }
+    assertThat(n1.leasedAhead.get()).isEqualTo(2); // at 400 left
+    assertThat(n1.available("ahead")).isEqualTo(1_000);
+    assertThat(n1.waitedForLease.get()).as("no reservation after the first waited for the owner").isEqualTo(1);
+    assertThat(store.view("ahead").getLong("outstanding")).isEqualTo(600 + 100 + 3 * 200 + 1_000);
   }
 
   @Test
   @DisplayName("near exhaustion (the owner has under 4 slices left) a node does not lease ahead: that room stays for the others")
   void noLeaseAheadNearExhaustion() throws Exception {
     create("{\"id\":\"scarce\",\"resource\":\"llm_tokens\",\"amount\":100000,\"window\":\"lifetime\",\"scope\":\"cluster\"}");
-    ExecutorService refills = Executors.newSingleThreadExecutor();
-    try {
-      assertThat(get(ledger("n2").reserve("b", "g", 1, "llm_tokens", 97_000, 600_000)).getString("status")).isEqualTo("granted");
-      BudgetLedger n1 = ledger("n1", BudgetConfig.ofDefaults(), refills);
-      assertThat(reserve(n1, refills, 600)).isEqualTo("granted"); // leases 1,000: 2,000 left at the owner
-      assertThat(reserve(n1, refills, 100)).isEqualTo("granted");
-      assertThat(n1.leasedAhead.get()).isZero();
-      assertThat(n1.available("scarce")).isEqualTo(300);
-      assertThat(store.view("scarce").getLong("remaining")).isEqualTo(2_000);
-    } finally {
-      refills.shutdownNow();
-    }
+    assertThat(get(ledger("n2").reserve("b", "g", 1, "llm_tokens", 97_000, 600_000)).getString("status")).isEqualTo("granted");
+    BudgetLedger n1 = ledger("n1", BudgetConfig.ofDefaults(), refills);
+    assertThat(reserve(n1, 600)).isEqualTo("granted"); // leases 1,000: 2,000 left at the owner
+    assertThat(reserve(n1, 100)).isEqualTo("granted");
+    assertThat(n1.leasedAhead.get()).isZero();
+    assertThat(n1.available("scarce")).isEqualTo(300);
+    assertThat(store.view("scarce").getLong("remaining")).isEqualTo(2_000);
   }
 
   /** Reserves {@code amount} for agent a and waits until the refill thread has run what the grant queued. */
-  private static String reserve(BudgetLedger ledger, ExecutorService refills, long amount) throws Exception {
+  private String reserve(BudgetLedger ledger, long amount) throws Exception {
     String status = get(ledger.reserve("a", "g", 1, "llm_tokens", amount, 600_000)).getString("status");
     refills.submit(() -> { }).get(10, TimeUnit.SECONDS);
     return status;
