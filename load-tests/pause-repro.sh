@@ -5,7 +5,8 @@
 # "could not connect ... split brain connection timeout", received heartbeats) and a GC/safepoint
 # log, so a failure can be read after the fact. Each run's node logs, JVM logs and the failsafe
 # report go to load-tests/results/pause/<run>/.
-# Usage: load-tests/pause-repro.sh [runs=6] [busy=1]   (about 1.5-2 minutes a run)
+# Usage: [EXTRA_JAVA_OPTS=...] load-tests/pause-repro.sh [runs=6] [busy=1]   (about 1.5-2 minutes a run;
+# EXTRA_JAVA_OPTS reaches every JVM of the run, e.g. Hazelcast system properties to try)
 set -u
 cd "$(dirname "$0")/.."
 RUNS="${1:-6}"
@@ -19,7 +20,7 @@ for i in $(seq 1 "$RUNS"); do
   busy=""
   if [ "$BUSY" = 1 ]; then timeout 400 sh -c 'while :; do :; done' & busy=$!; fi
   start=$(date +%s)
-  JAVA_TOOL_OPTIONS="-Dlogback.configurationFile=$DEBUG_LOGBACK -Xlog:gc*=info,safepoint=info:file=$(pwd)/$dir/jvm-%p.log:time,uptime" \
+  JAVA_TOOL_OPTIONS="${EXTRA_JAVA_OPTS:-} -Dlogback.configurationFile=$DEBUG_LOGBACK -Xlog:gc*=info,safepoint=info:file=$(pwd)/$dir/jvm-%p.log:time,uptime" \
     mvn -o -q verify -Dit.test='FaultIT#pauseThenResume' -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false > "$dir/mvn.out" 2>&1
   rc=$?
   [ -n "$busy" ] && kill "$busy" 2>/dev/null

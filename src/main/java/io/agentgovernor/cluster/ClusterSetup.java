@@ -1,9 +1,10 @@
 package io.agentgovernor.cluster;
 
+import com.hazelcast.config.AdvancedNetworkConfig;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
-import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.config.ServerSocketEndpointConfig;
 import com.hazelcast.config.SplitBrainProtectionConfig;
 import com.hazelcast.splitbrainprotection.SplitBrainProtectionOn;
 import io.agentgovernor.config.NodeConfig;
@@ -15,9 +16,10 @@ import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import java.util.List;
 
 /**
- * How a node joins its cluster: Hazelcast bound to {@code cluster.host} only, TCP-IP join with the
- * configured members (multicast and auto-detection off), failure detection tuned so a dead or hung
- * peer is declared gone within {@code maxNoHeartbeatSeconds}, and the event bus on the same host.
+ * How a node joins its cluster: Hazelcast's member endpoint bound to {@code cluster.host} only,
+ * TCP-IP join with the configured members (multicast and auto-detection off), failure detection
+ * tuned so a dead, hung or frozen peer is declared gone within {@code maxNoHeartbeatSeconds}, and
+ * the event bus on the same host.
  *
  * <p>With no members the node is a cluster of one: its member list holds only its own address and
  * its port does not auto-increment, so it never stumbles into another node that happens to run on
@@ -55,9 +57,23 @@ public final class ClusterSetup {
     hz.setProperty("hazelcast.socket.bind.any", "false");
     hz.setProperty("hazelcast.local.localAddress", config.clusterHost());
 
-    NetworkConfig network = hz.getNetworkConfig();
-    network.setPort(config.clusterPort()).setPortAutoIncrement(false);
-    network.getInterfaces().setEnabled(true).setInterfaces(List.of(config.clusterHost()));
+    // Member traffic goes through the member endpoint of the advanced network config, not the
+    // unified port: Hazelcast 5.5's unified encoder (UnifiedProtocolEncoder) answers CLEAN instead
+    // of BLOCKED while a new connection waits for the peer's protocol bytes, so with a frame queued
+    // its IO output thread re-runs the pipeline in a busy loop until the peer answers. A peer that
+    // is frozen with its port open (SIGSTOP, a VM paused, a long GC) never answers, and every
+    // connection attempt to it (the master's split-brain probe, explicit suspicions) pinned an
+    // output thread at 100 % CPU for as long as it stayed frozen; the healthy members' pipelines
+    // on that thread starved, their heartbeats stopped, and the two healthy nodes split apart
+    // (FaultIT.pauseThenResume, 1 run in 5-7; measured with load-tests/pause-repro.sh and thread
+    // dumps: ~770,000 pipeline runs within a second on one thread, hazelcast/hazelcast#26473).
+    // The member endpoint's encoder (SingleProtocolEncoder) blocks instead. No Hazelcast client
+    // connects to a governor node, so the client endpoint is not opened.
+    AdvancedNetworkConfig network = hz.getAdvancedNetworkConfig().setEnabled(true);
+    ServerSocketEndpointConfig member = new ServerSocketEndpointConfig();
+    member.setPort(config.clusterPort()).setPortAutoIncrement(false);
+    member.getInterfaces().setEnabled(true).setInterfaces(List.of(config.clusterHost()));
+    network.setMemberEndpointConfig(member);
     JoinConfig join = network.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);

@@ -88,7 +88,7 @@ class BudgetNodeKillIT {
   @BeforeEach
   void startThreeNodes() throws Exception {
     Path config = Files.createTempFile("budget-kill-", ".yaml");
-    // heartbeat timeout as FaultIT (a busy 2-core host); kill -9 is seen from the closed connection
+    // heartbeat timeout 8 s: the budget clients keep both cores busy; kill -9 is seen from the closed connection
     // a grant whose answer was lost (a timeout) is charged in full after 10 s instead of the default 60 s
     Files.writeString(config, "cluster:\n  maxNoHeartbeatSeconds: 8\nbudgets:\n  reservationLeaseMs: 10000\n");
     String cluster = TestNodes.randomClusterName();
