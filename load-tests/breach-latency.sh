@@ -4,6 +4,7 @@
 # round trip floor measured between waves. A wave of 1000 is the "breach storm" of issue 8.
 # About 1-2 minutes. Usage: load-tests/breach-latency.sh [breaches] [wave] [intervalMs] [suspend|warn]
 # (warn: a step with no agent hop, to split detection from carrying out)
+# BREACH_YAML=... appends YAML to the node's configuration (e.g. $'degradation:\n  enabled: false\n' to split degradation's cost off).
 source "$(dirname "$0")/lib.sh"
 build
 BREACHES="${1:-10000}"

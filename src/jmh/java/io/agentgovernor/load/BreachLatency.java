@@ -59,7 +59,7 @@ public final class BreachLatency {
 
     GovernorNode node = LoadNodes.start("breach", LoadNodes.randomClusterName(), LoadNodes.randomClusterPort(),
         List.of(), LoadNodes.GROUP_YAML + "monitor:\n  intervalMs: " + intervalMs
-            + "\nenforcement:\n  warnIntervalMs: 0\n  hysteresis:\n    fraction: 0.9\n    holdMs: 0\n");
+            + "\nenforcement:\n  warnIntervalMs: 0\n  hysteresis:\n    fraction: 0.9\n    holdMs: 0\n" + System.getenv().getOrDefault("BREACH_YAML", ""));
     ConcurrentLinkedQueue<Double> latencies = new ConcurrentLinkedQueue<>();
     AtomicInteger applied = new AtomicInteger();
     AtomicInteger failures = new AtomicInteger();

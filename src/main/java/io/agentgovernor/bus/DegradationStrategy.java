@@ -33,6 +33,8 @@ public enum DegradationStrategy {
   CUSTOM(new JsonObject());
 
   private final JsonObject seedParams;
+  // computed once: the name is read for every step of every pressed track on every sample
+  private final String wireName = name().toLowerCase(Locale.ROOT);
 
   DegradationStrategy(JsonObject seedParams) {
     this.seedParams = seedParams;
@@ -44,7 +46,7 @@ public enum DegradationStrategy {
   }
 
   public String wireName() {
-    return name().toLowerCase(Locale.ROOT);
+    return wireName;
   }
 
   /** Parses a wire name; unknown names are refused with a message listing the known ones. */

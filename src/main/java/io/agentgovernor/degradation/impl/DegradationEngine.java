@@ -16,11 +16,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +41,16 @@ public final class DegradationEngine {
   private final NodeProbe probe;
   private final AgentCommands commands;
   private final DegradationStore store;
-  private final Set<String> published = new HashSet<>();
+  /**
+   * What this node last wrote to the status map, per key, and when: an entry is written again only
+   * when it changed or half its time-to-live has passed, not with every sample (a storm of 1,000
+   * pressed agents at a 100 ms interval was 10,000 map writes a second, and made breach-to-action
+   * 14x slower: load-tests/breach-latency.sh 10000 1000).
+   */
+  private final Map<String, Written> published = new HashMap<>();
+
+  private record Written(String entry, long atMs) {
+  }
   private NodePressure lastRead;
 
   public DegradationEngine(Vertx vertx, RuntimeContext node, DegradationSettings settings) {
@@ -167,13 +175,30 @@ public final class DegradationEngine {
     for (ResourceTrack t : shedding.tracks()) {
       live.put(key(t), status(t, t.plan() == null ? "none" : t.plan().level().wireName()));
     }
-    List<String> ended = published.stream().filter(k -> !live.containsKey(k)).toList();
-    published.clear();
-    published.addAll(live.keySet());
+    long now = System.currentTimeMillis();
+    Map<String, String> changed = new LinkedHashMap<>();
+    live.forEach((k, json) -> {
+      // compared encoded: JsonObject.equals wraps every value it compares and cost more than this
+      String entry = json.encode();
+      Written last = published.get(k);
+      if (last == null || now - last.atMs() >= ttlMs / 2 || !last.entry().equals(entry)) {
+        changed.put(k, entry);
+        published.put(k, new Written(entry, now));
+      }
+    });
+    List<String> ended = published.keySet().stream().filter(k -> !live.containsKey(k)).toList();
+    ended.forEach(published::remove);
+    if (changed.isEmpty() && ended.isEmpty()) {
+      return;
+    }
     vertx.executeBlocking(() -> {
-      store.publish(live, ended, ttlMs);
+      store.publish(changed, ended, ttlMs);
       return null;
-    }, false).onFailure(e -> LOG.debug("degradation status not stored: {}", e.toString()));
+    }, false).onFailure(e -> {
+      // written again with the next sample
+      changed.keySet().forEach(published::remove);
+      LOG.debug("degradation status not stored: {}", e.toString());
+    });
   }
 
   private static String key(ResourceTrack t) {

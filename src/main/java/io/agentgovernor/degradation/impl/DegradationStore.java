@@ -13,8 +13,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Degradation state, cluster-wide, so any node answers the status queries without asking its
  * peers. {@value #STATUS}: what is degraded now, {@code node:<id>} and
- * {@code agent:<id>/<resource>/<source>} → JSON, rewritten by the owning node with every sample
- * batch under a time-to-live, so the entries of a node that dies expire. {@value #HISTORY}: per
+ * {@code agent:<id>/<resource>/<source>} → JSON, written by the owning node when an entry changes
+ * and renewed before its time-to-live runs out, so the entries of a node that dies expire. {@value #HISTORY}: per
  * agent (and per node) the newest {@code perKey} degradation and recovery events, appended in place
  * by an entry processor. Blocking: call from a worker.
  */
@@ -33,9 +33,9 @@ final class DegradationStore {
     this.perKey = perKey;
   }
 
-  /** Writes this node's live entries with a time-to-live and removes the ones that ended. */
-  void publish(Map<String, JsonObject> live, List<String> ended, long ttlMs) {
-    live.forEach((k, v) -> status.set(k, v.encode(), ttlMs, TimeUnit.MILLISECONDS));
+  /** Writes this node's live entries (encoded) with a time-to-live and removes the ones that ended. */
+  void publish(Map<String, String> live, List<String> ended, long ttlMs) {
+    live.forEach((k, v) -> status.set(k, v, ttlMs, TimeUnit.MILLISECONDS));
     ended.forEach(status::delete);
   }
 

@@ -21,8 +21,11 @@ public enum PressureLevel {
 
   private static final PressureLevel[] VALUES = values();
 
+  // computed once: the name is read for every pressed track on every sample (degradation status)
+  private final String wireName = name().toLowerCase(Locale.ROOT);
+
   public String wireName() {
-    return name().toLowerCase(Locale.ROOT);
+    return wireName;
   }
 
   /** One level deeper, or this one when already the deepest. */
