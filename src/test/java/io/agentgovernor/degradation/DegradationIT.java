@@ -186,7 +186,9 @@ class DegradationIT {
     } finally {
       statusMap.removeEntryListener(listener);
     }
-    assertThat(writes.get()).as("writes of stub's status entry in 11 s").isBetween(1, 3);
+    // renewals every 5 s (half the time-to-live) make 2-3; a late change of its plan or hand-over
+    // state may add one or two; 22 before
+    assertThat(writes.get()).as("writes of stub's status entry in 11 s").isBetween(1, 5);
     assertThat(statusMap.keySet().stream().filter(k -> k.startsWith("agent:stub/"))).isNotEmpty();
     request(node, Addresses.AGENT_UNDEPLOY, new JsonObject().put("id", "stub"));
   }
