@@ -51,7 +51,7 @@ final class ApiRoutes {
     on(router, DELETE, "/quotas/:agentId", "deleteQuota", ctx -> forward(ctx, QUOTA_DELETE, quotaAgent(ctx)));
 
     on(router, GET, "/agents", "listAgents", this::listAgents);
-    on(router, POST, "/agents", "deployAgent", ctx -> forward(ctx, AGENT_DEPLOY, Params.body(ctx), 201));
+    on(router, POST, "/agents", "deployAgent", ctx -> forward(ctx, AGENT_DEPLOY, deployRequest(ctx), 201));
     on(router, GET, "/agents/:id", "getAgent", ctx -> forward(ctx, AGENT_GET, agentId(ctx)));
     on(router, DELETE, "/agents/:id", "undeployAgent", this::undeployAgent);
     on(router, GET, "/agents/:id/usage", "getUsage", ctx -> forward(ctx, MONITOR_USAGE, Params.agent(ctx)));
@@ -86,6 +86,28 @@ final class ApiRoutes {
     on(router, POST, "/reservations/:id/commit", "commitReservation", ctx -> forward(ctx, BUDGET_SETTLE,
         agentId(ctx).put("actual", Params.body(ctx).getValue("actual"))));
     on(router, POST, "/reservations/:id/release", "releaseReservation", ctx -> forward(ctx, BUDGET_SETTLE, agentId(ctx)));
+  }
+
+  /**
+   * Fields only the governor's own deploys carry: a migration's state and source node, a restart's
+   * compare-and-set on the lost registration, whether the quota was made with the agent. From the
+   * API they would bypass the migration and failover protocols (a state injected; with
+   * {@code migrateFrom} naming its node, a live agent's registration taken over without the
+   * migration that hands over its state and inbox), so a deploy naming one is refused and changes
+   * nothing.
+   */
+  static final java.util.List<String> INTERNAL_DEPLOY_FIELDS = java.util.List.of("snapshot", "migrateFrom",
+      "replaces", "quotaCreated");
+
+  private static JsonObject deployRequest(RoutingContext ctx) {
+    JsonObject body = Params.body(ctx);
+    for (String field : INTERNAL_DEPLOY_FIELDS) {
+      if (body.containsKey(field)) {
+        throw GovernorException.invalid("'" + field + "' is set by the governor's own migrations and restarts, "
+            + "not accepted from the API");
+      }
+    }
+    return body;
   }
 
   private static JsonObject samePathId(RoutingContext ctx, String field, JsonObject body) {

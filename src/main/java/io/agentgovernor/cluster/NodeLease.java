@@ -61,7 +61,8 @@ public final class NodeLease {
 
   private static GovernorException cutOff() {
     return new GovernorException(ErrorCode.UNAVAILABLE,
-        "this node is cut off from the cluster majority: writes go to a node of the majority");
+        "this node does not hold its cluster lease (cut off from the cluster majority, or too busy to "
+            + "renew it in time): nothing was written; try again, or write through another node");
   }
 
   /**

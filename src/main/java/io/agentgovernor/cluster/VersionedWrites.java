@@ -105,7 +105,8 @@ public final class VersionedWrites {
   public static String onTime(String answer) {
     if (LATE.equals(answer)) {
       throw new GovernorException(ErrorCode.UNAVAILABLE, "the write reached its owner after this node's lease ran out "
-          + "(cut off from the cluster majority): nothing was written; write through a node of the majority");
+          + "(cut off from the cluster majority, or too busy to renew it in time): nothing was written; "
+          + "try again, or write through another node");
     }
     return answer;
   }

@@ -89,6 +89,13 @@ class AgentEndpointsIT {
     assertError(http.call("POST", "/api/v1/agents", ADMIN_TOKEN, "{\"id\": \"bad id\", \"type\": \"idle\", \"group\": \"standard_agent\"}"),
         400, "invalid_id");
     assertError(http.call("POST", "/api/v1/agents", ADMIN_TOKEN, "{\"type\": \"idle\"}"), 400, "invalid_request");
+    // what only the governor's own migrations and restarts carry is refused, and nothing is deployed
+    for (String internal : List.of("\"snapshot\": {\"count\": 7}", "\"migrateFrom\": \"other-node\"",
+        "\"replaces\": \"{}\"", "\"quotaCreated\": true")) {
+      assertError(http.call("POST", "/api/v1/agents", ADMIN_TOKEN,
+          "{\"id\": \"ae-int\", \"type\": \"idle\", \"group\": \"standard_agent\", " + internal + "}"), 400, "invalid_request");
+    }
+    assertError(http.get("/api/v1/agents/ae-int", VIEWER_TOKEN), 404, "not_found");
   }
 
   @Test

@@ -337,7 +337,7 @@ public final class AgentRuntimeVerticle extends VerticleBase {
       // cut off from the majority: the agent may be restarted elsewhere, and this copy, with what
       // waits in its inbox, stopped; the sender must try again, through a node of the majority
       throw new GovernorException(ErrorCode.UNAVAILABLE, "node '" + node.nodeId()
-          + "' is cut off from the cluster majority; try again");
+          + "' does not hold its cluster lease (cut off from the majority, or too busy to renew it); try again");
     }
     if (handle.state() == AgentState.DEPLOYING) { // its inbox opens as it starts
       return awaitStarted(id, System.nanoTime() + DEPLOYING_WAIT_NANOS).compose(v -> send(request));
