@@ -17,6 +17,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 
 /**
  * The REST resources under {@code /api/v1}, each mapped onto one event-bus request of
@@ -96,8 +97,8 @@ final class ApiRoutes {
    * migration that hands over its state and inbox), so a deploy naming one is refused and changes
    * nothing.
    */
-  static final java.util.List<String> INTERNAL_DEPLOY_FIELDS = java.util.List.of("snapshot", "migrateFrom",
-      "replaces", "quotaCreated");
+  private static final List<String> INTERNAL_DEPLOY_FIELDS = List.of("snapshot", "migrateFrom", "replaces",
+      "quotaCreated");
 
   private static JsonObject deployRequest(RoutingContext ctx) {
     JsonObject body = Params.body(ctx);

@@ -65,8 +65,9 @@ public final class ClusterSetup {
     // connection attempt to it (the master's split-brain probe, explicit suspicions) pinned an
     // output thread at 100 % CPU for as long as it stayed frozen; the healthy members' pipelines
     // on that thread starved, their heartbeats stopped, and the two healthy nodes split apart
-    // (FaultIT.pauseThenResume, 1 run in 5-7; measured with load-tests/pause-repro.sh and thread
-    // dumps: ~770,000 pipeline runs within a second on one thread, hazelcast/hazelcast#26473).
+    // (FaultIT.pauseThenResume at 15 s: 2 of 13 runs, then 1 of 5; found with
+    // load-tests/pause-repro.sh and thread dumps: ~770,000 pipeline runs within a second on one
+    // thread, hazelcast/hazelcast#26473).
     // The member endpoint's encoder (SingleProtocolEncoder) blocks instead. No Hazelcast client
     // connects to a governor node, so the client endpoint is not opened.
     AdvancedNetworkConfig network = hz.getAdvancedNetworkConfig().setEnabled(true);

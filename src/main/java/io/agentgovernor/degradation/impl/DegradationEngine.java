@@ -48,10 +48,11 @@ public final class DegradationEngine {
    * 14x slower: load-tests/breach-latency.sh 10000 1000).
    */
   private final Map<String, Written> published = new HashMap<>();
+  private NodePressure lastRead;
 
+  /** A status entry as this node last wrote it (encoded) and when. */
   private record Written(String entry, long atMs) {
   }
-  private NodePressure lastRead;
 
   public DegradationEngine(Vertx vertx, RuntimeContext node, DegradationSettings settings) {
     this.vertx = vertx;
