@@ -87,7 +87,10 @@ public interface Registry {
    */
   boolean replace(String staleStored, JsonObject next);
 
-  /** Blocking. Removes the registration of the copy with this epoch (and its snapshot); whether it did. */
+  /**
+   * Blocking. Removes the registration of the copy with this epoch (and its snapshot); false if
+   * another copy owns the id, true once none of this copy is left (also when it was gone already).
+   */
   boolean remove(String id, long epoch);
 
   /** The raw stored value (blocking), for compare-and-set with {@link #replace} / {@link #takeOver}. */

@@ -31,6 +31,14 @@ public final class Maps {
     return TOMBSTONE_PREFIX + version + "}";
   }
 
+  /**
+   * A {@link #tombstone} that names the delete that wrote it ({@code by}, unique per request), so
+   * a retry of that delete recognises its own.
+   */
+  public static String tombstone(long version, long by) {
+    return TOMBSTONE_PREFIX + version + ",\"by\":" + by + "}";
+  }
+
   /** True if the stored value is a {@link #tombstone}. */
   public static boolean isTombstone(String value) {
     return value != null && value.startsWith(TOMBSTONE_PREFIX);

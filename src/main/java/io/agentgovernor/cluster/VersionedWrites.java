@@ -32,10 +32,12 @@ public final class VersionedWrites {
   /**
    * Replaces a live value with its tombstone (the {@link Versions#next next version} at
    * {@code nowMillis}, kept {@link Maps#TOMBSTONE_TTL_SECONDS}); returns the live value it
-   * replaced, null if there was none, or {@link #LATE}.
+   * replaced, null if there was none, or {@link #LATE}. The tombstone names this delete (a random
+   * token the processor carries), so a retry at a new owner of a delete that took effect answers
+   * with that tombstone, not null ("there was none").
    */
   public static EntryProcessor<String, String, String> bury(long nowMillis, long deadlineMillis) {
-    return new Bury(nowMillis, deadlineMillis);
+    return new Bury(nowMillis, deadlineMillis, java.util.concurrent.ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE));
   }
 
   /**
@@ -183,20 +185,25 @@ public final class VersionedWrites {
   static final class Bury extends Fenced {
     private static final long serialVersionUID = 1L;
     private final long nowMillis;
+    private final long token;
 
-    Bury(long nowMillis, long deadlineMillis) {
+    Bury(long nowMillis, long deadlineMillis, long token) {
       super(deadlineMillis);
       this.nowMillis = nowMillis;
+      this.token = token;
     }
 
     @Override
     String write(Map.Entry<String, String> entry) {
       String live = entry.getValue();
-      if (live == null || Maps.isTombstone(live)) {
+      if (live == null) {
         return null;
       }
+      if (Maps.isTombstone(live)) {
+        return Long.valueOf(token).equals(new JsonObject(live).getLong("by")) ? live : null; // this delete's retry
+      }
       long version = Math.max(0, MapMirror.jsonVersion(live));
-      store(entry, Maps.tombstone(Versions.next(version, nowMillis)), Maps.TOMBSTONE_TTL_SECONDS);
+      store(entry, Maps.tombstone(Versions.next(version, nowMillis), token), Maps.TOMBSTONE_TTL_SECONDS);
       return live;
     }
   }

@@ -105,9 +105,9 @@ class VersionedWritesIT {
     assertThat(map.executeOnKey("a", VersionedWrites.replace(quota(1_000, 1), quota(2_000, 2), future)))
         .isEqualTo(quota(2_000, 2));
     assertThat(map.executeOnKey("a", VersionedWrites.replace(quota(1_000, 1), quota(3_000, 3), future))).isNull();
-    String tombstone = Maps.tombstone(Versions.next(2_000, 2_500));
     assertThat(map.executeOnKey("a", VersionedWrites.bury(2_500, future))).isEqualTo(quota(2_000, 2));
-    assertThat(map.get("a")).isEqualTo(tombstone);
+    assertThat(Maps.isTombstone(map.get("a"))).isTrue();
+    assertThat(MapMirror.jsonVersion(map.get("a"))).isEqualTo(Versions.next(2_000, 2_500));
     // re-created above the tombstone's version
     String again = map.executeOnKey("a", VersionedWrites.create(quota(5, 4), future));
     assertThat(MapMirror.jsonVersion(again)).isEqualTo(Versions.next(2_000, 2_500) + 1);
@@ -120,7 +120,7 @@ class VersionedWritesIT {
   }
 
   @Test
-  @DisplayName("a create or compare-and-set run again (Hazelcast's retry at a new owner) answers as the first run, writing nothing more")
+  @DisplayName("a create, compare-and-set or delete run again (Hazelcast's retry at a new owner) answers as the first run, writing nothing more")
   void retriedWritesAnswerAsTheFirst() {
     IMap<String, String> map = first.getMap("governor.quotas");
     long future = System.currentTimeMillis() + 60_000;
@@ -132,8 +132,14 @@ class VersionedWritesIT {
     assertThat(map.executeOnKey("a", replace)).isEqualTo(quota(2_000, 2));
     assertThat(map.executeOnKey("a", replace)).isEqualTo(quota(2_000, 2));
     assertThat(map.get("a")).isEqualTo(quota(2_000, 2));
+    // a delete run again finds its own tombstone: answered as done, not "there was none"
+    var bury = VersionedWrites.bury(2_500, future);
+    assertThat(map.executeOnKey("a", bury)).isEqualTo(quota(2_000, 2));
+    String tombstone = map.get("a");
+    assertThat(map.executeOnKey("a", bury)).isEqualTo(tombstone);
+    assertThat(map.executeOnKey("a", VersionedWrites.bury(2_600, future))).as("another delete").isNull();
+    assertThat(map.get("a")).isEqualTo(tombstone);
     // created over a tombstone with a version above it: the retry finds that value
-    map.executeOnKey("a", VersionedWrites.bury(2_500, future));
     var again = VersionedWrites.create(quota(5, 4), future);
     String stored = map.executeOnKey("a", again);
     assertThat(map.executeOnKey("a", again)).isEqualTo(stored);

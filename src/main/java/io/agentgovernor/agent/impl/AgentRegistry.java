@@ -156,15 +156,20 @@ public final class AgentRegistry implements io.agentgovernor.agent.Registry {
     return map.executeOnKey(id, VersionedWrites.replace(expected, value, Long.MAX_VALUE)) != null;
   }
 
-  /** Blocking. Removes the registration of the copy with this epoch (and its snapshot); whether it did. */
+  /**
+   * Blocking. Removes the registration of the copy with this epoch and its snapshot; false if
+   * another copy owns the id (its registration, and the snapshot it may restart from, stay).
+   * Both writes are fenced processors whose retry at a new owner answers as the first run: a
+   * remove that took effect is not reported as refused, nor its snapshot left behind.
+   */
   @Override
   public boolean remove(String id, long epoch) {
-    boolean removed = map.executeOnKey(id, FencedWrites.remove(epoch));
-    if (removed) {
-      local.remove(id);
-      snapshots.delete(id);
+    if (!map.executeOnKey(id, FencedWrites.remove(epoch))) {
+      return false;
     }
-    return removed;
+    local.remove(id);
+    snapshots.executeOnKey(id, FencedWrites.dropSnapshot(epoch));
+    return true;
   }
 
   /** The raw stored value (blocking), for compare-and-set. */

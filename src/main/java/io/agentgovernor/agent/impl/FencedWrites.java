@@ -51,9 +51,18 @@ final class FencedWrites {
     return new Rewrite(previous, epoch, epochOf(previous), nowMillis);
   }
 
-  /** Removes a registration only if it still holds the writer's epoch; returns whether it did. */
+  /**
+   * Removes a registration only if it still holds the writer's epoch; returns whether none of
+   * another copy is left: true if it removed it, or if the id has none (a retry at a new owner of a
+   * remove that took effect finds it gone), false if another copy owns the id.
+   */
   static EntryProcessor<String, String, Boolean> remove(long epoch) {
     return new Remove(epoch);
+  }
+
+  /** Removes a snapshot unless a newer copy took it (its epoch above {@code epoch}); returns whether none is left. */
+  static EntryProcessor<String, String, Boolean> dropSnapshot(long epoch) {
+    return new DropSnapshot(epoch);
   }
 
   /**
@@ -133,10 +142,34 @@ final class FencedWrites {
     @Override
     public Boolean process(Map.Entry<String, String> entry) {
       String stored = entry.getValue();
-      if (stored == null || epochOf(stored) != epoch) {
+      if (stored == null) {
+        return true;
+      }
+      if (epochOf(stored) != epoch) {
         return false;
       }
       entry.setValue(null);
+      return true;
+    }
+  }
+
+  static final class DropSnapshot implements EntryProcessor<String, String, Boolean> {
+    private static final long serialVersionUID = 1L;
+    private final long epoch;
+
+    DropSnapshot(long epoch) {
+      this.epoch = epoch;
+    }
+
+    @Override
+    public Boolean process(Map.Entry<String, String> entry) {
+      String stored = entry.getValue();
+      if (stored != null && epochOf(stored) > epoch) {
+        return false;
+      }
+      if (stored != null) {
+        entry.setValue(null);
+      }
       return true;
     }
   }

@@ -37,8 +37,14 @@ final class BudgetOp implements EntryProcessor<String, String, String>, Serializ
     this.args = args;
   }
 
+  /**
+   * Creates the budget if the id has none. The processor carries a random token the state keeps
+   * ({@code createdBy}): a retry at a new owner of a create that took effect finds its own budget
+   * and answers as the first run, not "exists".
+   */
   static BudgetOp create(Budget budget, long now) {
-    return new BudgetOp(Kind.CREATE, null, budget.toJson().encode(), now);
+    return new BudgetOp(Kind.CREATE, null, budget.toJson().encode(), now,
+        java.util.concurrent.ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE));
   }
 
   static BudgetOp redefine(Budget budget, long now) {
@@ -73,9 +79,11 @@ final class BudgetOp implements EntryProcessor<String, String, String>, Serializ
     String stored = entry.getValue();
     if (kind == Kind.CREATE) {
       if (stored != null) {
-        return null;
+        BudgetState held = BudgetState.decode(stored);
+        return held.createdBy == args[0] ? held.view(now).encode() : null;
       }
       BudgetState state = new BudgetState(Budget.fromJson(new JsonObject(text)), now);
+      state.createdBy = args[0];
       entry.setValue(state.encode());
       return state.view(now).encode();
     }
@@ -90,7 +98,8 @@ final class BudgetOp implements EntryProcessor<String, String, String>, Serializ
       }
       case LEASE -> state.lease(node, args[0], args[1], args[2], args[3], args[4], now);
       case SETTLE -> state.settle(node, args[0], args[1], args[2], args[3], args[4], args[5], now);
-      case DROP_NODE -> state.slices.containsKey(node) ? state.dropNode(node, now) : null;
+      case DROP_NODE -> state.slices.containsKey(node) || state.settledGone.containsKey(node)
+          ? state.dropNode(node, now) : null;
       case DROP_ABSENT -> state.dropAbsent(Set.copyOf(new JsonArray(text).getList()), now);
       case VIEW -> {
         state.roll(now, -1);

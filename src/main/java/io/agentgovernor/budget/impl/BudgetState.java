@@ -45,7 +45,15 @@ public final class BudgetState {
   boolean warned;
   boolean exhausted;
   long createdAt;
+  /** The token of the create that wrote this budget (0 if stored before it was kept): its retry knows it. */
+  long createdBy;
   final Map<String, Slice> slices = new LinkedHashMap<>();
+  /**
+   * Per node, the last report ({@code sliceId:seq}) that found its slice gone or emptied it: a
+   * retry of that report (Hazelcast runs a processor again at a new owner) finds no slice to
+   * compare its {@code seq} with, and must not charge its overrun a second time. Dropped with the node.
+   */
+  final Map<String, String> settledGone = new LinkedHashMap<>();
 
   static final class Slice {
     long id;
@@ -176,9 +184,12 @@ public final class BudgetState {
     roll(now, -1);
     Slice slice = slices.get(node);
     JsonObject reply = new JsonObject();
+    String report = sliceId + ":" + seq;
     if (slice == null || slice.id != sliceId) {
-      committed += overrunSpent;
-      overrun += overrunSpent;
+      if (!report.equals(settledGone.put(node, report))) {
+        committed += overrunSpent;
+        overrun += overrunSpent;
+      }
       return status(now, warn(reply.put("gone", true)));
     }
     if (seq > slice.seq) {
@@ -194,6 +205,7 @@ public final class BudgetState {
     boolean gone = slice.held == 0;
     if (gone) {
       slices.remove(node);
+      settledGone.put(node, report);
     } else {
       slice.expiresAt = now + leaseMs;
     }
@@ -205,6 +217,7 @@ public final class BudgetState {
   /** The node left the cluster: whatever it held is charged in full. */
   JsonObject dropNode(String node, long now) {
     now = tick(now);
+    settledGone.remove(node);
     Slice slice = slices.remove(node);
     if (slice != null) {
       committed += slice.held;
@@ -307,7 +320,8 @@ public final class BudgetState {
     return new JsonObject().put("v", 1).put("budget", budget.toJson()).put("windowStart", windowStart)
         .put("committed", committed).put("overrun", overrun).put("chargedInFull", chargedInFull).put("clock", clock)
         .put("runEpoch", runEpoch).put("nextSlice", nextSlice).put("wantedUntil", wantedUntil).put("warned", warned)
-        .put("exhausted", exhausted).put("createdAt", createdAt).put("slices", sl).encode();
+        .put("exhausted", exhausted).put("createdAt", createdAt).put("createdBy", createdBy).put("slices", sl)
+        .put("settledGone", new JsonObject(new LinkedHashMap<>(settledGone))).encode();
   }
 
   static BudgetState decode(String text) {
@@ -323,6 +337,11 @@ public final class BudgetState {
     s.wantedUntil = json.getLong("wantedUntil");
     s.warned = json.getBoolean("warned");
     s.exhausted = json.getBoolean("exhausted");
+    s.createdBy = json.getLong("createdBy", 0L);
+    JsonObject gone = json.getJsonObject("settledGone");
+    if (gone != null) {
+      gone.forEach(e -> s.settledGone.put(e.getKey(), String.valueOf(e.getValue())));
+    }
     JsonObject sl = json.getJsonObject("slices");
     for (String node : sl.fieldNames()) {
       JsonObject j = sl.getJsonObject(node);

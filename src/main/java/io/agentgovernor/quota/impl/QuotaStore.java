@@ -111,7 +111,10 @@ final class QuotaStore {
         VersionedWrites.replace(expectedJson, updated.toJson().encode(), deadlineMillis))) != null;
   }
 
-  /** Replaces the quota with a tombstone; the removed quota's JSON, or null if there was none. */
+  /**
+   * Replaces the quota with a tombstone; the removed quota's JSON (the tombstone, for a Hazelcast
+   * retry of this delete that took effect), or null if there was none.
+   */
   String delete(String agentId, long deadlineMillis) {
     return VersionedWrites.onTime(quotas.executeOnKey(agentId, VersionedWrites.bury(clock.millis(), deadlineMillis)));
   }

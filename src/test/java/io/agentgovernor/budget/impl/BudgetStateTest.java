@@ -78,6 +78,24 @@ class BudgetStateTest {
   }
 
   @Test
+  @DisplayName("a report that emptied its slice, run again (Hazelcast's retry at a new owner), does not charge its overrun twice")
+  void retriedReportOnAnEmptiedSliceChargesOnce() {
+    BudgetState s = new BudgetState(budget(100, "lifetime"), T0);
+    long slice = s.lease("a", 10, 10, 1_000, -1, T0).getLong("sliceId");
+    s.settle("a", slice, 1, 10, 0, 25, 1_000, T0 + 1); // spends the whole slice: it is gone
+    assertThat(s.slices).doesNotContainKey("a");
+    s = BudgetState.decode(s.encode()); // the retry runs on the stored form, at the new owner
+    assertThat(s.settle("a", slice, 1, 10, 0, 25, 1_000, T0 + 2).getBoolean("gone")).isTrue();
+    assertThat(s.committed).isEqualTo(35);
+    assertThat(s.overrun).isEqualTo(25);
+    s.settle("a", slice, 2, 0, 0, 5, 1_000, T0 + 3); // a later report on the gone slice: its overrun counts
+    s.settle("a", slice, 2, 0, 0, 5, 1_000, T0 + 4); // and its retry does not
+    assertThat(s.committed).isEqualTo(40);
+    s.dropNode("a", T0 + 5);
+    assertThat(s.settledGone).as("forgotten with the node").isEmpty();
+  }
+
+  @Test
   @DisplayName("a dead node's slice is charged in full; the warning fires once at 80 %")
   void deadNodeChargedAndWarning() {
     BudgetState s = new BudgetState(budget(100, "day"), T0);
@@ -195,5 +213,24 @@ class BudgetStateTest {
     assertThat(promoted.lease("b", 800, 800, 30_000, -1, 7, T0 + 12).getLong("granted")).isEqualTo(800);
     assertThat(promoted.lease("b", 800, 800, 30_000, -1, 7, T0 + 13).getLong("granted")).isEqualTo(800);
     assertThat(promoted.held() + promoted.committed).isEqualTo(1_000);
+  }
+
+  @Test
+  @DisplayName("a create run again (Hazelcast's retry at a new owner) answers as the first run; another create of the id is refused")
+  void retriedCreateAnswersAsTheFirst() {
+    java.util.Map.Entry<String, String> entry = new java.util.AbstractMap.SimpleEntry<>("b", null);
+    BudgetOp create = BudgetOp.create(budget(100, "lifetime"), T0);
+    String first = create.process(entry);
+    assertThat(first).isNotNull();
+    String stored = entry.getValue();
+    assertThat(create.process(entry)).as("the retry").isEqualTo(first);
+    assertThat(entry.getValue()).as("written once").isEqualTo(stored);
+    assertThat(BudgetOp.create(budget(100, "lifetime"), T0).process(entry)).as("another create, same definition").isNull();
+    assertThat(BudgetState.decode(stored).createdBy).isNotZero();
+    // a budget stored before creates carried a token decodes as made by none
+    JsonObject old = new JsonObject(stored);
+    old.remove("createdBy");
+    entry.setValue(old.encode());
+    assertThat(create.process(entry)).isNull();
   }
 }
