@@ -51,7 +51,9 @@ import org.slf4j.LoggerFactory;
  *       (default: the lease plus 1 s) after it was first missed, so a copy that is only cut off
  *       has stopped under its lost lease before its successor starts. Agents with no room are
  *       marked {@code pending} and placed when capacity appears; {@code never} agents are marked
- *       {@code terminated}. It runs when a member leaves and every {@code failover.sweepIntervalMs}
+ *       {@code terminated}, and such a registration is removed (with its snapshot, and the quota
+ *       its deploy created) {@code failover.terminatedRetentionMs} (default 1 h) after it was
+ *       marked. It runs when a member leaves and every {@code failover.sweepIntervalMs}
  *       (default 2 s);</li>
  *   <li>the lease ({@link LeaseKeeper}): agents are dispatched only while a majority confirms this
  *       node as a member;</li>
@@ -85,11 +87,14 @@ public final class FailoverVerticle extends VerticleBase {
   private final Map<String, Long> missingSince = new ConcurrentHashMap<>();
   /** Ids of lost {@code never} agents being marked terminated ({@link #terminateLater}). */
   private final Set<String> terminating = ConcurrentHashMap.newKeySet();
+  /** Ids of terminated registrations past their retention being removed ({@link #forgetLater}). */
+  private final Set<String> forgetting = ConcurrentHashMap.newKeySet();
   private volatile int largestSeen = 1;
   private volatile boolean isolated;
   private volatile boolean sweepAgain;
   private int configuredQuorum;
   private long restartDelayMs;
+  private long terminatedRetentionMs;
   private LeaseKeeper leaseKeeper;
   private UUID membershipRegistration;
   private UUID lifecycleRegistration;
@@ -101,7 +106,7 @@ public final class FailoverVerticle extends VerticleBase {
 
   /** The {@code failover} section, checked. */
   private record Settings(long snapshotEvery, long sweepEvery, int quorum, long fenceEvery, long leaseMs,
-                          long restartDelayMs) {
+                          long restartDelayMs, long terminatedRetentionMs) {
     static Settings fromJson(JsonObject config) {
       long leaseMs = LeaseKeeper.leaseMs(config);
       return new Settings(
@@ -110,7 +115,8 @@ public final class FailoverVerticle extends VerticleBase {
           (int) orDefault(Json.optLong(config, "quorum", "failover", 0, 1000), 0),
           orDefault(Json.optLong(config, "fenceIntervalMs", "failover", 1_000, 3_600_000), 30_000),
           leaseMs,
-          orDefault(Json.optLong(config, "restartDelayMs", "failover", leaseMs, 600_000), leaseMs + 1_000));
+          orDefault(Json.optLong(config, "restartDelayMs", "failover", leaseMs, 600_000), leaseMs + 1_000),
+          orDefault(Json.optLong(config, "terminatedRetentionMs", "failover", 1_000, 30L * 86_400_000), 3_600_000));
     }
   }
 
@@ -128,6 +134,7 @@ public final class FailoverVerticle extends VerticleBase {
     long fenceEvery = settings.fenceEvery();
     long leaseMs = settings.leaseMs();
     restartDelayMs = settings.restartDelayMs();
+    terminatedRetentionMs = settings.terminatedRetentionMs();
     leaseKeeper = new LeaseKeeper(vertx, node, leaseMs, configuredQuorum, () -> fence(true));
     return vertx.executeBlocking(this::listenToCluster).compose(v -> leaseKeeper.start()).onSuccess(v -> {
       vertx.setTimer(500, t -> adoptOwn());
@@ -264,6 +271,7 @@ public final class FailoverVerticle extends VerticleBase {
     vertx.executeBlocking(this::findOrphans, false)
         .compose(found -> {
           terminateLater(found.lost(), now);
+          forgetLater(found.expired());
           return restartAll(found.orphans());
         })
         .onComplete(ar -> {
@@ -330,8 +338,11 @@ public final class FailoverVerticle extends VerticleBase {
         .recover(e -> Future.succeededFuture(List.of()));
   }
 
-  /** What a sweep found: agents to restart, and {@code never} agents to mark terminated. */
-  private record Found(List<JsonObject> orphans, List<JsonObject> lost) {
+  /**
+   * What a sweep found: agents to restart, {@code never} agents to mark terminated, and terminated
+   * registrations past their retention.
+   */
+  private record Found(List<JsonObject> orphans, List<JsonObject> lost, List<JsonObject> expired) {
   }
 
   /**
@@ -373,6 +384,36 @@ public final class FailoverVerticle extends VerticleBase {
   }
 
   /**
+   * Removes terminated registrations past {@code failover.terminatedRetentionMs}, on a worker,
+   * {@value #TERMINATE_BATCH} per task. Each remove is fenced on the registration's epoch, so an id
+   * deployed again meanwhile (a new epoch) keeps its registration; a removed one takes its snapshot
+   * with it, and the quota its deploy created ({@code quotaCreated}) is deleted as an undeploy
+   * deletes it.
+   */
+  private void forgetLater(List<JsonObject> expired) {
+    if (expired.isEmpty()) {
+      return;
+    }
+    List<JsonObject> batch = expired.subList(0, Math.min(expired.size(), TERMINATE_BATCH));
+    vertx.executeBlocking(() -> batch.stream()
+        .filter(entry -> registry.remove(entry.getString("id"), entry.getLong("epoch", 0L))).toList(), false)
+        .onComplete(ar -> {
+      batch.forEach(e -> forgetting.remove(e.getString("id")));
+      List<JsonObject> rest = expired.subList(batch.size(), expired.size());
+      if (ar.failed()) {
+        LOG.warn("removing terminated registrations failed: {}", ar.cause().toString());
+        rest.forEach(e -> forgetting.remove(e.getString("id")));
+        return;
+      }
+      LOG.info("removed {} terminated registration(s) older than {} ms", ar.result().size(), terminatedRetentionMs);
+      ar.result().stream().filter(e -> e.getBoolean("quotaCreated", false)).map(e -> e.getString("id"))
+          .forEach(id -> LocalFirst.request(vertx, Addresses.QUOTA_DELETE, new JsonObject().put("agentId", id))
+              .onFailure(e -> LOG.debug("quota of removed agent {} not deleted: {}", id, e.getMessage())));
+      forgetLater(rest);
+    });
+  }
+
+  /**
    * Blocking: the registrations whose process has been missing from the cluster for at least the
    * restart delay, each with its stored value ({@code "stored"}) for the compare-and-set.
    */
@@ -384,12 +425,19 @@ public final class FailoverVerticle extends VerticleBase {
     missingSince.values().removeIf(t -> now - t > FORGET_MISSING_MS);
     long nextDue = Long.MAX_VALUE;
     Set<String> due = new HashSet<>();
+    List<JsonObject> expired = new ArrayList<>();
     // candidates from this node's own copy of the registry (no scan of the whole map over the
     // network while partitions move after a loss); each is then read back exactly for the CAS
     for (JsonObject candidate : registry.entries()) {
       String key = holderKey(candidate);
+      if (AgentState.TERMINATED.wireName().equals(candidate.getString("state"))) {
+        if (candidate.getValue("since") instanceof Number marked && now - marked.longValue() >= terminatedRetentionMs
+            && forgetting.add(candidate.getString("id"))) {
+          expired.add(candidate);
+        }
+        continue;
+      }
       if (key == null || isLive(candidate, liveIncarnations, liveNodes)
-          || AgentState.TERMINATED.wireName().equals(candidate.getString("state"))
           || terminating.contains(candidate.getString("id"))) {
         continue;
       }
@@ -406,7 +454,7 @@ public final class FailoverVerticle extends VerticleBase {
     List<JsonObject> orphans = new ArrayList<>();
     List<JsonObject> lost = new ArrayList<>();
     if (due.isEmpty()) {
-      return new Found(orphans, lost);
+      return new Found(orphans, lost, expired);
     }
     long readStart = System.nanoTime();
     Map<String, String> stored = registry.stored(due);
@@ -429,7 +477,7 @@ public final class FailoverVerticle extends VerticleBase {
       LOG.info("failover sweep: {} registrations of lost processes (read in {} ms): {} to restart, {} to mark terminated",
           due.size(), readMs, orphans.size(), lost.size());
     }
-    return new Found(orphans, lost);
+    return new Found(orphans, lost, expired);
   }
 
   private static String holderKey(JsonObject entry) {

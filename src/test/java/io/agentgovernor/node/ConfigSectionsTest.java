@@ -33,6 +33,7 @@ class ConfigSectionsTest {
         Arguments.of("analytics", "{\"intervalMs\": 5}", "configuration: analytics.intervalMs must be"),
         Arguments.of("monitor", "{\"intervalMs\": 10}", "configuration: monitor.intervalMs must be"),
         Arguments.of("failover", "{\"leaseMs\": 10}", "configuration: failover.leaseMs must be"),
+        Arguments.of("failover", "{\"terminatedRetentionMs\": 10}", "configuration: failover.terminatedRetentionMs must be"),
         Arguments.of("capacity", "{\"publishIntervalMs\": 1}", "configuration: capacity.publishIntervalMs must be"),
         Arguments.of("admin", "{\"jwt\": {\"algorithm\": \"none\"}}", "configuration: admin.jwt.algorithm must be HS256 or RS256"),
         Arguments.of("admin", "{\"feed\": {\"maxQueued\": \"many\"}}", "configuration: admin: a value has the wrong type"));

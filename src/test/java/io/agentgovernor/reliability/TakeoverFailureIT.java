@@ -150,6 +150,39 @@ class TakeoverFailureIT {
   }
 
   @Test
+  @DisplayName("a terminated registration past failover.terminatedRetentionMs (1 h) is removed with its snapshot and the quota its deploy created; a recent one stays")
+  void terminatedRegistrationsExpire() {
+    Registry registry = a.context().registry();
+    long now = System.currentTimeMillis();
+    java.util.Map<String, Long> epochs = new java.util.HashMap<>();
+    for (String id : List.of("tf-expired", "tf-recent")) {
+      JsonObject lost = new JsonObject().put("id", id).put("type", FlakyAgent.TYPE).put("group", "standard_agent")
+          .put("node", "tf-gone").put("state", "terminated").put("restartPolicy", "never").put("config", new JsonObject())
+          .put("quotaCreated", true).put("reason", "node tf-gone left the cluster")
+          .put("since", id.equals("tf-expired") ? now - 2 * 3_600_000L : now);
+      request(a, Addresses.QUOTA_CREATE, new JsonObject().put("agentId", id).put("group", "standard_agent"));
+      assertThat(blocking(a, () -> registry.claim(lost))).isNull();
+      long epoch = lost.getLong("epoch");
+      epochs.put(id, epoch);
+      assertThat(blocking(a, () -> registry.saveSnapshot(id, epoch, 1, "tf-gone", new JsonObject().put("count", 3))))
+          .isTrue();
+      String claimed = blocking(a, () -> registry.stored(id));
+      assertThat(blocking(a, () -> registry.replace(claimed, lost.copy().put("incarnation", "a-process-that-died"))))
+          .isTrue();
+    }
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+      assertThat(blocking(a, () -> registry.stored("tf-expired"))).as("the registration").isNull();
+      assertThat(blocking(a, () -> registry.snapshotOf("tf-expired", epochs.get("tf-expired")))).as("its snapshot").isNull();
+      assertThat(b.context().quotaIndex().get("tf-expired")).as("its quota, on the other node").isNull();
+    });
+    JsonObject recent = new JsonObject(blocking(a, () -> registry.stored("tf-recent")));
+    assertThat(recent.getString("state")).isEqualTo("terminated");
+    assertThat(blocking(a, () -> registry.snapshotOf("tf-recent", epochs.get("tf-recent")))).isNotNull();
+    assertThat(request(b, Addresses.QUOTA_GET, new JsonObject().put("agentId", "tf-recent")).getString("agentId"))
+        .isEqualTo("tf-recent");
+  }
+
+  @Test
   @DisplayName("a move whose target fails to start leaves the agent registered and running on its source, under its own epoch")
   void failedMoveKeepsTheSource() {
     Registry registry = a.context().registry();
