@@ -390,7 +390,11 @@ public final class FailoverVerticle extends VerticleBase {
    * with it, and the quota its deploy created ({@code quotaCreated}) is deleted as an undeploy
    * deletes it.
    */
-  private void forgetLater(List<JsonObject> expired) {
+  private void forgetLater(List<JsonObject> found) {
+    forgetFrom(found.stream().filter(e -> forgetting.add(e.getString("id"))).toList());
+  }
+
+  private void forgetFrom(List<JsonObject> expired) {
     if (expired.isEmpty()) {
       return;
     }
@@ -409,7 +413,7 @@ public final class FailoverVerticle extends VerticleBase {
       ar.result().stream().filter(e -> e.getBoolean("quotaCreated", false)).map(e -> e.getString("id"))
           .forEach(id -> LocalFirst.request(vertx, Addresses.QUOTA_DELETE, new JsonObject().put("agentId", id))
               .onFailure(e -> LOG.debug("quota of removed agent {} not deleted: {}", id, e.getMessage())));
-      forgetLater(rest);
+      forgetFrom(rest);
     });
   }
 
@@ -432,7 +436,7 @@ public final class FailoverVerticle extends VerticleBase {
       String key = holderKey(candidate);
       if (AgentState.TERMINATED.wireName().equals(candidate.getString("state"))) {
         if (candidate.getValue("since") instanceof Number marked && now - marked.longValue() >= terminatedRetentionMs
-            && forgetting.add(candidate.getString("id"))) {
+            && !forgetting.contains(candidate.getString("id"))) {
           expired.add(candidate);
         }
         continue;
