@@ -37,7 +37,7 @@ public final class VersionedWrites {
    * with that tombstone, not null ("there was none").
    */
   public static EntryProcessor<String, String, String> bury(long nowMillis, long deadlineMillis) {
-    return new Bury(nowMillis, deadlineMillis, java.util.concurrent.ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE));
+    return new Bury(nowMillis, deadlineMillis, Versions.requestToken());
   }
 
   /**

@@ -27,4 +27,12 @@ public final class Versions {
   public static long next(long stored, long nowMillis) {
     return Math.max(stored + 1, nowMillis);
   }
+
+  /**
+   * A random token naming one write request, never 0 (0: no token). A processor carries it so that
+   * Hazelcast's retry at a new owner, of a write that took effect, recognises what it wrote.
+   */
+  public static long requestToken() {
+    return java.util.concurrent.ThreadLocalRandom.current().nextLong() | 1;
+  }
 }

@@ -353,67 +353,57 @@ public final class FailoverVerticle extends VerticleBase {
    * job at a time; a sweep skips the ids under way.
    */
   private void terminateLater(List<JsonObject> lost, long now) {
-    List<JsonObject> mine = lost.stream().filter(e -> terminating.add(e.getString("id"))).toList();
-    terminateFrom(mine, 0, now);
+    inBatches(lost.stream().filter(e -> terminating.add(e.getString("id"))).toList(), terminating,
+        "marking lost agents terminated", batch -> {
+          for (JsonObject entry : batch) {
+            setState(entry.getString("stored"), entry, AgentState.TERMINATED, now,
+                "node " + entry.getString("node") + " left the cluster");
+          }
+          return null;
+        }, done -> { });
   }
 
   /**
-   * Marks {@code lost[from..]} terminated, {@value #TERMINATE_BATCH} per worker task: a lost node's
-   * 100,000 agents in one task would hold a worker for minutes.
+   * Removes terminated registrations past {@code failover.terminatedRetentionMs}. Each remove is
+   * fenced on the registration's epoch, so an id deployed again meanwhile (a new epoch) keeps its
+   * registration; a removed one takes its snapshot with it, and the quota its deploy created
+   * ({@code quotaCreated}) is deleted as an undeploy deletes it.
    */
-  private void terminateFrom(List<JsonObject> lost, int from, long now) {
-    if (from >= lost.size()) {
-      return;
-    }
-    List<JsonObject> batch = lost.subList(from, Math.min(lost.size(), from + TERMINATE_BATCH));
-    vertx.executeBlocking(() -> {
-      for (JsonObject entry : batch) {
-        setState(entry.getString("stored"), entry, AgentState.TERMINATED, now,
-            "node " + entry.getString("node") + " left the cluster");
-      }
-      return null;
-    }, false).onComplete(ar -> {
-      batch.forEach(e -> terminating.remove(e.getString("id")));
-      if (ar.failed()) {
-        LOG.warn("marking lost agents terminated failed: {}", ar.cause().toString());
-        lost.subList(from + batch.size(), lost.size()).forEach(e -> terminating.remove(e.getString("id")));
-        return;
-      }
-      terminateFrom(lost, from + batch.size(), now);
-    });
+  private void forgetLater(List<JsonObject> expired) {
+    inBatches(expired.stream().filter(e -> forgetting.add(e.getString("id"))).toList(), forgetting,
+        "removing terminated registrations",
+        batch -> batch.stream().filter(e -> registry.remove(e.getString("id"), e.getLong("epoch", 0L))).toList(),
+        removed -> {
+          LOG.info("removed {} terminated registration(s) older than {} ms", removed.size(), terminatedRetentionMs);
+          removed.stream().filter(e -> e.getBoolean("quotaCreated", false)).map(e -> e.getString("id"))
+              .forEach(id -> LocalFirst.request(vertx, Addresses.QUOTA_DELETE, new JsonObject().put("agentId", id))
+                  .onFailure(e -> LOG.debug("quota of removed agent {} not deleted: {}", id, e.getMessage())));
+        });
   }
 
   /**
-   * Removes terminated registrations past {@code failover.terminatedRetentionMs}, on a worker,
-   * {@value #TERMINATE_BATCH} per task. Each remove is fenced on the registration's epoch, so an id
-   * deployed again meanwhile (a new epoch) keeps its registration; a removed one takes its snapshot
-   * with it, and the quota its deploy created ({@code quotaCreated}) is deleted as an undeploy
-   * deletes it.
+   * Runs {@code work} over {@code items} on a worker, {@value #TERMINATE_BATCH} per task, one task
+   * after another (a lost node's 100,000 agents in one task would hold a worker for minutes), and
+   * hands each task's result to {@code done}. An item's id leaves {@code underWay} when its batch
+   * ends; if a task fails, the ids of the rest leave too, for a later sweep to find again.
    */
-  private void forgetLater(List<JsonObject> found) {
-    forgetFrom(found.stream().filter(e -> forgetting.add(e.getString("id"))).toList());
-  }
-
-  private void forgetFrom(List<JsonObject> expired) {
-    if (expired.isEmpty()) {
+  private <T> void inBatches(List<JsonObject> items, Set<String> underWay, String what,
+                             java.util.function.Function<List<JsonObject>, T> work,
+                             java.util.function.Consumer<T> done) {
+    if (items.isEmpty()) {
       return;
     }
-    List<JsonObject> batch = expired.subList(0, Math.min(expired.size(), TERMINATE_BATCH));
-    vertx.executeBlocking(() -> batch.stream()
-        .filter(entry -> registry.remove(entry.getString("id"), entry.getLong("epoch", 0L))).toList(), false)
-        .onComplete(ar -> {
-      batch.forEach(e -> forgetting.remove(e.getString("id")));
-      List<JsonObject> rest = expired.subList(batch.size(), expired.size());
+    List<JsonObject> batch = items.subList(0, Math.min(items.size(), TERMINATE_BATCH));
+    List<JsonObject> rest = items.subList(batch.size(), items.size());
+    vertx.executeBlocking(() -> work.apply(batch), false).onComplete(ar -> {
+      batch.forEach(e -> underWay.remove(e.getString("id")));
       if (ar.failed()) {
-        LOG.warn("removing terminated registrations failed: {}", ar.cause().toString());
-        rest.forEach(e -> forgetting.remove(e.getString("id")));
+        LOG.warn("{} failed: {}", what, ar.cause().toString());
+        rest.forEach(e -> underWay.remove(e.getString("id")));
         return;
       }
-      LOG.info("removed {} terminated registration(s) older than {} ms", ar.result().size(), terminatedRetentionMs);
-      ar.result().stream().filter(e -> e.getBoolean("quotaCreated", false)).map(e -> e.getString("id"))
-          .forEach(id -> LocalFirst.request(vertx, Addresses.QUOTA_DELETE, new JsonObject().put("agentId", id))
-              .onFailure(e -> LOG.debug("quota of removed agent {} not deleted: {}", id, e.getMessage())));
-      forgetFrom(rest);
+      done.accept(ar.result());
+      inBatches(rest, underWay, what, work, done);
     });
   }
 

@@ -57,12 +57,12 @@ final class FencedWrites {
    * remove that took effect finds it gone), false if another copy owns the id.
    */
   static EntryProcessor<String, String, Boolean> remove(long epoch) {
-    return new Remove(epoch);
+    return new Remove(epoch, false);
   }
 
   /** Removes a snapshot unless a newer copy took it (its epoch above {@code epoch}); returns whether none is left. */
   static EntryProcessor<String, String, Boolean> dropSnapshot(long epoch) {
-    return new DropSnapshot(epoch);
+    return new Remove(epoch, true);
   }
 
   /**
@@ -131,45 +131,28 @@ final class FencedWrites {
     }
   }
 
+  /** Removes the value unless another copy's epoch holds it: any other, or ({@code olderToo}) only a newer one. */
   static final class Remove implements EntryProcessor<String, String, Boolean> {
     private static final long serialVersionUID = 1L;
     private final long epoch;
+    private final boolean olderToo;
 
-    Remove(long epoch) {
+    Remove(long epoch, boolean olderToo) {
       this.epoch = epoch;
+      this.olderToo = olderToo;
     }
 
     @Override
     public Boolean process(Map.Entry<String, String> entry) {
       String stored = entry.getValue();
       if (stored == null) {
-        return true;
+        return true; // also a retry, at a new owner, of a remove that took effect
       }
-      if (epochOf(stored) != epoch) {
+      long held = epochOf(stored);
+      if (olderToo ? held > epoch : held != epoch) {
         return false;
       }
       entry.setValue(null);
-      return true;
-    }
-  }
-
-  static final class DropSnapshot implements EntryProcessor<String, String, Boolean> {
-    private static final long serialVersionUID = 1L;
-    private final long epoch;
-
-    DropSnapshot(long epoch) {
-      this.epoch = epoch;
-    }
-
-    @Override
-    public Boolean process(Map.Entry<String, String> entry) {
-      String stored = entry.getValue();
-      if (stored != null && epochOf(stored) > epoch) {
-        return false;
-      }
-      if (stored != null) {
-        entry.setValue(null);
-      }
       return true;
     }
   }

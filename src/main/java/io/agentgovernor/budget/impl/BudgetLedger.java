@@ -310,8 +310,8 @@ public final class BudgetLedger {
    * no longer exists. The token makes a retry by Hazelcast grant once. Blocking.
    */
   private JsonObject leaseFromOwner(Budget b, long min, long want, long epoch, long now) {
-    long token = ThreadLocalRandom.current().nextLong() | 1; // never 0 (no token)
-    String text = map.executeOnKey(b.id(), BudgetOp.lease(nodeId, min, want, config.sliceLeaseMs(), epoch, token, now));
+    String text = map.executeOnKey(b.id(), BudgetOp.lease(nodeId, min, want, config.sliceLeaseMs(), epoch,
+        io.agentgovernor.cluster.Versions.requestToken(), now));
     if (text == null) {
       return null;
     }

@@ -2,6 +2,7 @@ package io.agentgovernor.budget.impl;
 
 import com.hazelcast.map.EntryProcessor;
 import io.agentgovernor.budget.Budget;
+import io.agentgovernor.cluster.Versions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.Serial;
@@ -43,8 +44,7 @@ final class BudgetOp implements EntryProcessor<String, String, String>, Serializ
    * and answers as the first run, not "exists".
    */
   static BudgetOp create(Budget budget, long now) {
-    return new BudgetOp(Kind.CREATE, null, budget.toJson().encode(), now,
-        java.util.concurrent.ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE));
+    return new BudgetOp(Kind.CREATE, null, budget.toJson().encode(), now, Versions.requestToken());
   }
 
   static BudgetOp redefine(Budget budget, long now) {
