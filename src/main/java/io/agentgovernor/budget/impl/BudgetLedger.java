@@ -456,7 +456,7 @@ public final class BudgetLedger {
     orphanOverrun.forEach((budgetId, amount) -> {
       long over = amount.getAndSet(0);
       if (over > 0) {
-        call(budgetId, BudgetOp.settle(nodeId, -1, 0, 0, 0, over, config.sliceLeaseMs(), now));
+        call(budgetId, BudgetOp.settle(nodeId, -1, 0, 0, 0, over, config.sliceLeaseMs(), now, now));
       }
     });
   }
@@ -465,7 +465,8 @@ public final class BudgetLedger {
     if (s.pending == null) {
       boolean giveAll = s.wanted || s.dead || now - s.lastUse >= config.idleReturnMs();
       long returned = giveAll ? s.available.getAndSet(0) : trimToSlice(s);
-      LocalSlice.Report next = new LocalSlice.Report(s.seq + 1, s.spent.getAndSet(0), returned, s.overrun.getAndSet(0));
+      LocalSlice.Report next = new LocalSlice.Report(s.seq + 1, s.spent.getAndSet(0), returned, s.overrun.getAndSet(0),
+          now);
       boolean renew = !s.dead && now >= s.deadline - config.sliceLeaseMs() / 2;
       if (next.empty() && !renew) {
         return;
@@ -478,7 +479,7 @@ public final class BudgetLedger {
     JsonObject reply;
     try {
       reply = call(s.budgetId, BudgetOp.settle(nodeId, s.id, p.seq(), p.spent(), p.returned(), p.overrun(),
-          config.sliceLeaseMs(), now));
+          config.sliceLeaseMs(), p.readAt(), now));
     } catch (RuntimeException e) {
       return; // the owner is moving or unreachable: the same report goes again at the next tick
     }

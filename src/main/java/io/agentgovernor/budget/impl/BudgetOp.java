@@ -56,9 +56,10 @@ final class BudgetOp implements EntryProcessor<String, String, String>, Serializ
     return new BudgetOp(Kind.LEASE, node, null, now, min, want, leaseMs, epoch, token);
   }
 
+  /** {@code readAt}: when the node read the report's figures; earlier than {@code now} for a report retried. */
   static BudgetOp settle(String node, long sliceId, long seq, long spent, long returned, long overrun, long leaseMs,
-                         long now) {
-    return new BudgetOp(Kind.SETTLE, node, null, now, sliceId, seq, spent, returned, overrun, leaseMs);
+                         long readAt, long now) {
+    return new BudgetOp(Kind.SETTLE, node, null, now, sliceId, seq, spent, returned, overrun, leaseMs, readAt);
   }
 
   static BudgetOp dropNode(String node, long now) {
@@ -97,7 +98,7 @@ final class BudgetOp implements EntryProcessor<String, String, String>, Serializ
         yield state.view(now);
       }
       case LEASE -> state.lease(node, args[0], args[1], args[2], args[3], args[4], now);
-      case SETTLE -> state.settle(node, args[0], args[1], args[2], args[3], args[4], args[5], now);
+      case SETTLE -> state.settle(node, args[0], args[1], args[2], args[3], args[4], args[5], args[6], now);
       case DROP_NODE -> state.slices.containsKey(node) || state.settledGone.containsKey(node)
           ? state.dropNode(node, now) : null;
       case DROP_ABSENT -> state.dropAbsent(Set.copyOf(new JsonArray(text).getList()), now);

@@ -179,7 +179,16 @@ public final class BudgetState {
    */
   JsonObject settle(String node, long sliceId, long seq, long spent, long returned, long overrunSpent, long leaseMs,
                     long now) {
-    long readAt = now;
+    return settle(node, sliceId, seq, spent, returned, overrunSpent, leaseMs, now, now);
+  }
+
+  /**
+   * As {@link #settle(String, long, long, long, long, long, long, long)}, for a report whose figures
+   * the node read at {@code readAt} (a report retried at a later tick was read before {@code now}):
+   * the slice's {@code reportedAt}, so how stale the owner's view of the node is, says then.
+   */
+  JsonObject settle(String node, long sliceId, long seq, long spent, long returned, long overrunSpent, long leaseMs,
+                    long readAt, long now) {
     now = tick(now);
     roll(now, -1);
     Slice slice = slices.get(node);

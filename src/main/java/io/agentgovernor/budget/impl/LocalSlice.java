@@ -35,7 +35,8 @@ final class LocalSlice {
   Report pending;
   long seq;
 
-  record Report(long seq, long spent, long returned, long overrun) {
+  /** {@code readAt}: when its figures were read (node clock); a retry at a later tick still says then. */
+  record Report(long seq, long spent, long returned, long overrun, long readAt) {
     boolean empty() {
       return spent == 0 && returned == 0 && overrun == 0;
     }

@@ -51,6 +51,19 @@ class BudgetStateTest {
   }
 
   @Test
+  @DisplayName("reportedAtByNode says when the node read its report's figures, also for a report retried later")
+  void reportedAtIsWhenTheFiguresWereRead() {
+    BudgetState s = new BudgetState(budget(100, "lifetime"), T0);
+    long slice = s.lease("a", 40, 40, 30_000, -1, T0).getLong("sliceId");
+    s.settle("a", slice, 1, 10, 0, 0, 30_000, T0 + 100);
+    assertThat(s.view(T0 + 100).getJsonObject("reportedAtByNode").getLong("a")).isEqualTo(T0 + 100);
+    // report 2 read at +200, its first try lost, retried at the tick of +300 with the same figures
+    s.settle("a", slice, 2, 5, 0, 0, 30_000, T0 + 200, T0 + 300);
+    assertThat(s.view(T0 + 300).getJsonObject("reportedAtByNode").getLong("a")).isEqualTo(T0 + 200);
+    assertThat(s.committed).isEqualTo(15);
+  }
+
+  @Test
   @DisplayName("a report is applied once per sequence number, and not at all on a slice already charged in full")
   void reportsAreIdempotent() {
     BudgetState s = new BudgetState(budget(100, "lifetime"), T0);
