@@ -28,6 +28,8 @@ final class Sampler {
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
   private final Map<Thread, ThreadClock> threads = new IdentityHashMap<>();
+  /** Per slot, this interval: the clock of the thread its handlers ran on, or null (looked up once, not twice). */
+  private ThreadClock[] slotClocks = new ThreadClock[0];
   private long lastNanos = System.nanoTime();
 
   /** A thread that ran agent handlers: its CPU clock at the last interval, and this interval's handler time on it. */
@@ -35,6 +37,8 @@ final class Sampler {
     long cpu;
     long handlerNanos;
     double ratio = 1.0;
+    /** Its thread ended: its agents' handler time counts as CPU time, as for a thread never seen. */
+    boolean gone;
 
     ThreadClock(long cpu) {
       this.cpu = cpu;
@@ -52,14 +56,27 @@ final class Sampler {
     int n = store.count;
     LocalAgent[] handles = store.handles;
     long[] handlerNanos = store.handlerNanos;
+    if (slotClocks.length < n) {
+      slotClocks = new ThreadClock[Math.max(n, slotClocks.length * 2)];
+    }
+    ThreadClock[] clocks = slotClocks;
+    Thread lastThread = null; // agents of one event loop tend to sit side by side: one lookup per run of them
+    ThreadClock lastClock = null;
     for (int i = 0; i < n; i++) {
       AgentMeter a = handles[i].meter();
       long nanos = a.takeHandlerNanos();
       handlerNanos[i] = nanos;
       Thread thread = a.thread();
+      ThreadClock clock = null;
       if (thread != null && nanos > 0) {
-        threads.computeIfAbsent(thread, t -> new ThreadClock(cpuTime(t))).handlerNanos += nanos;
+        if (thread != lastThread) {
+          lastClock = threads.computeIfAbsent(thread, t -> new ThreadClock(cpuTime(t)));
+          lastThread = thread;
+        }
+        clock = lastClock;
+        clock.handlerNanos += nanos;
       }
+      clocks[i] = clock;
     }
     updateRatios();
     for (int i = 0; i < n; i++) {
@@ -69,7 +86,10 @@ final class Sampler {
   }
 
   private void updateRatios() {
-    threads.entrySet().removeIf(e -> !e.getKey().isAlive());
+    threads.entrySet().removeIf(e -> {
+      e.getValue().gone = !e.getKey().isAlive();
+      return e.getValue().gone;
+    });
     threads.forEach((thread, clock) -> {
       long cpu = cpuTime(thread);
       long delta = cpu - clock.cpu;
@@ -82,11 +102,9 @@ final class Sampler {
     LocalAgent h = store.handles[i];
     AgentMeter a = h.meter();
     long handlerNanos = store.handlerNanos[i];
-    double ratio = 1.0;
-    if (handlerNanos > 0 && a.thread() != null) {
-      ThreadClock clock = threads.get(a.thread());
-      ratio = clock == null ? 1.0 : clock.ratio;
-    }
+    ThreadClock clock = slotClocks[i];
+    double ratio = clock == null || clock.gone ? 1.0 : clock.ratio;
+    slotClocks[i] = null;
     double cpuNanos = handlerNanos * ratio + a.takeWorkerCpuNanos();
     double cpu = cpuNanos / elapsed * 100.0;
     double memory = store.memory.measure(i, h, a.messagesHandled(), nowNanos) + h.queuedBytes();

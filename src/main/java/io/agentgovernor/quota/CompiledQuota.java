@@ -17,12 +17,21 @@ public final class CompiledQuota {
   /** Soft limits by resource index, +∞ where there is no limit: the whole hot path is these compares. */
   private final double[] soft = new double[Resource.BUILT_IN_COUNT];
   private final Map<String, Limit> custom = new LinkedHashMap<>();
+  /** Every limit with its resource resolved, in the quota's order: walked per sample without a name lookup. */
+  private final Resource[] resources;
+  private final Limit[] limits;
 
   public CompiledQuota(Quota quota) {
     this.quota = quota;
     java.util.Arrays.fill(soft, Double.POSITIVE_INFINITY);
+    int n = quota.limits().size();
+    resources = new Resource[n];
+    limits = new Limit[n];
+    int[] k = {0};
     quota.limits().forEach((name, limit) -> {
       Resource r = Resource.resolve(name, limit.custom());
+      resources[k[0]] = r;
+      limits[k[0]++] = limit;
       if (r.isCustom()) {
         custom.put(name, limit);
       } else {
@@ -34,6 +43,21 @@ public final class CompiledQuota {
 
   public Quota quota() {
     return quota;
+  }
+
+  /** How many limits the quota sets. */
+  public int limitCount() {
+    return limits.length;
+  }
+
+  /** The resource of the {@code k}-th limit (quota order, 0 ≤ k < {@link #limitCount()}). */
+  public Resource resourceAt(int k) {
+    return resources[k];
+  }
+
+  /** The {@code k}-th limit (quota order). */
+  public Limit limitAt(int k) {
+    return limits[k];
   }
 
   /** The limit on a built-in resource, or null. */

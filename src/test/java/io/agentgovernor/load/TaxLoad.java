@@ -95,6 +95,11 @@ public final class TaxLoad {
       double seconds = (System.nanoTime() - t0) / 1e9;
       long heapAfter = Long.parseLong(node.command("heap", Duration.ofSeconds(60))[1]);
       long[] attributed = attribute(jfr);
+      String keep = System.getenv("TAX_KEEP_JFR"); // a directory: the recording is kept there for a profile
+      if (keep != null && !keep.isBlank()) {
+        Files.copy(jfr, Path.of(keep).resolve("tax-" + mode + "-" + rep + ".jfr"),
+            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
       Files.deleteIfExists(jfr);
       return new Run(mode, rep, agents, Long.parseLong(d[3]), seconds, ticks1 - ticks0, cpu1 - cpu0, heapBefore, heapAfter,
           attributed[0], attributed[1]);

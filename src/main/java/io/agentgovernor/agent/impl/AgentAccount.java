@@ -31,9 +31,13 @@ public final class AgentAccount implements io.agentgovernor.agent.AgentMeter {
   final AtomicInteger workersRunning = new AtomicInteger();
   final AtomicInteger files = new AtomicInteger();
   final AtomicInteger connections = new AtomicInteger();
-  final Map<String, DoubleAdder> customSinceSample = new ConcurrentHashMap<>();
-  /** Files the agent wrote through its context: their sizes on disk are its disk use. */
-  final Set<Path> writtenFiles = ConcurrentHashMap.newKeySet();
+  /**
+   * Custom amounts since the last sample, created at the first report: most agents never report,
+   * and the sampler then reads one null field instead of an empty map's counters per sample.
+   */
+  private volatile Map<String, DoubleAdder> customSinceSample;
+  /** Files the agent wrote through its context (their sizes on disk are its disk use); created at the first. */
+  private volatile Set<Path> writtenFiles;
   /** The event-loop thread of the agent's context: CPU of that thread is shared among its agents. */
   volatile Thread thread;
   /**
@@ -71,14 +75,45 @@ public final class AgentAccount implements io.agentgovernor.agent.AgentMeter {
     return workerCpuNanos.getAndSet(0);
   }
 
+  /** Adds a custom amount the agent reported (any thread). */
+  void reportCustom(String resource, double amount) {
+    Map<String, DoubleAdder> since = customSinceSample;
+    if (since == null) {
+      synchronized (this) {
+        since = customSinceSample;
+        if (since == null) {
+          since = new ConcurrentHashMap<>();
+          customSinceSample = since;
+        }
+      }
+    }
+    since.computeIfAbsent(resource, r -> new DoubleAdder()).add(amount);
+  }
+
+  /** Remembers a file the agent wrote through its context (any thread). */
+  void wrote(Path file) {
+    Set<Path> written = writtenFiles;
+    if (written == null) {
+      synchronized (this) {
+        written = writtenFiles;
+        if (written == null) {
+          written = ConcurrentHashMap.newKeySet();
+          writtenFiles = written;
+        }
+      }
+    }
+    written.add(file);
+  }
+
   /** Custom amounts reported since the last call. */
   @Override
   public Map<String, Double> takeCustom() {
-    if (customSinceSample.isEmpty()) {
+    Map<String, DoubleAdder> since = customSinceSample;
+    if (since == null || since.isEmpty()) {
       return Map.of();
     }
     Map<String, Double> out = new java.util.HashMap<>();
-    customSinceSample.forEach((k, adder) -> {
+    since.forEach((k, adder) -> {
       double v = adder.sumThenReset();
       if (v != 0) {
         out.put(k, v);
@@ -128,15 +163,16 @@ public final class AgentAccount implements io.agentgovernor.agent.AgentMeter {
    */
   @Override
   public long diskBytes() {
-    if (writtenFiles.isEmpty()) {
+    Set<Path> written = writtenFiles;
+    if (written == null || written.isEmpty()) {
       return 0;
     }
     long total = 0;
-    for (Path file : writtenFiles) {
+    for (Path file : written) {
       try {
         total += Files.size(file);
       } catch (NoSuchFileException gone) {
-        writtenFiles.remove(file);
+        written.remove(file);
       } catch (IOException unreadable) {
         // kept: a file that cannot be read now may be readable at the next sample
       }

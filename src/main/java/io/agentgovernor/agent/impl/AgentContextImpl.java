@@ -29,7 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.DoubleAdder;
 
 /**
  * The runtime's side of an agent: its inbox queue, accounted timers and handlers, counted files,
@@ -57,6 +56,8 @@ public final class AgentContextImpl implements AgentContext {
   private final ArrayDeque<Message<Object>> queue = new ArrayDeque<>(4);
   private final Map<Long, TimerState> timers = new HashMap<>();
   private final Set<Object> retained = Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>(2)));
+  /** {@code retained} as the sampler reads it: one volatile read per sample, no lock, no copy. */
+  private volatile List<Object> retainedView = List.of();
   private Context context;
   private MessageConsumer<Object> inbox;
   private MessageConsumer<Object> nodeInbox;
@@ -373,11 +374,9 @@ public final class AgentContextImpl implements AgentContext {
     return dropped;
   }
 
-  /** The objects the agent declared as its state (a copy). */
+  /** The objects the agent declared as its state (an immutable copy, made when they change, not per sample). */
   public List<Object> retainedRoots() {
-    synchronized (retained) {
-      return List.copyOf(retained);
-    }
+    return retainedView;
   }
 
   // ---- AgentContext ----
@@ -508,7 +507,7 @@ public final class AgentContextImpl implements AgentContext {
       throw new GovernorException(ErrorCode.UNKNOWN_RESOURCE, "'" + resource
           + "' is not a custom resource of agent " + id + "'s quota");
     }
-    account.customSinceSample.computeIfAbsent(resource, r -> new DoubleAdder()).add(amount);
+    account.reportCustom(resource, amount);
   }
 
   @Override
@@ -519,12 +518,20 @@ public final class AgentContextImpl implements AgentContext {
 
   @Override
   public void retain(Object root) {
-    retained.add(root);
+    synchronized (retained) {
+      if (retained.add(root)) {
+        retainedView = List.copyOf(retained);
+      }
+    }
   }
 
   @Override
   public void release(Object root) {
-    retained.remove(root);
+    synchronized (retained) {
+      if (retained.remove(root)) {
+        retainedView = retained.isEmpty() ? List.of() : List.copyOf(retained);
+      }
+    }
   }
 
   @Override

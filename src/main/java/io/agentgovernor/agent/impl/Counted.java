@@ -86,7 +86,7 @@ final class Counted implements InvocationHandler {
       if (socket) {
         account.bytesOut.addAndGet(b.length());
       } else {
-        account.writtenFiles.add(file);
+        account.wrote(file);
       }
     }
     if (name.equals("handler") && args != null && args.length == 1 && args[0] != null) {

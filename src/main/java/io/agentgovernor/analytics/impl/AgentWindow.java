@@ -3,12 +3,14 @@ package io.agentgovernor.analytics.impl;
 import io.agentgovernor.analytics.recommend.NeedTracker;
 import io.agentgovernor.analytics.recommend.RecommendationConfig;
 import io.agentgovernor.monitor.AgentSample;
+import io.agentgovernor.monitor.SampleBatch;
 import io.agentgovernor.quota.Resource;
 import io.agentgovernor.quota.Violation;
 import io.agentgovernor.quota.ViolationKind;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -67,33 +69,45 @@ final class AgentWindow {
     return lastSeen;
   }
 
+  /** One sample, as a one-row batch (tests and replays; the node feeds {@link #add(SampleBatch, int)}). */
   void add(AgentSample sample) {
-    group = sample.group();
-    lastSeen = Math.max(lastSeen, sample.time());
-    double[] usage = sample.usage();
-    for (int i = 0; i < builtIn.length && i < usage.length; i++) {
-      if (builtIn[i] == null && usage[i] != 0) {
-        builtIn[i] = new SlotRing(resolutionMs);
-        builtInNeeds[i] = new NeedTracker(recommendations.need(Resource.ofIndex(i)), recommendations);
+    add(SampleBatch.of("-", sample.time(), 0, 0, List.of(sample)), 0);
+  }
+
+  /** Sample {@code i} of a batch, read from its columns: no row object per agent and sample. */
+  void add(SampleBatch batch, int i) {
+    long time = batch.time();
+    group = batch.group(i);
+    lastSeen = Math.max(lastSeen, time);
+    for (int r = 0; r < builtIn.length; r++) {
+      double u = batch.usage(i, r);
+      if (builtIn[r] == null && u != 0) {
+        builtIn[r] = new SlotRing(resolutionMs);
+        builtInNeeds[r] = new NeedTracker(recommendations.need(Resource.ofIndex(r)), recommendations);
       }
-      if (builtIn[i] != null) {
-        builtIn[i].add(sample.time(), usage[i]);
-        builtInNeeds[i].observe(sample.time(), usage[i]);
+      if (builtIn[r] != null) {
+        builtIn[r].add(time, u);
+        builtInNeeds[r].observe(time, u);
       }
     }
-    sample.custom().forEach((name, v) -> {
-      SlotRing ring = custom.get(name);
-      if (ring == null && v != 0 && custom.size() < MAX_CUSTOM) {
-        ring = new SlotRing(resolutionMs);
-        custom.put(name, ring);
-        customNeeds.put(name, new NeedTracker(recommendations.need(name), recommendations));
-      }
-      if (ring != null) {
-        ring.add(sample.time(), v);
-        customNeeds.get(name).observe(sample.time(), v);
-      }
-    });
-    trackEpisodes(sample);
+    Map<String, Double> reported = batch.custom(i);
+    if (!reported.isEmpty()) {
+      reported.forEach((name, v) -> addCustom(name, time, v));
+    }
+    trackEpisodes(time, batch.violations(i));
+  }
+
+  private void addCustom(String name, long time, double v) {
+    SlotRing ring = custom.get(name);
+    if (ring == null && v != 0 && custom.size() < MAX_CUSTOM) {
+      ring = new SlotRing(resolutionMs);
+      custom.put(name, ring);
+      customNeeds.put(name, new NeedTracker(recommendations.need(name), recommendations));
+    }
+    if (ring != null) {
+      ring.add(time, v);
+      customNeeds.get(name).observe(time, v);
+    }
   }
 
   /** A successful termination for a resource is that resource's overrun, at the usage last seen. */
@@ -144,18 +158,21 @@ final class AgentWindow {
   }
 
   /** A soft violation is only a warning, so only hard and burst ones start an episode. */
-  private void trackEpisodes(AgentSample sample) {
+  private void trackEpisodes(long time, List<Violation> violations) {
+    if (violations.isEmpty()) {
+      violating.clear(); // complying: nothing allocated
+      return;
+    }
     Set<String> now = new HashSet<>(2);
-    for (Violation v : sample.violations()) {
+    for (Violation v : violations) {
       if (v.kind() == ViolationKind.HARD || v.kind() == ViolationKind.BURST) {
         String resource = v.resource().name();
         now.add(resource);
         if (!violating.contains(resource)) {
-          push(episodes, new Episode(resource, v.kind().wireName(), sample.time()),
-              MAX_EPISODES);
+          push(episodes, new Episode(resource, v.kind().wireName(), time), MAX_EPISODES);
           NeedTracker tracker = tracker(resource);
           if (tracker != null) {
-            tracker.onOverrun(sample.time(), v.current());
+            tracker.onOverrun(time, v.current());
           }
         }
       }

@@ -32,7 +32,13 @@ final class LocalWindows {
 
   void onBatch(SampleBatch batch) {
     for (int i = 0; i < batch.size(); i++) {
-      windows.computeIfAbsent(batch.agentId(i), id -> new AgentWindow(id, resolutionMs, recommendations)).add(batch.sample(i));
+      String id = batch.agentId(i);
+      AgentWindow w = windows.get(id); // not computeIfAbsent: its capturing lambda was an allocation per agent and sample
+      if (w == null) {
+        w = new AgentWindow(id, resolutionMs, recommendations);
+        windows.put(id, w);
+      }
+      w.add(batch, i);
     }
   }
 

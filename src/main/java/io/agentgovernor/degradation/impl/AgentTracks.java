@@ -12,6 +12,7 @@ import io.agentgovernor.quota.Resource;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +34,8 @@ final class AgentTracks {
   private final DegradationPlanner planner;
   private final RecoveryPlanner recoveryPlanner;
   private final Map<String, Pressed> byKey = new LinkedHashMap<>();
+  /** Tracks per agent in {@code byKey}: an agent with none and no pressure costs one lookup, no key built. */
+  private final Map<String, Integer> tracksPerAgent = new HashMap<>();
 
   AgentTracks(DegradationSettings settings) {
     this.settings = settings;
@@ -49,9 +52,12 @@ final class AgentTracks {
    * machine sees it; then the level; then the feedback on the plan in force.
    */
   List<Effect> onSample(String agentId, Resource resource, double usage, Limit limit, long nowMs) {
+    double pressure = limit.hard() <= 0 ? 0 : usage / limit.hard();
+    if (pressure <= settings.agentPressure().thresholds().minimal() && !tracksPerAgent.containsKey(agentId)) {
+      return List.of(); // the common case: nothing pressed and nothing to remember
+    }
     String key = agentId + "/" + resource.name();
     Pressed p = byKey.get(key);
-    double pressure = limit.hard() <= 0 ? 0 : usage / limit.hard();
     if (p == null) {
       if (pressure <= settings.agentPressure().thresholds().minimal()) {
         return List.of(); // nothing pressed and nothing to remember
@@ -59,6 +65,7 @@ final class AgentTracks {
       p = new Pressed(PressureStateMachine.forAgent(agentId, resource.name(), settings.agentPressure()),
           new ResourceTrack(agentId, resource, "agent", planner, recoveryPlanner));
       byKey.put(key, p);
+      tracksPerAgent.merge(agentId, 1, Integer::sum);
     }
     List<Effect> effects = new ArrayList<>(p.track().recover(usage, nowMs));
     Optional<LevelTransition> t = p.machine().update(nowMs, pressure);
@@ -73,6 +80,7 @@ final class AgentTracks {
     effects.addAll(p.track().feedback(usage, nowMs));
     if (p.machine().level() == PressureLevel.NONE && p.track().idle()) {
       byKey.remove(key);
+      tracksPerAgent.computeIfPresent(agentId, (id, n) -> n <= 1 ? null : n - 1);
     }
     return effects;
   }
@@ -80,6 +88,7 @@ final class AgentTracks {
   /** Forgets agents that are gone from this node. */
   void retain(Predicate<String> alive) {
     byKey.values().removeIf(p -> !alive.test(p.track().agentId()));
+    tracksPerAgent.keySet().removeIf(id -> !alive.test(id));
   }
 
   static Effect levelEvent(String agentId, Resource resource, LevelTransition t) {

@@ -5,11 +5,9 @@ import io.agentgovernor.bus.Addresses;
 import io.agentgovernor.bus.Json;
 import io.agentgovernor.degradation.DegradationSettings;
 import io.agentgovernor.degradation.policy.NodePressure;
-import io.agentgovernor.monitor.AgentSample;
 import io.agentgovernor.monitor.SampleBatch;
 import io.agentgovernor.agent.RuntimeContext;
 import io.agentgovernor.quota.CompiledQuota;
-import io.agentgovernor.quota.Limit;
 import io.agentgovernor.quota.Resource;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -84,9 +82,12 @@ public final class DegradationEngine {
       if (quota == null) {
         continue;
       }
-      for (Map.Entry<String, Limit> e : quota.quota().limits().entrySet()) {
-        Resource r = Resource.resolve(e.getKey(), e.getValue().custom());
-        effects.addAll(agents.onSample(agentId, r, batch.get(i, r), e.getValue(), now));
+      for (int k = 0; k < quota.limitCount(); k++) {
+        Resource r = quota.resourceAt(k);
+        List<Effect> fx = agents.onSample(agentId, r, batch.get(i, r), quota.limitAt(k), now);
+        if (!fx.isEmpty()) {
+          effects.addAll(fx);
+        }
       }
     }
     if (settings.node().enabled()) {
