@@ -66,13 +66,22 @@ public final class AgentAccount implements io.agentgovernor.agent.AgentMeter {
   /** Handler time since the last call (the sampler's per-interval read). */
   @Override
   public long takeHandlerNanos() {
-    return handlerNanos.getAndSet(0);
+    return take(handlerNanos);
   }
 
   /** Worker CPU time since the last call. */
   @Override
   public long takeWorkerCpuNanos() {
-    return workerCpuNanos.getAndSet(0);
+    return take(workerCpuNanos);
+  }
+
+  /**
+   * Reads and zeroes a running total. An idle agent's total is 0: a plain read then, not a locked
+   * exchange that also dirties the cache line (the sampler does this for every agent every interval).
+   * What a handler adds after the read stays for the next interval.
+   */
+  private static long take(AtomicLong total) {
+    return total.get() == 0 ? 0 : total.getAndSet(0);
   }
 
   /** Adds a custom amount the agent reported (any thread). */
