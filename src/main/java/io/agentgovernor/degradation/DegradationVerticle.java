@@ -47,6 +47,11 @@ public final class DegradationVerticle extends VerticleBase {
         .onSuccess(v -> startEventLoopProbe(settings.node().eventLoopProbeMs()));
   }
 
+  @Override
+  public Future<?> stop() {
+    return engine.flushHistory();
+  }
+
   private Future<?> followSamples(boolean enabled) {
     if (!enabled) {
       return Future.succeededFuture(); // switched off: the node still answers the status queries

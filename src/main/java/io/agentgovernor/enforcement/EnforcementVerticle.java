@@ -62,9 +62,9 @@ public final class EnforcementVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return vertx.executeBlocking(() -> {
+    return engine.flushHistory().transform(flushed -> vertx.executeBlocking(() -> {
       engine.stop();
       return null;
-    });
+    }));
   }
 }

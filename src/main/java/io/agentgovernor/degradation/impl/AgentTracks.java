@@ -26,6 +26,9 @@ import java.util.function.Predicate;
  */
 final class AgentTracks {
 
+  private record TrackKey(String agentId, String resource) {
+  }
+
   /** A machine and its track, for one agent's resource. */
   record Pressed(PressureStateMachine machine, ResourceTrack track) {
   }
@@ -33,7 +36,7 @@ final class AgentTracks {
   private final DegradationSettings settings;
   private final DegradationPlanner planner;
   private final RecoveryPlanner recoveryPlanner;
-  private final Map<String, Pressed> byKey = new LinkedHashMap<>();
+  private final Map<TrackKey, Pressed> byKey = new LinkedHashMap<>();
   /** Tracks per agent in {@code byKey}: an agent with none and no pressure costs one lookup, no key built. */
   private final Map<String, Integer> tracksPerAgent = new HashMap<>();
 
@@ -56,7 +59,7 @@ final class AgentTracks {
     if (pressure <= settings.agentPressure().thresholds().minimal() && !tracksPerAgent.containsKey(agentId)) {
       return List.of(); // the common case: nothing pressed and nothing to remember
     }
-    String key = agentId + "/" + resource.name();
+    TrackKey key = new TrackKey(agentId, resource.name()); // both strings' hashes are cached: no new string hashed
     Pressed p = byKey.get(key);
     if (p == null) {
       if (pressure <= settings.agentPressure().thresholds().minimal()) {

@@ -15,9 +15,11 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,8 +50,8 @@ public final class DegradationEngine {
   private final Map<String, Written> published = new HashMap<>();
   private NodePressure lastRead;
 
-  /** A status entry as this node last wrote it (encoded) and when. */
-  private record Written(String entry, long atMs) {
+  /** A status entry as this node last wrote it (encoded), when, and what it was built from (null: always rebuilt). */
+  private record Written(String entry, long atMs, Object version) {
   }
 
   public DegradationEngine(Vertx vertx, RuntimeContext node, DegradationSettings settings) {
@@ -60,7 +62,7 @@ public final class DegradationEngine {
     this.shedding = new NodeShedding(node.nodeId(), settings);
     this.probe = new NodeProbe(settings.node());
     this.commands = new AgentCommands(vertx);
-    this.store = new DegradationStore(node.hazelcast(), settings.historyPerAgent());
+    this.store = new DegradationStore(vertx, node.hazelcast(), settings.historyPerAgent());
   }
 
   /** For the event-loop lateness timer. */
@@ -157,38 +159,28 @@ public final class DegradationEngine {
     JsonObject event = Events.of(type, agentId, node.nodeId(), now).mergeIn(body);
     vertx.eventBus().publish(Addresses.EVENTS, event);
     String key = agentId != null ? agentId : "node:" + node.nodeId();
-    vertx.executeBlocking(() -> {
-      store.append(key, event);
-      return null;
-    }, false).onFailure(e -> LOG.warn("degradation history of {} not stored: {}", key, e.toString()));
+    store.append(key, event);
   }
 
   private void publishStatus(long ttlMs) {
-    Map<String, JsonObject> live = new LinkedHashMap<>();
+    long now = System.currentTimeMillis();
+    Map<String, String> changed = new LinkedHashMap<>();
+    Set<String> live = new HashSet<>();
     JsonObject nodeEntry = shedding.toJson().put("kind", "node");
     if (lastRead != null) {
       nodeEntry.put("dimensions", lastRead.toJson()).put("heapAfterGcBytes", lastRead.heapUsedAfterGcBytes())
           .put("heapMaxBytes", lastRead.heapMaxBytes()).put("peakHeapAfterGcBytes", probe.peakHeapAfterGc());
     }
-    live.put("node:" + node.nodeId(), nodeEntry);
+    String nodeKey = "node:" + node.nodeId();
+    live.add(nodeKey);
+    offer(changed, nodeKey, null, nodeEntry, now, ttlMs);
     for (AgentTracks.Pressed p : agents.all()) {
-      live.put(key(p.track()), status(p.track(), p.machine().level().wireName()));
+      offerTrack(changed, live, p.track(), p.machine().level().wireName(), now, ttlMs);
     }
     for (ResourceTrack t : shedding.tracks()) {
-      live.put(key(t), status(t, t.plan() == null ? "none" : t.plan().level().wireName()));
+      offerTrack(changed, live, t, t.plan() == null ? "none" : t.plan().level().wireName(), now, ttlMs);
     }
-    long now = System.currentTimeMillis();
-    Map<String, String> changed = new LinkedHashMap<>();
-    live.forEach((k, json) -> {
-      // compared encoded: JsonObject.equals wraps every value it compares and cost more than this
-      String entry = json.encode();
-      Written last = published.get(k);
-      if (last == null || now - last.atMs() >= ttlMs / 2 || !last.entry().equals(entry)) {
-        changed.put(k, entry);
-        published.put(k, new Written(entry, now));
-      }
-    });
-    List<String> ended = published.keySet().stream().filter(k -> !live.containsKey(k)).toList();
+    List<String> ended = published.keySet().stream().filter(k -> !live.contains(k)).toList();
     ended.forEach(published::remove);
     if (changed.isEmpty() && ended.isEmpty()) {
       return;
@@ -203,8 +195,30 @@ public final class DegradationEngine {
     });
   }
 
-  private static String key(ResourceTrack t) {
-    return "agent:" + t.agentId() + "/" + t.resource().name() + "/" + t.source();
+  /** A track's entry: not even built while what it is built from is unchanged and its renewal is not due. */
+  private void offerTrack(Map<String, String> changed, Set<String> live, ResourceTrack t, String level, long now,
+                          long ttlMs) {
+    String k = t.statusKey();
+    live.add(k);
+    Object version = t.statusVersion(level);
+    Written last = published.get(k);
+    if (last != null && now - last.atMs() < ttlMs / 2 && version.equals(last.version())) {
+      return;
+    }
+    offer(changed, k, version, status(t, level), now, ttlMs);
+  }
+
+  /** Marks an entry to write when its encoding changed or half its time-to-live has passed. */
+  private void offer(Map<String, String> changed, String k, Object version, JsonObject json, long now, long ttlMs) {
+    // compared encoded: JsonObject.equals wraps every value it compares and cost more than this
+    String entry = json.encode();
+    Written last = published.get(k);
+    if (last == null || now - last.atMs() >= ttlMs / 2 || !last.entry().equals(entry)) {
+      changed.put(k, entry);
+      published.put(k, new Written(entry, now, version));
+    } else {
+      published.put(k, new Written(entry, last.atMs(), version));
+    }
   }
 
   private JsonObject status(ResourceTrack t, String level) {
@@ -212,6 +226,11 @@ public final class DegradationEngine {
   }
 
   // ---- queries, answered from the cluster-wide store ----
+
+  /** Writes the history events not yet written (before the node stops). */
+  public Future<Void> flushHistory() {
+    return store.flush();
+  }
 
   /** {@code {"nodes": [{"node", "level", "pressure"}], "agents": [{"agentId", "resource", "level", "plan", ...}]}}. */
   public Future<JsonObject> status(JsonObject request) {
@@ -229,7 +248,8 @@ public final class DegradationEngine {
   /** {@code {"plans": [RecoveryPlan], "history": [event]}}; {@code agentId} narrows both to one agent. */
   public Future<JsonObject> recoveryStatus(JsonObject request) {
     String agentId = Json.optString(request, "agentId", "");
-    return vertx.executeBlocking(() -> new Object[] {store.status(), store.history(agentId)}, false).map(r -> {
+    return store.flush().transform(flushed -> vertx.executeBlocking(() -> new Object[] {store.status(),
+        store.history(agentId)}, false)).map(r -> {
       JsonArray plans = new JsonArray();
       @SuppressWarnings("unchecked") List<JsonObject> entries = (List<JsonObject>) r[0];
       entries.stream().filter(e -> e.getJsonObject("recovery") != null)

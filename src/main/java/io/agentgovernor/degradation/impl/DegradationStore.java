@@ -2,7 +2,10 @@ package io.agentgovernor.degradation.impl;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
-import io.vertx.core.json.JsonArray;
+import io.agentgovernor.cluster.BatchedAppends;
+import io.agentgovernor.cluster.BoundedAppend;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -16,21 +19,23 @@ import java.util.concurrent.TimeUnit;
  * {@code agent:<id>/<resource>/<source>} → JSON, written by the owning node when an entry changes
  * and renewed before its time-to-live runs out, so the entries of a node that dies expire. {@value #HISTORY}: per
  * agent (and per node) the newest {@code perKey} degradation and recovery events, appended in place
- * by an entry processor. Blocking: call from a worker.
+ * by an entry processor, in batches every {@value #FLUSH_MS} ms ({@link BatchedAppends}). Blocking
+ * (but {@link #append} and {@link #flush}): call from a worker.
  */
 final class DegradationStore {
 
   static final String STATUS = "governor.degradation.status";
   static final String HISTORY = "governor.degradation.history";
+  static final long FLUSH_MS = 100;
 
   private final IMap<String, String> status;
   private final IMap<String, String> history;
-  private final int perKey;
+  private final BatchedAppends appends;
 
-  DegradationStore(HazelcastInstance hazelcast, int perKey) {
+  DegradationStore(Vertx vertx, HazelcastInstance hazelcast, int perKey) {
     this.status = hazelcast.getMap(STATUS);
     this.history = hazelcast.getMap(HISTORY);
-    this.perKey = perKey;
+    this.appends = new BatchedAppends(vertx, history, perKey, FLUSH_MS, "degradation");
   }
 
   /** Writes this node's live entries (encoded) with a time-to-live and removes the ones that ended. */
@@ -39,8 +44,14 @@ final class DegradationStore {
     ended.forEach(status::delete);
   }
 
+  /** Non-blocking: written within {@value #FLUSH_MS} ms. */
   void append(String key, JsonObject event) {
-    history.executeOnKey(key, new io.agentgovernor.cluster.BoundedAppend(event.encode(), perKey));
+    appends.add(key, event.encode());
+  }
+
+  /** Writes the events appended so far; completes once they are stored. */
+  Future<Void> flush() {
+    return appends.flush();
   }
 
   List<JsonObject> status() {
@@ -53,9 +64,7 @@ final class DegradationStore {
   List<JsonObject> history(String key) {
     List<JsonObject> out = new ArrayList<>();
     (key == null ? history.values() : java.util.Collections.singletonList(history.get(key))).forEach(v -> {
-      if (v != null) {
-        new JsonArray(v).forEach(e -> out.add((JsonObject) e));
-      }
+      out.addAll(BoundedAppend.events(v));
     });
     out.sort(Comparator.comparingLong(e -> e.getLong("time", 0L)));
     return out;

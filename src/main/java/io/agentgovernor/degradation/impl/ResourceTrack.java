@@ -41,6 +41,7 @@ final class ResourceTrack {
   private boolean settled;
   private boolean handedOver;
   private RecoveryPlan recovery;
+  private final String statusKey;
 
   ResourceTrack(String agentId, Resource resource, String source, DegradationPlanner planner,
                 RecoveryPlanner recoveryPlanner) {
@@ -49,6 +50,39 @@ final class ResourceTrack {
     this.source = source;
     this.planner = planner;
     this.recoveryPlanner = recoveryPlanner;
+    this.statusKey = "agent:" + agentId + "/" + resource.name() + "/" + source;
+  }
+
+  /** Its key in the cluster-wide status map. */
+  String statusKey() {
+    return statusKey;
+  }
+
+  /**
+   * What {@link #toJson} and the level are built from, cheap to compare: equal versions give equal
+   * status entries, so an unchanged track is not rebuilt as JSON and encoded every sample (in a
+   * storm of 1,000 pressed agents that was most of the event loop it shares with enforcement).
+   * The plan, the applied list and the recovery plan are compared by identity (replaced when they
+   * change); the recovery plan's progress by value.
+   */
+  Object statusVersion(String level) {
+    return new StatusVersion(plan, ack, applied, handedOver, recovery,
+        recovery == null ? null : recovery.phase(), recovery == null ? 0 : recovery.completedStages(), level);
+  }
+
+  private record StatusVersion(DegradationPlan plan, AgentAck ack, List<String> applied, boolean handedOver,
+                               RecoveryPlan recovery, RecoveryPlan.Phase phase, int completed, String level) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof StatusVersion v && plan == v.plan && ack == v.ack && applied == v.applied
+          && handedOver == v.handedOver && recovery == v.recovery && phase == v.phase && completed == v.completed
+          && level.equals(v.level);
+    }
+
+    @Override
+    public int hashCode() {
+      return System.identityHashCode(plan) * 31 + completed;
+    }
   }
 
   String agentId() {

@@ -62,7 +62,7 @@ public final class EnforcementEngine {
     this.config = config;
     this.policy = new EscalationPolicy(config.escalation());
     this.applier = new ActionApplier(vertx, config, new Migrator(vertx, node.nodeId()));
-    this.history = new EnforcementHistory(node.hazelcast());
+    this.history = new EnforcementHistory(vertx, node.hazelcast());
     this.groupTotals = new GroupTotals(node.hazelcast());
   }
 
@@ -74,6 +74,11 @@ public final class EnforcementEngine {
   /** Blocking. */
   public void stop() {
     groupTotals.stop();
+  }
+
+  /** Writes the history events not yet written (before the node stops). */
+  public Future<Void> flushHistory() {
+    return history.flush();
   }
 
   /** Breach-to-action latencies of applied ladder actions (ns), for benchmarks. */
@@ -388,11 +393,7 @@ public final class EnforcementEngine {
       event.mergeIn(extra);
     }
     vertx.eventBus().publish(Addresses.EVENTS, event);
-    String encoded = event.encode();
-    vertx.executeBlocking(() -> {
-      history.append(a.agentId(), encoded);
-      return null;
-    }, false).onFailure(e -> LOG.warn("enforcement history of {} not stored: {}", a.agentId(), e.toString()));
+    history.append(a.agentId(), event.encode());
     return event.copy();
   }
 
@@ -464,7 +465,7 @@ public final class EnforcementEngine {
     Long limitArg = Json.optLong(request, "limit", "", 1, EnforcementHistory.PER_AGENT);
     int offset = offsetArg == null ? 0 : offsetArg.intValue();
     int limit = limitArg == null ? 50 : limitArg.intValue();
-    return vertx.executeBlocking(() -> history.events(agentId), false).map(events -> {
+    return history.flush().transform(flushed -> vertx.executeBlocking(() -> history.events(agentId), false)).map(events -> {
       JsonObject entry = node.registry().entry(agentId);
       if (entry == null && events.isEmpty()) {
         throw GovernorException.notFound("agent", agentId);

@@ -2,39 +2,52 @@ package io.agentgovernor.enforcement.impl;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import io.agentgovernor.cluster.BatchedAppends;
+import io.agentgovernor.cluster.BoundedAppend;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.Map;
+import java.util.List;
 
 /**
  * Enforcement history, cluster-wide and bounded: per agent the newest {@value #PER_AGENT} events
- * in a Hazelcast map (agentId → JSON array), appended in place on the key's owner by an entry
- * processor, so two nodes appending at once never lose an event. Blocking: call from a worker.
+ * in a Hazelcast map (agentId → one encoded event per line), appended in place on the key's owner
+ * by an entry processor, so two nodes appending at once never lose an event. Appends are batched
+ * every {@value #FLUSH_MS} ms ({@link BatchedAppends}); a read flushes this node's first.
  */
 public final class EnforcementHistory {
 
   /** Events kept per agent. */
   public static final int PER_AGENT = 200;
   static final String MAP = "governor.enforcement";
+  /** How long events collect before they are written. */
+  static final long FLUSH_MS = 100;
 
   private final IMap<String, String> map;
+  private final BatchedAppends appends;
 
-  public EnforcementHistory(HazelcastInstance hazelcast) {
+  public EnforcementHistory(Vertx vertx, HazelcastInstance hazelcast) {
     this.map = hazelcast.getMap(MAP);
+    this.appends = new BatchedAppends(vertx, map, PER_AGENT, FLUSH_MS, "enforcement");
   }
 
-  /** Appends an encoded event. */
+  /** Appends an encoded event (written within {@value #FLUSH_MS} ms). Non-blocking. */
   public void append(String agentId, String event) {
-    map.executeOnKey(agentId, new io.agentgovernor.cluster.BoundedAppend(event, PER_AGENT));
+    appends.add(agentId, event);
   }
 
-  /** Newest first. */
+  /** Writes the events appended so far; completes once they are stored. */
+  public Future<Void> flush() {
+    return appends.flush();
+  }
+
+  /** Newest first. Blocking: call from a worker, after {@link #flush()} to see this node's latest. */
   public JsonArray events(String agentId) {
-    String stored = map.get(agentId);
-    JsonArray oldestFirst = stored == null ? new JsonArray() : new JsonArray(stored);
+    List<JsonObject> oldestFirst = BoundedAppend.events(map.get(agentId));
     JsonArray newestFirst = new JsonArray();
     for (int i = oldestFirst.size() - 1; i >= 0; i--) {
-      newestFirst.add(oldestFirst.getValue(i));
+      newestFirst.add(oldestFirst.get(i));
     }
     return newestFirst;
   }
