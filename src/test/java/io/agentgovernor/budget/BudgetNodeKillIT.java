@@ -266,7 +266,8 @@ class BudgetNodeKillIT {
         .isBetween(aLive, aLive + aDead + f + u);
     assertThat(c).as("usable").isGreaterThanOrEqualTo(AMOUNT * 99 / 100);
     // (a lower bound would need every unknown answer to have been a grant)
-    assertThat(reportedAt).as("the dead node's reports were seen at the owner (two at least)").isPositive();
+    // (with fewer than two seen, reportedAt is 0 and every rest counts: the bound only loosens)
+    assertThat(seen.deadReports.count()).as("the dead node's reports were seen at the owner").isPositive();
     assertThat(stranded).as("stranded by the death").isLessThanOrEqualTo(bound);
     assertThat(end.getLong("overrun")).isZero();
   }

@@ -330,7 +330,7 @@ class BudgetClusterIT {
     // missed the very last report, more settles count: the bound only loosens. The last one it saw
     // may have died with node-2 when node-2 owned the budget's partition: see SampledReports.)
     long from = reports.lastDurable();
-    assertThat(from).as("node-2's reports were seen at the owner (two at least)").isPositive();
+    // (0 when fewer than two were seen, e.g. a kill in the first moments: every rest counts, the bound only loosens)
     long restsSince = seen[2].rests.stream().filter(r -> r[0] >= from).mapToLong(r -> r[1]).sum();
     long stranded = end.committed - used - openOnDead;
     long bound = AMOUNT / 100 + restsSince + 2_000;
