@@ -29,6 +29,8 @@ import org.slf4j.LoggerFactory;
 public final class BatchedAppends {
 
   private static final Logger LOG = LoggerFactory.getLogger(BatchedAppends.class);
+  /** How long the governor's histories (enforcement, degradation) collect events before a write. */
+  public static final long FLUSH_MS = 100;
 
   private final Vertx vertx;
   private final IMap<String, String> map;

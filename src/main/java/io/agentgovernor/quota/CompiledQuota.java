@@ -27,18 +27,18 @@ public final class CompiledQuota {
     int n = quota.limits().size();
     resources = new Resource[n];
     limits = new Limit[n];
-    int[] k = {0};
-    quota.limits().forEach((name, limit) -> {
-      Resource r = Resource.resolve(name, limit.custom());
-      resources[k[0]] = r;
-      limits[k[0]++] = limit;
+    int k = 0;
+    for (Map.Entry<String, Limit> e : quota.limits().entrySet()) {
+      Resource r = Resource.resolve(e.getKey(), e.getValue().custom());
+      resources[k] = r;
+      limits[k++] = e.getValue();
       if (r.isCustom()) {
-        custom.put(name, limit);
+        custom.put(e.getKey(), e.getValue());
       } else {
-        builtIn[r.index()] = limit;
-        soft[r.index()] = limit.soft();
+        builtIn[r.index()] = e.getValue();
+        soft[r.index()] = e.getValue().soft();
       }
-    });
+    }
   }
 
   public Quota quota() {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.hazelcast.core.EntryEvent;
-import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.map.listener.EntryAddedListener;
@@ -32,11 +31,9 @@ class BatchedAppendsIT {
 
   @BeforeAll
   static void start() {
-    String cluster = TestNodes.randomClusterName();
-    int port = TestNodes.randomClusterPort();
-    first = Hazelcast.newHazelcastInstance(ClusterSetup.hazelcastConfig(TestNodes.config(cluster, port, "m1", List.of())));
-    second = Hazelcast.newHazelcastInstance(ClusterSetup.hazelcastConfig(
-        TestNodes.config(cluster, port + 1, "m2", List.of("127.0.0.1:" + port))));
+    HazelcastInstance[] pair = TestNodes.hazelcastPair("m");
+    first = pair[0];
+    second = pair[1];
     vertx = Vertx.vertx();
   }
 

@@ -2,13 +2,11 @@ package io.agentgovernor.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import io.agentgovernor.testing.TestNodes;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterAll;
@@ -24,12 +22,9 @@ class MapMirrorIT {
 
   @BeforeAll
   static void startMembers() {
-    String cluster = TestNodes.randomClusterName();
-    int port = TestNodes.randomClusterPort();
-    first = Hazelcast.newHazelcastInstance(ClusterSetup.hazelcastConfig(TestNodes.config(cluster, port, "m1", List.of())));
-    second = Hazelcast.newHazelcastInstance(ClusterSetup.hazelcastConfig(
-        TestNodes.config(cluster, port + 1, "m2", List.of("127.0.0.1:" + port))));
-    assertThat(second.getCluster().getMembers()).hasSize(2);
+    HazelcastInstance[] pair = TestNodes.hazelcastPair("m");
+    first = pair[0];
+    second = pair[1];
   }
 
   @AfterAll

@@ -3,14 +3,12 @@ package io.agentgovernor.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import io.agentgovernor.bus.ErrorCode;
 import io.agentgovernor.bus.GovernorException;
 import io.agentgovernor.testing.TestNodes;
 import io.vertx.core.json.JsonObject;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -24,12 +22,9 @@ class VersionedWritesIT {
 
   @BeforeEach
   void startMembers() {
-    String cluster = TestNodes.randomClusterName();
-    int port = TestNodes.randomClusterPort();
-    first = Hazelcast.newHazelcastInstance(ClusterSetup.hazelcastConfig(TestNodes.config(cluster, port, "w1", List.of())));
-    second = Hazelcast.newHazelcastInstance(ClusterSetup.hazelcastConfig(
-        TestNodes.config(cluster, port + 1, "w2", List.of("127.0.0.1:" + port))));
-    assertThat(second.getCluster().getMembers()).hasSize(2);
+    HazelcastInstance[] pair = TestNodes.hazelcastPair("w");
+    first = pair[0];
+    second = pair[1];
   }
 
   @AfterEach

@@ -1,5 +1,8 @@
 package io.agentgovernor.testing;
 
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import io.agentgovernor.cluster.ClusterSetup;
 import io.agentgovernor.config.ConfigLoader;
 import io.agentgovernor.config.NodeConfig;
 import io.agentgovernor.node.GovernorNode;
@@ -50,6 +53,23 @@ public final class TestNodes {
     // Memory only unless a test asks for a store: nodes of different tests must not share data.
     return ConfigLoader.load(args, Map.of("GOVERNOR_ADMIN_TOKEN", ADMIN_TOKEN, "GOVERNOR_VIEWER_TOKEN", VIEWER_TOKEN,
         "GOVERNOR_STORE_KIND", "none"));
+  }
+
+  /**
+   * Two bare Hazelcast members with the governor's configuration, on loopback in a cluster of their
+   * own, named {@code prefix + "1"} and {@code prefix + "2"}; both have seen each other on return.
+   */
+  public static HazelcastInstance[] hazelcastPair(String prefix) {
+    String cluster = randomClusterName();
+    int port = randomClusterPort();
+    HazelcastInstance first = Hazelcast.newHazelcastInstance(
+        ClusterSetup.hazelcastConfig(config(cluster, port, prefix + "1", List.of())));
+    HazelcastInstance second = Hazelcast.newHazelcastInstance(
+        ClusterSetup.hazelcastConfig(config(cluster, port + 1, prefix + "2", List.of("127.0.0.1:" + port))));
+    if (second.getCluster().getMembers().size() != 2) {
+      throw new IllegalStateException("the two members did not form one cluster");
+    }
+    return new HazelcastInstance[] {first, second};
   }
 
   public static GovernorNode start(NodeConfig config) {

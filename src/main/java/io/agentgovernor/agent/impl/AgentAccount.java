@@ -87,31 +87,29 @@ public final class AgentAccount implements io.agentgovernor.agent.AgentMeter {
   /** Adds a custom amount the agent reported (any thread). */
   void reportCustom(String resource, double amount) {
     Map<String, DoubleAdder> since = customSinceSample;
-    if (since == null) {
-      synchronized (this) {
-        since = customSinceSample;
-        if (since == null) {
-          since = new ConcurrentHashMap<>();
-          customSinceSample = since;
-        }
-      }
-    }
-    since.computeIfAbsent(resource, r -> new DoubleAdder()).add(amount);
+    (since != null ? since : createCustom()).computeIfAbsent(resource, r -> new DoubleAdder()).add(amount);
   }
 
   /** Remembers a file the agent wrote through its context (any thread). */
   void wrote(Path file) {
     Set<Path> written = writtenFiles;
-    if (written == null) {
-      synchronized (this) {
-        written = writtenFiles;
-        if (written == null) {
-          written = ConcurrentHashMap.newKeySet();
-          writtenFiles = written;
-        }
-      }
+    (written != null ? written : createWritten()).add(file);
+  }
+
+  // Made on first use (most agents never report custom usage or write files); the volatile read
+  // above is the fast path, these run at most once each.
+  private synchronized Map<String, DoubleAdder> createCustom() {
+    if (customSinceSample == null) {
+      customSinceSample = new ConcurrentHashMap<>();
     }
-    written.add(file);
+    return customSinceSample;
+  }
+
+  private synchronized Set<Path> createWritten() {
+    if (writtenFiles == null) {
+      writtenFiles = ConcurrentHashMap.newKeySet();
+    }
+    return writtenFiles;
   }
 
   /** Custom amounts reported since the last call. */

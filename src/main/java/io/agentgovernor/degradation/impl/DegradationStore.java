@@ -19,14 +19,13 @@ import java.util.concurrent.TimeUnit;
  * {@code agent:<id>/<resource>/<source>} → JSON, written by the owning node when an entry changes
  * and renewed before its time-to-live runs out, so the entries of a node that dies expire. {@value #HISTORY}: per
  * agent (and per node) the newest {@code perKey} degradation and recovery events, appended in place
- * by an entry processor, in batches every {@value #FLUSH_MS} ms ({@link BatchedAppends}). Blocking
+ * by an entry processor, in batches every {@value BatchedAppends#FLUSH_MS} ms ({@link BatchedAppends}). Blocking
  * (but {@link #append} and {@link #flush}): call from a worker.
  */
 final class DegradationStore {
 
   static final String STATUS = "governor.degradation.status";
   static final String HISTORY = "governor.degradation.history";
-  static final long FLUSH_MS = 100;
 
   private final IMap<String, String> status;
   private final IMap<String, String> history;
@@ -35,7 +34,7 @@ final class DegradationStore {
   DegradationStore(Vertx vertx, HazelcastInstance hazelcast, int perKey) {
     this.status = hazelcast.getMap(STATUS);
     this.history = hazelcast.getMap(HISTORY);
-    this.appends = new BatchedAppends(vertx, history, perKey, FLUSH_MS, "degradation");
+    this.appends = new BatchedAppends(vertx, history, perKey, BatchedAppends.FLUSH_MS, "degradation");
   }
 
   /** Writes this node's live entries (encoded) with a time-to-live and removes the ones that ended. */
@@ -44,7 +43,7 @@ final class DegradationStore {
     ended.forEach(status::delete);
   }
 
-  /** Non-blocking: written within {@value #FLUSH_MS} ms. */
+  /** Non-blocking: written within {@value BatchedAppends#FLUSH_MS} ms. */
   void append(String key, JsonObject event) {
     appends.add(key, event.encode());
   }

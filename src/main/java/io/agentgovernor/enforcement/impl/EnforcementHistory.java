@@ -14,7 +14,7 @@ import java.util.List;
  * Enforcement history, cluster-wide and bounded: per agent the newest {@value #PER_AGENT} events
  * in a Hazelcast map (agentId → one encoded event per line), appended in place on the key's owner
  * by an entry processor, so two nodes appending at once never lose an event. Appends are batched
- * every {@value #FLUSH_MS} ms ({@link BatchedAppends}); a read flushes this node's first.
+ * every {@value BatchedAppends#FLUSH_MS} ms ({@link BatchedAppends}); a read flushes this node's first.
  */
 public final class EnforcementHistory {
 
@@ -22,17 +22,16 @@ public final class EnforcementHistory {
   public static final int PER_AGENT = 200;
   static final String MAP = "governor.enforcement";
   /** How long events collect before they are written. */
-  static final long FLUSH_MS = 100;
 
   private final IMap<String, String> map;
   private final BatchedAppends appends;
 
   public EnforcementHistory(Vertx vertx, HazelcastInstance hazelcast) {
     this.map = hazelcast.getMap(MAP);
-    this.appends = new BatchedAppends(vertx, map, PER_AGENT, FLUSH_MS, "enforcement");
+    this.appends = new BatchedAppends(vertx, map, PER_AGENT, BatchedAppends.FLUSH_MS, "enforcement");
   }
 
-  /** Appends an encoded event (written within {@value #FLUSH_MS} ms). Non-blocking. */
+  /** Appends an encoded event (written within {@value BatchedAppends#FLUSH_MS} ms). Non-blocking. */
   public void append(String agentId, String event) {
     appends.add(agentId, event);
   }

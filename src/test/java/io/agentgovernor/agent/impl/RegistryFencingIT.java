@@ -2,13 +2,10 @@ package io.agentgovernor.agent.impl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import io.agentgovernor.cluster.ClusterMembers;
-import io.agentgovernor.cluster.ClusterSetup;
 import io.agentgovernor.testing.TestNodes;
 import io.vertx.core.json.JsonObject;
-import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -28,11 +25,9 @@ class RegistryFencingIT {
 
   @BeforeAll
   static void startMembers() {
-    String cluster = TestNodes.randomClusterName();
-    int port = TestNodes.randomClusterPort();
-    first = Hazelcast.newHazelcastInstance(ClusterSetup.hazelcastConfig(TestNodes.config(cluster, port, "r1", List.of())));
-    second = Hazelcast.newHazelcastInstance(ClusterSetup.hazelcastConfig(
-        TestNodes.config(cluster, port + 1, "r2", List.of("127.0.0.1:" + port))));
+    HazelcastInstance[] pair = TestNodes.hazelcastPair("r");
+    first = pair[0];
+    second = pair[1];
     stale = new AgentRegistry(first);
     fresh = new AgentRegistry(second);
   }
