@@ -3,10 +3,13 @@ package io.agentgovernor.degradation;
 import io.agentgovernor.bus.Addresses;
 import io.agentgovernor.bus.Handlers;
 import io.agentgovernor.degradation.impl.DegradationEngine;
+import io.agentgovernor.degradation.impl.EventLoopProbe;
 import io.agentgovernor.monitor.MonitorVerticle;
 import io.agentgovernor.monitor.SampleBatch;
 import io.agentgovernor.agent.RuntimeContext;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.VerticleBase;
 import java.util.List;
 
@@ -21,8 +24,16 @@ import java.util.List;
  * <p>Current levels and plans, and the history, live in Hazelcast maps (see
  * {@code DegradationStore}), so {@link Addresses#DEGRADATION_STATUS} and
  * {@link Addresses#RECOVERY_STATUS} are answered by any node for the whole cluster.
+ *
+ * <p>Deployed as a worker on a pool of its own ({@link #POOL}): it reads every agent of every
+ * batch, and on an event loop it delayed whatever shared that loop (enforcement's breach-to-action
+ * path most). The event-loop lateness it reads comes from an {@link EventLoopProbe} on each loop.
  */
 public final class DegradationVerticle extends VerticleBase {
+
+  /** The worker pool it runs on, and that pool's size (its blocking reads of the status maps use it too). */
+  public static final String POOL = "governor-degradation";
+  public static final int POOL_SIZE = 2;
 
   private final RuntimeContext node;
   private DegradationEngine engine;
@@ -44,7 +55,7 @@ public final class DegradationVerticle extends VerticleBase {
             followSamples(settings.enabled()),
             vertx.eventBus().consumer(Addresses.DEGRADATION_STATUS, Handlers.json(engine::status)).completion(),
             vertx.eventBus().consumer(Addresses.RECOVERY_STATUS, Handlers.json(engine::recoveryStatus)).completion()))
-        .onSuccess(v -> startEventLoopProbe(settings.node().eventLoopProbeMs()));
+        .compose(v -> startEventLoopProbes(settings.node().eventLoopProbeMs()));
   }
 
   @Override
@@ -60,8 +71,11 @@ public final class DegradationVerticle extends VerticleBase {
         .completion();
   }
 
-  private void startEventLoopProbe(long periodMs) {
-    // Lateness of this timer is the event-loop delay the node pressure reads.
-    vertx.setPeriodic(periodMs, id -> engine.tick());
+  /** One probe per event loop (undeployed with this verticle, whose child deployment it is). */
+  private Future<?> startEventLoopProbes(long periodMs) {
+    Integer configured = node.config().section("vertx").getInteger("eventLoopPoolSize");
+    int loops = configured != null && configured > 0 ? configured : VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
+    return vertx.deployVerticle(() -> new EventLoopProbe(periodMs, engine::eventLoopLate),
+        new DeploymentOptions().setInstances(loops));
   }
 }

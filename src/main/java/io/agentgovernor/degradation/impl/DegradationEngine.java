@@ -65,9 +65,9 @@ public final class DegradationEngine {
     this.store = new DegradationStore(vertx, node.hazelcast(), settings.historyPerAgent());
   }
 
-  /** For the event-loop lateness timer. */
-  public void tick() {
-    probe.tick(System.nanoTime());
+  /** How late an event loop's probe timer fired (ms); called on that loop. */
+  public void eventLoopLate(long ms) {
+    probe.late(ms);
   }
 
   /** The highest heap in use after a collection seen so far (bytes), for measurements. */
@@ -173,7 +173,7 @@ public final class DegradationEngine {
     }
     String nodeKey = "node:" + node.nodeId();
     live.add(nodeKey);
-    offer(changed, nodeKey, null, nodeEntry, now, ttlMs);
+    offer(changed, nodeKey, published.get(nodeKey), null, nodeEntry, now, ttlMs);
     for (AgentTracks.Pressed p : agents.all()) {
       offerTrack(changed, live, p.track(), p.machine().level().wireName(), now, ttlMs);
     }
@@ -205,14 +205,17 @@ public final class DegradationEngine {
     if (last != null && now - last.atMs() < ttlMs / 2 && version.equals(last.version())) {
       return;
     }
-    offer(changed, k, version, status(t, level), now, ttlMs);
+    offer(changed, k, last, version, status(t, level), now, ttlMs);
   }
 
-  /** Marks an entry to write when its encoding changed or half its time-to-live has passed. */
-  private void offer(Map<String, String> changed, String k, Object version, JsonObject json, long now, long ttlMs) {
+  /**
+   * Marks an entry to write when its encoding changed or half its time-to-live has passed;
+   * {@code last} is what was written for {@code k} (null: nothing yet).
+   */
+  private void offer(Map<String, String> changed, String k, Written last, Object version, JsonObject json, long now,
+                     long ttlMs) {
     // compared encoded: JsonObject.equals wraps every value it compares and cost more than this
     String entry = json.encode();
-    Written last = published.get(k);
     if (last == null || now - last.atMs() >= ttlMs / 2 || !last.entry().equals(entry)) {
       changed.put(k, entry);
       published.put(k, new Written(entry, now, version));

@@ -17,7 +17,8 @@ import java.util.stream.Collectors;
  * Reads this JVM's pressure: heap in use after the latest collection (the sum, over the heap pools,
  * of the latest collector run's usage-after-GC; heap in use now counts garbage and would cry wolf;
  * before any collection, heap in use now), process CPU load, and event-loop lateness reported by
- * {@link #tick}: how late a periodic timer fired, the worst since the last read.
+ * {@link #late} from each loop's {@link EventLoopProbe}: the worst since the last read. Reports
+ * come from the event loops, reads from the degradation worker.
  */
 final class NodeProbe {
 
@@ -26,21 +27,16 @@ final class NodeProbe {
       .filter(p -> p.getType() == MemoryType.HEAP).map(MemoryPoolMXBean::getName).collect(Collectors.toSet());
   private final OperatingSystemMXBean os =
       ManagementFactory.getPlatformMXBean(OperatingSystemMXBean.class);
-  private long lastTickNanos;
-  private long worstLatenessMs;
+  private final java.util.concurrent.atomic.AtomicLong worstLatenessMs = new java.util.concurrent.atomic.AtomicLong();
   private long peakHeapAfterGc;
 
   NodeProbe(DegradationSettings.NodeSettings settings) {
     this.settings = settings;
   }
 
-  /** Called by a periodic timer every {@code eventLoopProbeMs}: records how late it fired. */
-  void tick(long nowNanos) {
-    if (lastTickNanos != 0) {
-      long lateMs = (nowNanos - lastTickNanos) / 1_000_000 - settings.eventLoopProbeMs();
-      worstLatenessMs = Math.max(worstLatenessMs, Math.max(0, lateMs));
-    }
-    lastTickNanos = nowNanos;
+  /** How late an event loop's probe timer fired (ms); any thread. */
+  void late(long ms) {
+    worstLatenessMs.accumulateAndGet(ms, Math::max);
   }
 
   /** The node's pressure now; dimensions not configured count as zero. */
@@ -49,8 +45,7 @@ final class NodeProbe {
     long heap = heapAfterGc();
     peakHeapAfterGc = Math.max(peakHeapAfterGc, heap);
     double cpu = Math.max(0, Math.min(1, os.getProcessCpuLoad()));
-    long lateness = worstLatenessMs;
-    worstLatenessMs = 0;
+    long lateness = worstLatenessMs.getAndSet(0);
     return new NodePressure(settings.dimensions().contains("heap") ? heap : 0, max,
         settings.dimensions().contains("cpu") ? cpu : 0,
         settings.dimensions().contains("event_loop") ? lateness : 0, settings.eventLoopBudgetMs());
