@@ -11,6 +11,7 @@ import io.agentgovernor.bridge.impl.FramePolicy;
 import io.agentgovernor.bridge.impl.Leases;
 import io.agentgovernor.bridge.impl.PidProof;
 import io.agentgovernor.bus.Addresses;
+import io.agentgovernor.bus.LocalFirst;
 import io.agentgovernor.bus.ErrorCode;
 import io.agentgovernor.bus.GovernorException;
 import io.agentgovernor.bus.Ids;
@@ -127,7 +128,7 @@ final class BridgeAgents {
       deploy.put("quota", quota);
     }
     return provePid(connection, pid)
-        .compose(v -> vertx.eventBus().<JsonObject>request(Addresses.AGENT_DEPLOY, deploy))
+        .compose(v -> LocalFirst.<JsonObject>request(vertx, Addresses.AGENT_DEPLOY, deploy))
         .map(reply -> {
           StringBuilder secret = new StringBuilder();
           LocalAgent handle = node.localAgents().get(id);
@@ -214,7 +215,7 @@ final class BridgeAgents {
     for (String id : leases.expire(now())) {
       if (settings.leaseExpiry() == BridgeConfig.LeaseExpiry.UNDEPLOY) {
         LOG.info("bridge agent {}: no connection for {} ms, undeployed", id, settings.leaseGraceMs());
-        vertx.eventBus().request(Addresses.AGENT_UNDEPLOY, new JsonObject().put("id", id))
+        LocalFirst.request(vertx, Addresses.AGENT_UNDEPLOY, new JsonObject().put("id", id))
             .onFailure(e -> LOG.warn("bridge agent {}: undeploy after its lease failed: {}", id, e.getMessage()));
       } else {
         LocalAgent handle = node.localAgents().get(id);
@@ -228,7 +229,7 @@ final class BridgeAgents {
   }
 
   private void enforce(String id, String action, String reason) {
-    vertx.eventBus().request(Addresses.ENFORCEMENT_ACTION,
+    LocalFirst.request(vertx, Addresses.ENFORCEMENT_ACTION,
             new JsonObject().put("agentId", id).put("action", action).put("reason", reason))
         .onFailure(e -> LOG.warn("bridge agent {}: {} failed: {}", id, action, e.getMessage()));
   }

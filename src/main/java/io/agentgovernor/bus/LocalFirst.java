@@ -18,6 +18,12 @@ import io.vertx.core.eventbus.ReplyFailure;
  * the whole timeout (30 s by default). A restart of a lost node's agents went through such requests
  * (the deploy's quota creation), and a third of them stalled for 30 s, then timed out. Asking this
  * node's own part needs no network hop either.
+ *
+ * <p>Also for the per-agent addresses ({@link AgentRouting}: runtime control, enforcement actions):
+ * this node's consumer knows the agent's node and forwards there at once (or answers, for its own
+ * agents). A plain request went to any node's consumer in turn, so in a cluster of three two of
+ * every three commands enforcement sent its own agents crossed the network twice before they
+ * reached the agent's own node (back) (Vert.x picks a node per send; {@code LocalControlIT}).
  */
 public final class LocalFirst {
 

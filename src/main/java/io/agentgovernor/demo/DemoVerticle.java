@@ -1,6 +1,7 @@
 package io.agentgovernor.demo;
 
 import io.agentgovernor.bus.Addresses;
+import io.agentgovernor.bus.LocalFirst;
 import io.agentgovernor.bus.ErrorCode;
 import io.agentgovernor.spi.NodeContext;
 import io.vertx.core.Future;
@@ -35,7 +36,7 @@ public final class DemoVerticle extends VerticleBase {
   public Future<?> start() {
     List<Future<?>> deployed = new ArrayList<>();
     for (JsonObject agent : agents()) {
-      deployed.add(vertx.eventBus().request(Addresses.AGENT_DEPLOY, agent.put("node", node.nodeId()))
+      deployed.add(LocalFirst.request(vertx, Addresses.AGENT_DEPLOY, agent.put("node", node.nodeId()))
           .recover(e -> e instanceof ReplyException r && r.failureCode() == ErrorCode.ALREADY_EXISTS.failureCode()
               ? Future.succeededFuture() : Future.failedFuture(e))
           .onFailure(e -> LOG.warn("demo agent {} not deployed: {}", agent.getString("id"), e.getMessage())));

@@ -9,6 +9,7 @@ import io.agentgovernor.budget.BudgetConfig;
 import io.agentgovernor.budget.Denial;
 import io.agentgovernor.budget.Tenant;
 import io.agentgovernor.bus.Addresses;
+import io.agentgovernor.bus.LocalFirst;
 import io.agentgovernor.bus.DegradationStrategy;
 import io.agentgovernor.bus.ErrorCode;
 import io.agentgovernor.bus.GovernorException;
@@ -475,7 +476,7 @@ public final class BudgetVerticle extends VerticleBase {
       DegradationStrategy strategy = DegradationStrategy.parse(budget.action());
       JsonObject command = new JsonObject().put("agentId", agentId).put("command", "degrade").put("params",
           new JsonObject().put("strategy", strategy.wireName()).put("params", strategy.seedParams()).put("active", true));
-      vertx.eventBus().request(Addresses.RUNTIME_CONTROL, command, new DeliveryOptions().setSendTimeout(10_000))
+      LocalFirst.request(vertx, Addresses.RUNTIME_CONTROL, command, new DeliveryOptions().setSendTimeout(10_000))
           .onComplete(ar -> vertx.eventBus().publish(Addresses.EVENTS, new JsonObject().put("type", "budget")
               .put("budgetId", budget.id()).put("agentId", agentId).put("level", "exhausted").put("node", node.nodeId())
               .put("time", node.clock().millis()).put("action", strategy.wireName())

@@ -2,6 +2,7 @@ package io.agentgovernor.degradation.impl;
 
 import io.agentgovernor.bus.ControlCommand;
 import io.agentgovernor.bus.Addresses;
+import io.agentgovernor.bus.LocalFirst;
 import io.agentgovernor.degradation.policy.StrategyStep;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -55,7 +56,7 @@ final class AgentCommands {
     if (params != null) {
       request.put("params", params);
     }
-    return chain(agentId, () -> vertx.eventBus().<JsonObject>request(Addresses.ENFORCEMENT_ACTION, request, TIMEOUT)
+    return chain(agentId, () -> LocalFirst.<JsonObject>request(vertx, Addresses.ENFORCEMENT_ACTION, request, TIMEOUT)
         .map(m -> m.body().getString("outcome", "unknown"))
         .recover(e -> Future.succeededFuture("failed: " + e.getMessage())));
   }
@@ -66,7 +67,7 @@ final class AgentCommands {
   }
 
   private Future<String> degrade(String agentId, StrategyStep step, boolean active) {
-    return vertx.eventBus().<JsonObject>request(Addresses.RUNTIME_CONTROL,
+    return LocalFirst.<JsonObject>request(vertx, Addresses.RUNTIME_CONTROL,
             ControlCommand.degrade(agentId, step.strategy().wireName(), step.params(), active).toJson(), TIMEOUT)
         .map(m -> m.body().getString("outcome", "unknown"))
         // A lost or refused command is an answer too: the feedback treats it as no effect.

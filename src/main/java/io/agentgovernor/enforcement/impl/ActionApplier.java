@@ -4,6 +4,7 @@ import io.agentgovernor.bus.ControlCommand;
 import io.agentgovernor.bus.Addresses;
 import io.agentgovernor.bus.ErrorCode;
 import io.agentgovernor.bus.GovernorException;
+import io.agentgovernor.bus.LocalFirst;
 import io.agentgovernor.enforcement.EnforcementHandler;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -115,7 +116,8 @@ final class ActionApplier {
   }
 
   Future<JsonObject> control(ControlCommand command) {
-    return vertx.eventBus().<JsonObject>request(Addresses.RUNTIME_CONTROL, command.toJson(),
+    // this node's runtime: enforcement acts on the node's own agents
+    return LocalFirst.<JsonObject>request(vertx, Addresses.RUNTIME_CONTROL, command.toJson(),
         new DeliveryOptions().setSendTimeout(CONTROL_TIMEOUT_MS)).map(m -> m.body());
   }
 

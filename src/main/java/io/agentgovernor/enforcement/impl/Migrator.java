@@ -39,7 +39,7 @@ final class Migrator {
 
   /** Moves an agent to a chosen node. */
   Future<JsonObject> move(String agentId, String target) {
-    return vertx.eventBus().<JsonObject>request(Addresses.RUNTIME_CONTROL, ControlCommand.migrateOut(agentId, target).toJson(),
+    return LocalFirst.<JsonObject>request(vertx, Addresses.RUNTIME_CONTROL, ControlCommand.migrateOut(agentId, target).toJson(),
         new DeliveryOptions().setSendTimeout(60_000)).map(m -> m.body());
   }
 }
