@@ -6,6 +6,7 @@ import io.agentgovernor.agent.AgentState;
 import io.agentgovernor.agent.ControlAck;
 import io.agentgovernor.agent.LocalAgents;
 import io.agentgovernor.bus.Addresses;
+import io.agentgovernor.bus.LocalFirst;
 import io.agentgovernor.bus.ErrorCode;
 import io.agentgovernor.bus.GovernorException;
 import io.agentgovernor.bus.Ids;
@@ -189,7 +190,7 @@ final class AgentControl {
           }, false);
         })
         .compose(v -> handle.quotaCreated() && !keepQuota
-            ? vertx.eventBus().request(Addresses.QUOTA_DELETE, new JsonObject().put("agentId", id)).<Void>mapEmpty()
+            ? LocalFirst.request(vertx, Addresses.QUOTA_DELETE, new JsonObject().put("agentId", id)).<Void>mapEmpty()
                 .recover(e -> Future.succeededFuture())
             : Future.<Void>succeededFuture())
         .map(v -> {

@@ -3,6 +3,7 @@ package io.agentgovernor.analytics.impl;
 import io.agentgovernor.bus.Events;
 import io.agentgovernor.analytics.recommend.StepGuard;
 import io.agentgovernor.bus.Addresses;
+import io.agentgovernor.bus.LocalFirst;
 import io.agentgovernor.bus.GovernorException;
 import io.agentgovernor.agent.RuntimeContext;
 import io.agentgovernor.quota.Limit;
@@ -59,7 +60,7 @@ final class RecommendationApplier {
   }
 
   private Future<JsonObject> updateQuota(String agentId, StoredRecommendation item, Double maxChange) {
-    return vertx.eventBus().<JsonObject>request(Addresses.QUOTA_GET, new JsonObject().put("agentId", agentId), REQUEST)
+    return LocalFirst.<JsonObject>request(vertx, Addresses.QUOTA_GET, new JsonObject().put("agentId", agentId), REQUEST)
         .compose(reply -> {
           JsonObject quota = reply.body();
           JsonObject limits = quota.getJsonObject("limits").copy();
@@ -68,7 +69,7 @@ final class RecommendationApplier {
           JsonObject update = new JsonObject().put("agentId", agentId).put("group", quota.getString("group"))
               .put("priority", quota.getInteger("priority")).put("dryRun", quota.getBoolean("dryRun"))
               .put("version", quota.getLong("version")).put("limits", limits);
-          return vertx.eventBus().<JsonObject>request(Addresses.QUOTA_UPDATE, update, REQUEST);
+          return LocalFirst.<JsonObject>request(vertx, Addresses.QUOTA_UPDATE, update, REQUEST);
         })
         .map(reply -> reply.body());
   }

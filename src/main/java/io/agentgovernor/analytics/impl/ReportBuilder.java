@@ -1,6 +1,7 @@
 package io.agentgovernor.analytics.impl;
 
 import io.agentgovernor.bus.Addresses;
+import io.agentgovernor.bus.LocalFirst;
 import io.agentgovernor.bus.ErrorCode;
 import io.agentgovernor.bus.GovernorException;
 import io.agentgovernor.bus.Ids;
@@ -102,7 +103,7 @@ final class ReportBuilder {
     if (!live) {
       return Future.succeededFuture(new JsonObject());
     }
-    return vertx.eventBus().<JsonObject>request(Addresses.MONITOR_MEASUREMENTS, new JsonObject()
+    return LocalFirst.<JsonObject>request(vertx, Addresses.MONITOR_MEASUREMENTS, new JsonObject()
             .put("agentId", agentId).put("from", from).put("to", to), REQUEST)
         .map(reply -> {
           JsonObject series = reply.body().getJsonObject("series", new JsonObject());
@@ -120,7 +121,7 @@ final class ReportBuilder {
   }
 
   private Future<JsonObject> actions(String agentId, long from, long to) {
-    return vertx.eventBus().<JsonObject>request(Addresses.ENFORCEMENT_HISTORY, new JsonObject()
+    return LocalFirst.<JsonObject>request(vertx, Addresses.ENFORCEMENT_HISTORY, new JsonObject()
             .put("agentId", agentId).put("limit", 200), REQUEST)
         .map(reply -> ReportStats.actions(reply.body().getJsonArray("items", new JsonArray()), from, to))
         .recover(e -> Future.succeededFuture(ReportStats.actions(new JsonArray(), from, to)));
