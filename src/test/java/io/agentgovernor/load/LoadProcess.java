@@ -34,7 +34,10 @@ final class LoadProcess implements AutoCloseable {
     pump(process.getErrorStream());
   }
 
-  /** java -Xmx.. [jvm flags] -cp (the test classpath) LoadNode args, with the GOVERNOR_ env given. */
+  /**
+   * java -Xmx.. [jvm flags] -cp (the test classpath) LoadNode args, with the GOVERNOR_ env given;
+   * with {@code LOAD_NODE_JFR=<dir>} in the environment each node records a JFR profile to {@code <dir>/<name>.jfr}.
+   */
   static LoadProcess start(String name, String xmx, List<String> args, Map<String, String> env) throws IOException {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx" + xmx, "-Xms" + xmx, "-Djava.util.concurrent.ForkJoinPool.common.parallelism=4",
@@ -42,6 +45,10 @@ final class LoadProcess implements AutoCloseable {
         "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens", "java.management/sun.management=ALL-UNNAMED",
         "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
         "-cp", System.getProperty("java.class.path"), LoadNode.class.getName()));
+    String jfrDir = System.getenv("LOAD_NODE_JFR"); // a profile of each node JVM: LOAD_NODE_JFR=<dir> -> <dir>/<name>.jfr
+    if (jfrDir != null && !jfrDir.isBlank()) {
+      cmd.add(1, "-XX:StartFlightRecording=filename=" + Path.of(jfrDir, name + ".jfr").toAbsolutePath() + ",settings=profile");
+    }
     cmd.addAll(args);
     if (!args.contains("--data-dir")) {
       cmd.addAll(List.of("--data-dir", Files.createTempDirectory("governor-load-").toString()));
