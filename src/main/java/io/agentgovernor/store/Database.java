@@ -74,8 +74,8 @@ public final class Database implements AutoCloseable {
           + (isPostgres() ? "TEXT" : "CHARACTER LARGE OBJECT") + " NOT NULL, updated_at TIMESTAMP NOT NULL)");
     }
     // 7-12: on H2 the values inline (CHARACTER VARYING, up to 10^9 characters): a large object made
-    // every write ~2.5x the CPU (an own LOB per value, a cleaner thread for the old one; 20,000
-    // 600-byte merges: 278 vs 125 µs each), and the map store runs on every persisted write.
+    // every write ~2.1x the CPU (an own LOB per value, a cleaner thread for the old one; 20,000
+    // 600-byte merges: 279 vs 132 µs of CPU each), and the map store runs on every persisted write.
     // PostgreSQL's TEXT is inline already: restating it changes nothing.
     for (String t : TABLES) {
       steps.add("ALTER TABLE " + t + " ALTER COLUMN v "
