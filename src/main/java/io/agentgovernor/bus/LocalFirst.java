@@ -21,9 +21,9 @@ import io.vertx.core.eventbus.ReplyFailure;
  *
  * <p>Also for the per-agent addresses ({@link AgentRouting}: runtime control, enforcement actions):
  * this node's consumer knows the agent's node and forwards there at once (or answers, for its own
- * agents). A plain request went to any node's consumer in turn, so in a cluster of three two of
- * every three commands enforcement sent its own agents crossed the network twice before they
- * reached the agent's own node (back) (Vert.x picks a node per send; {@code LocalControlIT}).
+ * agents). A plain request went to each node's consumer in turn (Vert.x picks a node per send), so
+ * in a cluster of two half the commands enforcement sent its own agents went to the peer and were
+ * routed back ({@code LocalControlIT}: 10 of 20).
  */
 public final class LocalFirst {
 

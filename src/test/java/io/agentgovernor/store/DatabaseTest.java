@@ -3,7 +3,6 @@ package io.agentgovernor.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -87,7 +86,6 @@ class DatabaseTest {
       assertThat(version(s)).isEqualTo(12);
       assertThat(new JdbcMapStore(db, "gov_agents").load("a1")).isEqualTo(large);
     }
-    assertThat(Files.exists(dir.resolve("old.mv.db"))).isTrue();
   }
 
   private static int version(Statement s) throws SQLException {
