@@ -12,7 +12,8 @@ import java.util.concurrent.CompletionStage;
  * The cluster-wide agent registry and the agents' failover snapshots: the only way any part reads
  * or writes the {@code governor.agents} and {@code governor.snapshots} maps. Entries are
  * {@code {"id", "type", "group", "node", "incarnation", "epoch", "version", "state", "deployedAt",
- * "config", "since", "quotaCreated", ...}}, mirrored locally for listing and routing.
+ * "config", "since", "quotaCreated", ...}}. A node keeps the whole registrations of the agents it
+ * hosts and, of every agent of the cluster, its {@link Placement}; the rest is read from the map.
  *
  * <p>Fencing: every claim of an id (deploy, migration, restart after a node loss) gives the
  * registration a new {@code epoch}, larger than the one it replaces; every later write of its
@@ -45,14 +46,24 @@ public interface Registry {
     return entry.getLong("snapshotEpoch", entry.getLong("epoch", 0L));
   }
 
-  /** The local copy of an entry, or null. */
+  /**
+   * What this node holds of an entry, or null: the whole registration (a copy) when the agent is
+   * registered to this node, else its {@link Placement#toJson placement} (no config); read the
+   * whole one with {@link #stored}.
+   */
   JsonObject entry(String id);
+
+  /** The whole registration (a copy) of an agent registered to this node, or null. */
+  JsonObject hosted(String id);
 
   /** The node an agent lives on, or null. */
   String nodeOf(String id);
 
-  /** The local copies of all entries (live view; do not modify). */
-  Collection<JsonObject> entries();
+  /** Where an agent is and in what state, or null. */
+  Placement placement(String id);
+
+  /** The placements of all agents of the cluster (live view). */
+  Collection<Placement> placements();
 
   /**
    * Blocking. Claims an id with a new epoch: null if claimed (the entry then holds its epoch), or

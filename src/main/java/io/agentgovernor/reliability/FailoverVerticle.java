@@ -11,6 +11,7 @@ import io.agentgovernor.agent.LocalAgent;
 import io.agentgovernor.bus.Addresses;
 import io.agentgovernor.bus.ErrorCode;
 import io.agentgovernor.bus.Json;
+import io.agentgovernor.agent.Placement;
 import io.agentgovernor.agent.Registry;
 import io.agentgovernor.cluster.ClusterMembers;
 import io.agentgovernor.agent.RuntimeContext;
@@ -420,19 +421,19 @@ public final class FailoverVerticle extends VerticleBase {
     long nextDue = Long.MAX_VALUE;
     Set<String> due = new HashSet<>();
     List<JsonObject> expired = new ArrayList<>();
-    // candidates from this node's own copy of the registry (no scan of the whole map over the
+    // candidates from this node's placements of every agent (no scan of the whole map over the
     // network while partitions move after a loss); each is then read back exactly for the CAS
-    for (JsonObject candidate : registry.entries()) {
-      String key = holderKey(candidate);
-      if (AgentState.TERMINATED.wireName().equals(candidate.getString("state"))) {
-        if (candidate.getValue("since") instanceof Number marked && now - marked.longValue() >= terminatedRetentionMs
-            && !forgetting.contains(candidate.getString("id"))) {
-          expired.add(candidate);
+    for (Placement candidate : registry.placements()) {
+      String key = holderKey(candidate.incarnation(), candidate.node());
+      if (AgentState.TERMINATED.wireName().equals(candidate.state())) {
+        if (candidate.since() >= 0 && now - candidate.since() >= terminatedRetentionMs
+            && !forgetting.contains(candidate.id())) {
+          expired.add(candidate.toJson());
         }
         continue;
       }
-      if (key == null || isLive(candidate, liveIncarnations, liveNodes)
-          || terminating.contains(candidate.getString("id"))) {
+      if (key == null || isLive(candidate.incarnation(), candidate.node(), liveIncarnations, liveNodes)
+          || terminating.contains(candidate.id())) {
         continue;
       }
       long missing = missingSince.computeIfAbsent(key, k -> now);
@@ -440,7 +441,7 @@ public final class FailoverVerticle extends VerticleBase {
         nextDue = Math.min(nextDue, missing + restartDelayMs);
         continue;
       }
-      due.add(candidate.getString("id"));
+      due.add(candidate.id());
     }
     if (nextDue != Long.MAX_VALUE) {
       vertx.setTimer(Math.max(50, nextDue - now + 50), t -> sweep());
@@ -474,18 +475,20 @@ public final class FailoverVerticle extends VerticleBase {
     return new Found(orphans, lost, expired);
   }
 
-  private static String holderKey(JsonObject entry) {
-    String incarnation = entry.getString("incarnation");
+  /** Whose loss a registration waits on: its process (incarnation), or its node when it has none yet. */
+  private static String holderKey(String incarnation, String owner) {
     if (incarnation != null) {
       return incarnation;
     }
-    String owner = entry.getString("node");
     return owner == null ? null : "node:" + owner;
   }
 
   private static boolean isLive(JsonObject entry, Set<String> liveIncarnations, Set<String> liveNodes) {
-    String incarnation = entry.getString("incarnation");
-    return incarnation != null ? liveIncarnations.contains(incarnation) : liveNodes.contains(entry.getString("node"));
+    return isLive(entry.getString("incarnation"), entry.getString("node"), liveIncarnations, liveNodes);
+  }
+
+  private static boolean isLive(String incarnation, String owner, Set<String> liveIncarnations, Set<String> liveNodes) {
+    return incarnation != null ? liveIncarnations.contains(incarnation) : liveNodes.contains(owner);
   }
 
   /** Restarts one orphan on the given node (or the capacity part's pick), from the lost copy's snapshot. */
@@ -558,9 +561,9 @@ public final class FailoverVerticle extends VerticleBase {
     vertx.executeBlocking(() -> {
       List<JsonObject> own = new ArrayList<>();
       long now = node.clock().millis();
-      for (JsonObject candidate : List.copyOf(registry.entries())) {
-        String id = candidate.getString("id");
-        if (!node.nodeId().equals(candidate.getString("node")) || self.equals(candidate.getString("incarnation"))
+      for (Placement candidate : List.copyOf(registry.placements())) {
+        String id = candidate.id();
+        if (!node.nodeId().equals(candidate.node()) || self.equals(candidate.incarnation())
             || node.localAgents().get(id) != null) {
           continue;
         }

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -75,6 +76,8 @@ public final class ClusterLoad {
       nodes.get(0).command("group {\"name\":\"failover\"," + limits + "}", Duration.ofSeconds(30));
       long d0 = System.nanoTime();
       List<Thread> deployers = new ArrayList<>();
+      // ~100 deploys a second per node on this machine: 20 minutes, or 20 ms an agent if more
+      Duration deployBound = Duration.ofMillis(Math.max(TimeUnit.MINUTES.toMillis(20), 20L * perNode));
       String[][] deployed = new String[6][];
       for (int i = 0; i < 3; i++) {
         int k = i;
@@ -83,7 +86,7 @@ public final class ClusterLoad {
             deployed[2 * k] = nodes.get(k).command("deploy " + restart + " idle failover r" + (k + 1) + "- on-node-loss {}",
                 Duration.ofMinutes(10));
             deployed[2 * k + 1] = nodes.get(k).command("deploy " + (perNode - restart) + " idle bulk b" + (k + 1) + "- never {}",
-                Duration.ofMinutes(20));
+                deployBound);
           } catch (Exception e) {
             throw new IllegalStateException(e);
           }
@@ -92,7 +95,7 @@ public final class ClusterLoad {
         deployers.add(t);
       }
       for (Thread t : deployers) {
-        t.join(TimeUnit.MINUTES.toMillis(25));
+        t.join(deployBound.toMillis() + TimeUnit.MINUTES.toMillis(5));
       }
       double deploySeconds = (System.nanoTime() - d0) / 1e9;
       int ok = 0;
@@ -145,6 +148,17 @@ public final class ClusterLoad {
       double[] bas = baseline.stream().mapToDouble(Double::doubleValue).sorted().toArray();
       System.out.printf("CLUSTER quota visible p50 %.2f p99 %.2f max %.2f ms (timeouts %d); GET p50 %.2f ms%n",
           StormLoad.pct(vis, 50), StormLoad.pct(vis, 99), StormLoad.pct(vis, 100), timeouts, StormLoad.pct(bas, 50));
+
+      // ---- heap per node: after the visibility phase (the full GCs it forces would pause it) ----
+      long[] heapAfterGc = new long[3];
+      long[] agentsOn = new long[3];
+      for (int i = 0; i < 3; i++) {
+        String[] heap = nodes.get(i).command("heap", Duration.ofSeconds(120));
+        heapAfterGc[i] = Long.parseLong(heap[1]);
+        agentsOn[i] = Long.parseLong(heap[2]);
+      }
+      long heapMax = Arrays.stream(heapAfterGc).max().orElse(0);
+      System.out.printf("CLUSTER heap after GC %s bytes for %s agents%n", Arrays.toString(heapAfterGc), Arrays.toString(agentsOn));
 
       // ---- failover under load ----
       Set<String> acknowledged = ConcurrentHashMap.newKeySet();
@@ -220,7 +234,7 @@ public final class ClusterLoad {
         hostedExpected += Integer.parseInt(deployed[2 * k][1]) + Integer.parseInt(deployed[2 * k + 1][1]);
       }
 
-      rep.text("Three node JVMs (LoadNode: the node plus a stdin command channel; -Xmx" + System.getProperty("load.heap", "3g") + " each (1g ran out of heap at 10,000 agents per node), store memory, Hazelcast on "
+      rep.text("Three node JVMs (LoadNode: the node plus a stdin command channel; -Xmx" + System.getProperty("load.heap", "3g") + " each, store memory, Hazelcast on "
           + "127.0.0.1, `capacity.publishIntervalMs: 1000`, `degradation.node.enabled: false`, everything else shipped defaults: sampling every 1 s) on one 2-core "
           + "machine; " + perNode + " `idle` agents per node deployed through each node's own event bus (" + restart
           + " per node with `restartPolicy: on-node-loss`, group `failover`; the rest group `bulk`). Deployed " + ok
@@ -244,6 +258,18 @@ public final class ClusterLoad {
       rep.text("Not visible within 5 s: " + timeouts + ". p99 " + f(StormLoad.pct(vis, 99), 1) + " ms = "
           + f(StormLoad.pct(vis, 99) / StormLoad.pct(bas, 50), 1) + "× the GET's p50. Target ≤ 1 s p99: **"
           + (timeouts == 0 && StormLoad.pct(vis, 99) <= 1000 ? "met" : "not met") + "**.\n");
+      rep.text("## Heap per node");
+      rep.text("");
+      rep.text("Each node's used heap after two `System.gc()` (the LoadNode's `heap` command), once the agents were "
+          + "deployed and sampled and the visibility phase ended; -Xmx" + System.getProperty("load.heap", "3g") + ".\n");
+      rep.text("| node | agents hosted | heap after GC | per hosted agent |");
+      rep.text("| --- | ---: | ---: | ---: |");
+      for (int i = 0; i < 3; i++) {
+        rep.text("| c" + (i + 1) + " | " + agentsOn[i] + " | " + f(heapAfterGc[i] / 1048576.0, 1) + " MiB | "
+            + f(heapAfterGc[i] / 1024.0 / Math.max(1, agentsOn[i]), 1) + " KiB |");
+      }
+      rep.text("");
+      rep.text("Largest: " + f(heapMax / 1048576.0, 1) + " MiB. Target (3 nodes × 100,000 agents): ≤ 2 GiB a node.\n");
       rep.text("## kill -9 of node c3 under quota writes");
       rep.text("");
       rep.text("4 writers PUT quotas through c1 and c2 from 3 s before the kill until all of c3's on-node-loss agents run "
@@ -270,6 +296,9 @@ public final class ClusterLoad {
       rep.csv("measure,value");
       rep.csv("agents_deployed," + ok);
       rep.csv("deploy_seconds," + f(deploySeconds, 1));
+      for (int i = 0; i < 3; i++) {
+        rep.csv("heap_after_gc_c" + (i + 1) + "," + heapAfterGc[i]);
+      }
       rep.csv("failover_expected," + expected);
       rep.csv("failover_running," + running);
       rep.csv("failover_first_s," + f((minSince - killedAtMs) / 1000.0, 3));

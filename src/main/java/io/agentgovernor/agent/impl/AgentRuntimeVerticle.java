@@ -5,6 +5,7 @@ import io.agentgovernor.agent.AgentFactory;
 import io.agentgovernor.agent.AgentState;
 import io.agentgovernor.agent.GovernedAgent;
 import io.agentgovernor.agent.LocalAgents;
+import io.agentgovernor.agent.Placement;
 import io.agentgovernor.agent.Registry;
 import io.agentgovernor.agent.samples.ChattyAgent;
 import io.agentgovernor.bus.Addresses;
@@ -16,6 +17,7 @@ import io.agentgovernor.bus.Ids;
 import io.agentgovernor.bus.Json;
 import io.agentgovernor.bus.LocalFirst;
 import io.agentgovernor.cluster.ClusterMembers;
+import io.agentgovernor.cluster.Maps;
 import io.agentgovernor.agent.RuntimeContext;
 import io.agentgovernor.quota.Quota;
 import io.vertx.core.DeploymentOptions;
@@ -26,7 +28,10 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -410,17 +415,32 @@ public final class AgentRuntimeVerticle extends VerticleBase {
     if (byState != null) {
       AgentState.parse(byState);
     }
-    List<JsonObject> matching = registry.entries().stream()
-        .filter(e -> byNode == null || byNode.equals(e.getString("node")))
-        .filter(e -> byGroup == null || byGroup.equals(e.getString("group")))
-        .filter(e -> byState == null || byState.equals(e.getString("state")))
-        .filter(e -> byType == null || byType.equals(e.getString("type")))
-        .sorted(Comparator.comparing(e -> e.getString("id")))
+    List<Placement> matching = registry.placements().stream()
+        .filter(p -> byNode == null || byNode.equals(p.node()))
+        .filter(p -> byGroup == null || byGroup.equals(p.group()))
+        .filter(p -> byState == null || byState.equals(p.state()))
+        .filter(p -> byType == null || byType.equals(p.type()))
+        .sorted(Comparator.comparing(Placement::id))
         .toList();
-    JsonArray items = new JsonArray();
-    matching.stream().skip(offset).limit(limit).forEach(items::add);
-    return Future.succeededFuture(new JsonObject().put("items", items).put("total", matching.size())
-        .put("offset", offset).put("limit", limit));
+    List<String> page = matching.stream().skip(offset).limit(limit).map(Placement::id).toList();
+    // this node holds the whole registrations of its own agents; the others' are read from the map
+    Set<String> elsewhere = page.stream().filter(id -> registry.hosted(id) == null).collect(Collectors.toSet());
+    Future<Map<String, String>> read = elsewhere.isEmpty() ? Future.succeededFuture(Map.of())
+        : vertx.executeBlocking(() -> registry.stored(elsewhere), false);
+    return read.map(stored -> {
+      JsonArray items = new JsonArray();
+      for (String id : page) {
+        JsonObject entry = registry.hosted(id);
+        String value = entry == null ? stored.get(id) : null;
+        if (entry == null && value != null && !Maps.isTombstone(value)) {
+          entry = new JsonObject(value);
+        }
+        if (entry != null) { // else removed since the filter ran
+          items.add(entry);
+        }
+      }
+      return new JsonObject().put("items", items).put("total", matching.size()).put("offset", offset).put("limit", limit);
+    });
   }
 
   private Future<JsonObject> types(JsonObject request) {

@@ -103,7 +103,7 @@ public final class AnalyticsService {
     }
     TreeSet<String> nodes = new TreeSet<>();
     nodes.add(node.nodeId());
-    node.registry().entries().stream().map(e -> e.getString("node")).filter(n -> n != null).forEach(nodes::add);
+    node.registry().placements().stream().map(p -> p.node()).filter(n -> n != null).forEach(nodes::add);
     List<Future<Object>> runs = new ArrayList<>();
     nodes.forEach(n -> runs.add(routing.forward(Addresses.ANALYTICS_RUN, n, new JsonObject())));
     return Future.join(runs).transform(x -> {

@@ -71,7 +71,7 @@ final class ReportBuilder {
     if (agentId != null) {
       ids.add(agentId);
     } else {
-      node.registry().entries().forEach(e -> ids.add(e.getString("id")));
+      node.registry().placements().forEach(p -> ids.add(p.id()));
       ids.addAll(store.agentIds());
     }
     Map<String, AgentAnalytics> found = store.getAll(ids);

@@ -1,5 +1,6 @@
 package io.agentgovernor.enforcement.impl;
 
+import io.agentgovernor.agent.Placement;
 import io.agentgovernor.bus.Addresses;
 import io.agentgovernor.bus.ErrorCode;
 import io.agentgovernor.bus.GovernorException;
@@ -485,10 +486,10 @@ public final class EnforcementEngine {
       throw GovernorException.invalid("state must be throttled or suspended");
     }
     JsonArray items = new JsonArray();
-    node.registry().entries().stream().filter(e -> state.equals(e.getString("state")))
-        .sorted(java.util.Comparator.comparing(e -> e.getString("id")))
-        .forEach(e -> items.add(new JsonObject().put("agentId", e.getString("id")).put("node", e.getString("node"))
-            .put("since", e.getValue("since")).put("throttleFactor", e.getValue("throttleFactor"))));
+    node.registry().placements().stream().filter(p -> state.equals(p.state()))
+        .sorted(java.util.Comparator.comparing(Placement::id))
+        .forEach(p -> items.add(new JsonObject().put("agentId", p.id()).put("node", p.node())
+            .put("since", p.since() >= 0 ? p.since() : null).put("throttleFactor", p.throttleFactor())));
     return Future.succeededFuture(new JsonObject().put("state", state).put("items", items));
   }
 }
