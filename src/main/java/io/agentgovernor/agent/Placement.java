@@ -5,12 +5,11 @@ import io.vertx.core.json.JsonObject;
 /**
  * Where an agent of the cluster is and in what state: the part of its registration every node
  * keeps for every agent (routing, failover, listing filters). The whole registration (config,
- * deploy time, quota flags, ...) is kept only by the node that hosts the agent; any other node
- * reads it from the registry map when it needs it ({@link Registry#stored}).
+ * deploy time, ...) is read from the registry map when needed ({@link Registry#stored}).
  *
  * <p>Cost: one object of 64 bytes per agent; the strings that repeat across agents (node,
  * incarnation, group, type, state, restart policy) are interned. Keeping placements instead of
- * parsed registrations saved ~1.05 KB of heap per agent of another node (measured: see
+ * parsed registrations saved ~1.16 KB of heap per agent of the cluster (measured: see
  * docs/ARCHITECTURE.md, "What a node keeps in memory").
  *
  * @param throttleFactor null when the agent is not throttled

@@ -12,8 +12,8 @@ import java.util.concurrent.CompletionStage;
  * The cluster-wide agent registry and the agents' failover snapshots: the only way any part reads
  * or writes the {@code governor.agents} and {@code governor.snapshots} maps. Entries are
  * {@code {"id", "type", "group", "node", "incarnation", "epoch", "version", "state", "deployedAt",
- * "config", "since", "quotaCreated", ...}}. A node keeps the whole registrations of the agents it
- * hosts and, of every agent of the cluster, its {@link Placement}; the rest is read from the map.
+ * "config", "since", "quotaCreated", ...}}. A node keeps of every agent of the cluster only its
+ * {@link Placement}; a whole registration is read from the map ({@link #stored}).
  *
  * <p>Fencing: every claim of an id (deploy, migration, restart after a node loss) gives the
  * registration a new {@code epoch}, larger than the one it replaces; every later write of its
@@ -47,14 +47,10 @@ public interface Registry {
   }
 
   /**
-   * What this node holds of an entry, or null: the whole registration (a copy) when the agent is
-   * registered to this node, else its {@link Placement#toJson placement} (no config); read the
-   * whole one with {@link #stored}.
+   * What this node holds of an entry, as JSON: its {@link Placement#toJson placement} (no config),
+   * or null; read the whole registration with {@link #stored}.
    */
   JsonObject entry(String id);
-
-  /** The whole registration (a copy) of an agent registered to this node, or null. */
-  JsonObject hosted(String id);
 
   /** The node an agent lives on, or null. */
   String nodeOf(String id);

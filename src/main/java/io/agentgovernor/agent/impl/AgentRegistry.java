@@ -18,11 +18,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * "epoch", "version", "state", "deployedAt", "config", "since", "quotaCreated", ...}} in
  * Hazelcast, and the agents' snapshots for failover.
  *
- * <p>What a node keeps: the whole registration of each agent it hosts, and of every agent of the
- * cluster only its {@link Placement} (node, state, group, ...: routing, failover and listing
- * filters), both kept current from the map's events and reconciled ({@link MapMirror}). The whole
- * registration of an agent of another node is read from the map ({@link #stored}); keeping only
- * its placement saves ~1.05 KB of heap per such agent (docs/ARCHITECTURE.md).
+ * <p>What a node keeps: of every agent of the cluster, its own included, only its {@link Placement}
+ * (node, state, group, ...: routing, failover and listing filters), kept current from the map's
+ * events and reconciled ({@link MapMirror}). A whole registration (config, deploy time, ...) is
+ * read from the map when needed ({@link #stored}); the agent's own node has it in the agent's
+ * handle. A placement instead of the parsed registration saves ~1.16 KB of heap per agent
+ * (docs/ARCHITECTURE.md).
  *
  * <p>Fencing: every claim of an id (deploy, migration, restart after a node loss) gives the
  * registration a new {@code epoch}, larger than the one it replaces; the copy of the agent that
@@ -41,10 +42,6 @@ public final class AgentRegistry implements io.agentgovernor.agent.Registry {
   private final HazelcastInstance hazelcast;
   private final IMap<String, String> map;
   private final IMap<String, String> snapshots;
-  /** This member's governor node id (null for a bare Hazelcast member, e.g. in tests: it then hosts nothing). */
-  private final String self;
-  /** The whole registrations of the agents registered to this node. */
-  private final Map<String, JsonObject> own = new ConcurrentHashMap<>();
   /** Every agent of the cluster. */
   private final Map<String, Placement> placements = new ConcurrentHashMap<>();
   private final MapMirror mirror;
@@ -53,7 +50,6 @@ public final class AgentRegistry implements io.agentgovernor.agent.Registry {
     this.hazelcast = hazelcast;
     this.map = hazelcast.getMap(Maps.AGENTS);
     this.snapshots = hazelcast.getMap(Maps.SNAPSHOTS);
-    this.self = ClusterMembers.nodeIdOf(hazelcast.getCluster().getLocalMember());
     this.mirror = new MapMirror(hazelcast, map, new MapMirror.Target() {
       @Override
       public void upsert(String key, String value) {
@@ -67,7 +63,6 @@ public final class AgentRegistry implements io.agentgovernor.agent.Registry {
 
       @Override
       public void clear() {
-        own.clear();
         placements.clear();
       }
 
@@ -78,19 +73,11 @@ public final class AgentRegistry implements io.agentgovernor.agent.Registry {
     });
   }
 
-  /** Keeps an entry: its placement always, the whole entry when it is registered to this node. */
   private void hold(JsonObject entry) {
-    String id = entry.getString("id");
-    if (self != null && self.equals(entry.getString("node"))) {
-      own.put(id, entry);
-    } else {
-      own.remove(id);
-    }
-    placements.put(id, Placement.of(entry));
+    placements.put(entry.getString("id"), Placement.of(entry));
   }
 
   private void drop(String id) {
-    own.remove(id);
     placements.remove(id);
   }
 
@@ -114,10 +101,6 @@ public final class AgentRegistry implements io.agentgovernor.agent.Registry {
 
   @Override
   public JsonObject entry(String id) {
-    JsonObject e = own.get(id);
-    if (e != null) {
-      return e.copy();
-    }
     Placement p = placements.get(id);
     return p == null ? null : p.toJson();
   }
@@ -136,12 +119,6 @@ public final class AgentRegistry implements io.agentgovernor.agent.Registry {
   @Override
   public Collection<Placement> placements() {
     return placements.values();
-  }
-
-  @Override
-  public JsonObject hosted(String id) {
-    JsonObject e = own.get(id);
-    return e == null ? null : e.copy();
   }
 
   /**

@@ -29,9 +29,8 @@ import io.vertx.core.json.JsonObject;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.HashSet;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -415,32 +414,27 @@ public final class AgentRuntimeVerticle extends VerticleBase {
     if (byState != null) {
       AgentState.parse(byState);
     }
-    List<Placement> matching = registry.placements().stream()
-        .filter(p -> byNode == null || byNode.equals(p.node()))
-        .filter(p -> byGroup == null || byGroup.equals(p.group()))
-        .filter(p -> byState == null || byState.equals(p.state()))
-        .filter(p -> byType == null || byType.equals(p.type()))
-        .sorted(Comparator.comparing(Placement::id))
-        .toList();
-    List<String> page = matching.stream().skip(offset).limit(limit).map(Placement::id).toList();
-    // this node holds the whole registrations of its own agents; the others' are read from the map
-    Set<String> elsewhere = page.stream().filter(id -> registry.hosted(id) == null).collect(Collectors.toSet());
-    Future<Map<String, String>> read = elsewhere.isEmpty() ? Future.succeededFuture(Map.of())
-        : vertx.executeBlocking(() -> registry.stored(elsewhere), false);
-    return read.map(stored -> {
+    // on a worker: a filter and sort over every agent of the cluster, then a read of the page's
+    // whole registrations from the map (the node keeps placements only)
+    return vertx.executeBlocking(() -> {
+      List<Placement> matching = registry.placements().stream()
+          .filter(p -> byNode == null || byNode.equals(p.node()))
+          .filter(p -> byGroup == null || byGroup.equals(p.group()))
+          .filter(p -> byState == null || byState.equals(p.state()))
+          .filter(p -> byType == null || byType.equals(p.type()))
+          .sorted(Comparator.comparing(Placement::id))
+          .toList();
+      List<String> page = matching.stream().skip(offset).limit(limit).map(Placement::id).toList();
+      Map<String, String> stored = page.isEmpty() ? Map.of() : registry.stored(new HashSet<>(page));
       JsonArray items = new JsonArray();
       for (String id : page) {
-        JsonObject entry = registry.hosted(id);
-        String value = entry == null ? stored.get(id) : null;
-        if (entry == null && value != null && !Maps.isTombstone(value)) {
-          entry = new JsonObject(value);
-        }
-        if (entry != null) { // else removed since the filter ran
-          items.add(entry);
+        String value = stored.get(id);
+        if (value != null && !Maps.isTombstone(value)) { // else removed since the filter ran
+          items.add(new JsonObject(value));
         }
       }
       return new JsonObject().put("items", items).put("total", matching.size()).put("offset", offset).put("limit", limit);
-    });
+    }, false);
   }
 
   private Future<JsonObject> types(JsonObject request) {
