@@ -182,6 +182,7 @@ final class SampleStore {
     quotas[last] = null;
     customWindows[last] = null;
     alerts.forget(id);
+    quotaIndex.release(id); // the agent left this node: its compiled quota is no longer needed here
     snapshotStale = true;
   }
 

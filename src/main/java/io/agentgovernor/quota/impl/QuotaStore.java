@@ -34,9 +34,9 @@ final class QuotaStore {
     // the index holds every quota whole, so a pass can write back one the map lost (MapMirror)
     this.quotaMirror = new MapMirror(hazelcast, quotas, MapMirror.Target.parsed(
         v -> Quota.fromJson(new JsonObject(v)), index::apply, index::remove, index::clearQuotas,
-        agentId -> index.get(agentId) != null), agentId -> {
-          var held = index.get(agentId);
-          return held == null ? null : held.quota().toJson().encode();
+        agentId -> index.quota(agentId) != null), agentId -> {
+          Quota held = index.quota(agentId);
+          return held == null ? null : held.toJson().encode();
         });
   }
 

@@ -163,7 +163,7 @@ public final class QuotaVerticle extends VerticleBase {
 
   private Future<JsonObject> get(JsonObject request) {
     String agentId = Ids.require(Json.optString(request, "agentId", ""), "agentId");
-    return vertx.executeBlocking(() -> authoritative(agentId).quota().toJson(), false);
+    return vertx.executeBlocking(() -> authoritative(agentId).toJson(), false);
   }
 
   /**
@@ -171,23 +171,28 @@ public final class QuotaVerticle extends VerticleBase {
    * writes), repairing this node's index on the way when it missed or lags the stored version.
    * Blocking.
    */
-  private CompiledQuota authoritative(String agentId) {
+  private Quota authoritative(String agentId) {
     String json = store.quotaJson(agentId);
     if (json == null) {
       throw GovernorException.notFound("quota of agent", agentId);
     }
     Quota stored = Quota.fromJson(new JsonObject(json));
-    CompiledQuota held = index.get(agentId);
+    Quota held = index.quota(agentId);
     if (matches(held, stored)) {
       return held;
     }
     index.apply(stored);
-    held = index.get(agentId);
-    return matches(held, stored) ? held : new CompiledQuota(stored);
+    held = index.quota(agentId);
+    return matches(held, stored) ? held : stored;
   }
 
-  private static boolean matches(CompiledQuota held, Quota stored) {
-    return held != null && held.quota().version() == stored.version() && held.quota().createdAt() == stored.createdAt();
+  /** The authoritative quota compiled for one check (not kept: the agent may be another node's). */
+  private CompiledQuota compiledFor(String agentId) {
+    return new CompiledQuota(authoritative(agentId));
+  }
+
+  private static boolean matches(Quota held, Quota stored) {
+    return held != null && held.version() == stored.version() && held.createdAt() == stored.createdAt();
   }
 
   /**
@@ -275,7 +280,7 @@ public final class QuotaVerticle extends VerticleBase {
     if (usageJson == null) {
       throw GovernorException.invalid("usage is required: {resource: amount}");
     }
-    return vertx.executeBlocking(() -> checked(agentId, usageJson, authoritative(agentId)), false);
+    return vertx.executeBlocking(() -> checked(agentId, usageJson, compiledFor(agentId)), false);
   }
 
   private JsonObject checked(String agentId, JsonObject usageJson, CompiledQuota quota) {
