@@ -50,35 +50,12 @@ public final class AgentRegistry implements io.agentgovernor.agent.Registry {
     this.hazelcast = hazelcast;
     this.map = hazelcast.getMap(Maps.AGENTS);
     this.snapshots = hazelcast.getMap(Maps.SNAPSHOTS);
-    this.mirror = new MapMirror(hazelcast, map, new MapMirror.Target() {
-      @Override
-      public void upsert(String key, String value) {
-        hold(new JsonObject(value));
-      }
-
-      @Override
-      public void remove(String key) {
-        drop(key);
-      }
-
-      @Override
-      public void clear() {
-        placements.clear();
-      }
-
-      @Override
-      public boolean holds(String key) {
-        return placements.containsKey(key);
-      }
-    });
+    this.mirror = new MapMirror(hazelcast, map, MapMirror.Target.parsed(v -> Placement.of(new JsonObject(v)),
+        p -> placements.put(p.id(), p), placements::remove, placements::clear, placements::containsKey));
   }
 
   private void hold(JsonObject entry) {
     placements.put(entry.getString("id"), Placement.of(entry));
-  }
-
-  private void drop(String id) {
-    placements.remove(id);
   }
 
   /** Blocking. */
@@ -136,7 +113,7 @@ public final class AgentRegistry implements io.agentgovernor.agent.Registry {
     stamp(entry, nextEpoch(0), Versions.next(0, System.currentTimeMillis()));
     String previous = map.executeOnKey(entry.getString("id"), FencedWrites.claim(entry.encode()));
     if (previous == null) {
-      hold(entry.copy());
+      hold(entry);
     }
     return previous;
   }
@@ -151,7 +128,7 @@ public final class AgentRegistry implements io.agentgovernor.agent.Registry {
         Versions.next(FencedWrites.versionOf(staleStored), System.currentTimeMillis()));
     boolean replaced = compareAndSet(entry.getString("id"), staleStored, entry.encode());
     if (replaced) {
-      hold(entry.copy());
+      hold(entry);
     }
     return replaced;
   }
@@ -207,7 +184,7 @@ public final class AgentRegistry implements io.agentgovernor.agent.Registry {
     if (!map.executeOnKey(id, FencedWrites.remove(epoch))) {
       return false;
     }
-    drop(id);
+    placements.remove(id);
     snapshots.executeOnKey(id, FencedWrites.dropSnapshot(epoch));
     return true;
   }
