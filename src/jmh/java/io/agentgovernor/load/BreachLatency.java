@@ -161,19 +161,15 @@ public final class BreachLatency {
    */
   static double[] perSample(List<Double> sampledAt, long intervalMs) {
     double[] t = sampledAt.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-    List<Double> counts = new ArrayList<>();
-    int run = 0;
+    double[] counts = new double[t.length];
+    int samples = 0;
     for (int i = 0; i < t.length; i++) {
-      if (i > 0 && t[i] - t[i - 1] > intervalMs / 3.0) {
-        counts.add((double) run);
-        run = 0;
+      if (i == 0 || t[i] - t[i - 1] > intervalMs / 3.0) {
+        samples++;
       }
-      run++;
+      counts[samples - 1]++;
     }
-    if (run > 0) {
-      counts.add((double) run);
-    }
-    return counts.stream().mapToDouble(Double::doubleValue).toArray();
+    return java.util.Arrays.copyOf(counts, samples);
   }
 
   private static void report(Path out, String action, int breaches, int wave, long intervalMs, List<Double> latencies,
@@ -204,8 +200,6 @@ public final class BreachLatency {
           Stats.percentile(s, 50), Stats.percentile(s, 90), Stats.percentile(s, 99), Stats.percentile(s, 100));
       w.printf("| baseline: one control round trip (resume, on an idle node) | %d | %.2f | %.2f | %.2f | %.2f |%n",
           b.length, Stats.percentile(b, 50), Stats.percentile(b, 90), Stats.percentile(b, 99), Stats.percentile(b, 100));
-    }
-    try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(Path.of(out + ".run.md"), java.nio.file.StandardOpenOption.APPEND))) {
       // a wave's breaches come from quota writes and land over several samples; a sample acts on its breaches one after another
       w.printf("%nBreaches per sample that saw them: %d samples, mean %.0f, p50 %.0f, max %.0f.%n", perSample.length,
           java.util.Arrays.stream(perSample).average().orElse(0), Stats.percentile(perSample, 50),

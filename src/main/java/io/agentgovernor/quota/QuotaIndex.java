@@ -36,10 +36,13 @@ public final class QuotaIndex {
     }
     // read the quota under the compiled entry's lock: an apply or remove that ran meanwhile
     // updates this entry after its own change of quotas, so nothing stale is left behind
-    return compiled.compute(agentId, (id, held) -> {
-      Quota now = quotas.get(id);
-      return now == null ? null : held != null && held.quota() == now ? held : new CompiledQuota(now);
-    });
+    return compiled.compute(agentId, this::compiledNow);
+  }
+
+  /** The compiled form of the quota held now: {@code held} if compiled from it, null if there is none. */
+  private CompiledQuota compiledNow(String agentId, CompiledQuota held) {
+    Quota now = quotas.get(agentId);
+    return now == null ? null : held != null && held.quota() == now ? held : new CompiledQuota(now);
   }
 
   /** The quota of an agent as held (not compiled), or null. */
@@ -137,10 +140,7 @@ public final class QuotaIndex {
 
   /** After a quota changed: a compiled copy, if there is one, follows the quota now held. */
   private void recompile(String agentId) {
-    compiled.computeIfPresent(agentId, (id, held) -> {
-      Quota now = quotas.get(id);
-      return now == null ? null : held.quota() == now ? held : new CompiledQuota(now);
-    });
+    compiled.computeIfPresent(agentId, this::compiledNow);
     generation.incrementAndGet();
   }
 

@@ -22,10 +22,9 @@ class LocalFirstIT {
 
   @BeforeAll
   static void startNodes() throws Exception {
-    String cluster = TestNodes.randomClusterName();
-    int port = TestNodes.randomClusterPort();
-    a = TestNodes.start(TestNodes.config(cluster, port, "lf-a", List.of()));
-    b = TestNodes.start(TestNodes.config(cluster, port + 1, "lf-b", List.of("127.0.0.1:" + port)));
+    GovernorNode[] nodes = TestNodes.pair("lf-a", "lf-b");
+    a = nodes[0];
+    b = nodes[1];
     for (GovernorNode node : List.of(a, b)) {
       node.vertx().eventBus().consumer("test.local-first.both", m -> m.reply(node.nodeId()))
           .completion().await(10, TimeUnit.SECONDS);

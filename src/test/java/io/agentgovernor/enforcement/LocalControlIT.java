@@ -9,7 +9,6 @@ import io.agentgovernor.node.GovernorNode;
 import io.agentgovernor.testing.TestNodes;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,10 +27,9 @@ class LocalControlIT {
 
   @BeforeAll
   static void start() {
-    String cluster = TestNodes.randomClusterName();
-    int port = TestNodes.randomClusterPort();
-    a = TestNodes.start(TestNodes.config(cluster, port, "lc-a", List.of()));
-    b = TestNodes.start(TestNodes.config(cluster, port + 1, "lc-b", List.of("127.0.0.1:" + port)));
+    GovernorNode[] nodes = TestNodes.pair("lc-a", "lc-b");
+    a = nodes[0];
+    b = nodes[1];
   }
 
   @AfterAll

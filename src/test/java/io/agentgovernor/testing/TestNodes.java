@@ -72,6 +72,18 @@ public final class TestNodes {
     return new HazelcastInstance[] {first, second};
   }
 
+  /**
+   * Two governor nodes in a cluster of their own on loopback: {@code first} started alone, then
+   * {@code second} joining it. Close them with {@link #closeAll} (second first).
+   */
+  public static GovernorNode[] pair(String first, String second) {
+    String cluster = randomClusterName();
+    int port = randomClusterPort();
+    GovernorNode a = start(config(cluster, port, first, List.of()));
+    GovernorNode b = start(config(cluster, port + 1, second, List.of("127.0.0.1:" + port)));
+    return new GovernorNode[] {a, b};
+  }
+
   public static GovernorNode start(NodeConfig config) {
     try {
       return GovernorNode.start(config).await(60, TimeUnit.SECONDS);

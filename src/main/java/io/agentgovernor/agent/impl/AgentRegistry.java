@@ -50,8 +50,8 @@ public final class AgentRegistry implements io.agentgovernor.agent.Registry {
     this.hazelcast = hazelcast;
     this.map = hazelcast.getMap(Maps.AGENTS);
     this.snapshots = hazelcast.getMap(Maps.SNAPSHOTS);
-    this.mirror = new MapMirror(hazelcast, map, MapMirror.Target.parsed(v -> Placement.of(new JsonObject(v)),
-        p -> placements.put(p.id(), p), placements::remove, placements::clear, placements::containsKey));
+    this.mirror = new MapMirror(hazelcast, map, MapMirror.Target.parsed(JsonObject::new, this::hold,
+        placements::remove, placements::clear, placements::containsKey));
   }
 
   private void hold(JsonObject entry) {

@@ -178,21 +178,10 @@ public final class QuotaVerticle extends VerticleBase {
     }
     Quota stored = Quota.fromJson(new JsonObject(json));
     Quota held = index.quota(agentId);
-    if (matches(held, stored)) {
-      return held;
+    if (held == null || held.version() != stored.version() || held.createdAt() != stored.createdAt()) {
+      index.apply(stored);
     }
-    index.apply(stored);
-    held = index.quota(agentId);
-    return matches(held, stored) ? held : stored;
-  }
-
-  /** The authoritative quota compiled for one check (not kept: the agent may be another node's). */
-  private CompiledQuota compiledFor(String agentId) {
-    return new CompiledQuota(authoritative(agentId));
-  }
-
-  private static boolean matches(Quota held, Quota stored) {
-    return held != null && held.version() == stored.version() && held.createdAt() == stored.createdAt();
+    return stored;
   }
 
   /**
@@ -280,9 +269,10 @@ public final class QuotaVerticle extends VerticleBase {
     if (usageJson == null) {
       throw GovernorException.invalid("usage is required: {resource: amount}");
     }
-    return vertx.executeBlocking(() -> checked(agentId, usageJson, compiledFor(agentId)), false);
+    return vertx.executeBlocking(() -> checked(agentId, usageJson, new CompiledQuota(authoritative(agentId))), false);
   }
 
+  /** {@code quota} is compiled for this one check, not kept: the agent may be another node's. */
   private JsonObject checked(String agentId, JsonObject usageJson, CompiledQuota quota) {
     UsageReport usage = UsageReport.parse(usageJson, quota);
     List<Violation> violations = quota.check(usage.builtIn(), usage.custom());

@@ -30,10 +30,9 @@ class RegistryPlacementIT {
 
   @BeforeAll
   static void start() {
-    String cluster = TestNodes.randomClusterName();
-    int port = TestNodes.randomClusterPort();
-    a = TestNodes.start(TestNodes.config(cluster, port, "rp-a", List.of()));
-    b = TestNodes.start(TestNodes.config(cluster, port + 1, "rp-b", List.of("127.0.0.1:" + port)));
+    GovernorNode[] nodes = TestNodes.pair("rp-a", "rp-b");
+    a = nodes[0];
+    b = nodes[1];
   }
 
   @AfterAll
