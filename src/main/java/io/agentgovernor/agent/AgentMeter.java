@@ -33,6 +33,12 @@ public interface AgentMeter {
 
   int connections();
 
+  /** Messages waiting in the agent's inbox. */
+  int queuedMessages();
+
+  /** Bytes of the messages waiting in the agent's inbox. */
+  long queuedBytes();
+
   /** Bytes on disk of the files the agent wrote (read now). */
   long diskBytes();
 

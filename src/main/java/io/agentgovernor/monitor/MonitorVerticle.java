@@ -102,25 +102,22 @@ public final class MonitorVerticle extends VerticleBase {
         });
   }
 
+  @Override
+  public Future<?> stop() {
+    if (store != null) {
+      store.close();
+    }
+    return Future.succeededFuture();
+  }
+
   /** One interval: measure into fresh columns, then check, alert, remember and batch in one pass, then tell. */
-  @SuppressWarnings("unchecked")
   void sampleAll() {
     long now = node.clock().millis();
     long takenNanos = System.nanoTime();
     store.refresh();
     int n = store.count;
     double[][] usage = new double[Resource.BUILT_IN_COUNT][n];
-    sampler.sample(store, usage, takenNanos);
-    Map<String, Double>[] custom = null;
-    for (int i = 0; i < n; i++) {
-      Map<String, Double> c = sampler.custom(store, i, now);
-      if (!c.isEmpty()) {
-        if (custom == null) {
-          custom = new Map[n];
-        }
-        custom[i] = c;
-      }
-    }
+    Map<String, Double>[] custom = sampler.sample(store, usage, takenNanos, now);
     SampleBatch batch = pass.run(node.nodeId(), now, takenNanos, intervalMs, usage, custom);
     latest = batch;
     vertx.eventBus().publish(SAMPLES, batch, new io.vertx.core.eventbus.DeliveryOptions()

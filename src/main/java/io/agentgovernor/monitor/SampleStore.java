@@ -1,5 +1,6 @@
 package io.agentgovernor.monitor;
 
+import io.agentgovernor.agent.AgentMeter;
 import io.agentgovernor.agent.LocalAgent;
 import io.agentgovernor.agent.LocalAgents;
 import io.agentgovernor.quota.CompiledQuota;
@@ -18,7 +19,8 @@ import java.util.Arrays;
  * interval then reads and writes arrays in slot order instead of looking anything up by id.
  *
  * <p>The slot set is re-read from {@link LocalAgents} only when its {@link LocalAgents#version()}
- * changed, and the quotas from the {@link QuotaIndex} only when its generation changed. A handle
+ * changed, and a slot's quota from the {@link QuotaIndex} only when that quota changed
+ * ({@link QuotaIndex#watch}). A handle
  * finds its slot through its {@link LocalAgent#monitorState()} (a {@link Slot}).
  *
  * <p>Not thread-safe: the monitor's context only.
@@ -44,17 +46,19 @@ final class SampleStore {
   private final QuotaIndex quotaIndex;
   private final AlertPolicy alerts;
   private long agentsVersion = -1;
-  private long quotaGeneration = -1;
+  /** The quotas of this node's agents that changed since the last refresh. */
+  private final QuotaIndex.Changes quotaChanges;
 
   int count;
   LocalAgent[] handles = new LocalAgent[0];
+  /** Each handle's meter, read by the sampler without going through the handle and its context. */
+  AgentMeter[] meters = new AgentMeter[0];
   String[] ids = new String[0];
   String[] groups = new String[0];
   Slot[] slots = new Slot[0];
 
   // the sampler's cursor
   long[] lastBytes = new long[0];
-  long[] handlerNanos = new long[0];
   final MemoryMeter memory = new MemoryMeter();
   Sampler.CustomWindow[] customWindows = new Sampler.CustomWindow[0];
 
@@ -91,18 +95,32 @@ final class SampleStore {
     this.agents = agents;
     this.quotaIndex = quotaIndex;
     this.alerts = alerts;
+    this.quotaChanges = quotaIndex.watch(id -> agents == null || agents.get(id) != null);
   }
 
-  /** Brings the slots and the cached quotas up to date, if the agents or the quotas changed. */
+  /**
+   * Brings the slots up to date if the agents changed, and the cached quotas of the agents whose
+   * quota changed (a new agent's quota is read as its slot is made; one whose quota comes after
+   * was already in {@link LocalAgents}, so the watch has its id).
+   */
   void refresh() {
-    long generation = quotaIndex.generation();
     syncAgents();
-    if (generation != quotaGeneration) {
-      quotaGeneration = generation;
+    boolean all = quotaChanges.drain(id -> {
+      int slot = slotOf(id);
+      if (slot >= 0) {
+        cacheQuota(slot);
+      }
+    });
+    if (all) {
       for (int i = 0; i < count; i++) {
         cacheQuota(i);
       }
     }
+  }
+
+  /** Stops following the quotas (the monitor stopped). */
+  void close() {
+    quotaChanges.close();
   }
 
   private void syncAgents() {
@@ -120,6 +138,7 @@ final class SampleStore {
       if (current != handles[i]) {
         // redeployed under the same id: history and event spacing stay, the sampler starts afresh
         handles[i] = current;
+        meters[i] = current.meter();
         current.monitorState(slots[i]);
         resetCursor(i);
       }
@@ -139,6 +158,7 @@ final class SampleStore {
     }
     int i = count++;
     handles[i] = handle;
+    meters[i] = handle == null ? null : handle.meter();
     ids[i] = id;
     groups[i] = group;
     slots[i] = new Slot(this, i);
@@ -161,8 +181,7 @@ final class SampleStore {
 
   private void resetCursor(int i) {
     LocalAgent h = handles[i];
-    lastBytes[i] = h.meter().bytesIn() + h.meter().bytesOut();
-    handlerNanos[i] = 0;
+    lastBytes[i] = meters[i].bytesIn() + meters[i].bytesOut();
     memory.reset(i);
     customWindows[i] = null;
   }
@@ -176,6 +195,7 @@ final class SampleStore {
       move(last, i);
     }
     handles[last] = null;
+    meters[last] = null;
     ids[last] = null;
     groups[last] = null;
     slots[last] = null;
@@ -188,12 +208,12 @@ final class SampleStore {
 
   private void move(int from, int to) {
     handles[to] = handles[from];
+    meters[to] = meters[from];
     ids[to] = ids[from];
     groups[to] = groups[from];
     slots[to] = slots[from];
     slots[to].index = to;
     lastBytes[to] = lastBytes[from];
-    handlerNanos[to] = handlerNanos[from];
     memory.move(from, to);
     customWindows[to] = customWindows[from];
     quotas[to] = quotas[from];
@@ -211,11 +231,11 @@ final class SampleStore {
 
   private void grow(int capacity) {
     handles = Arrays.copyOf(handles, capacity);
+    meters = Arrays.copyOf(meters, capacity);
     ids = Arrays.copyOf(ids, capacity);
     groups = Arrays.copyOf(groups, capacity);
     slots = Arrays.copyOf(slots, capacity);
     lastBytes = Arrays.copyOf(lastBytes, capacity);
-    handlerNanos = Arrays.copyOf(handlerNanos, capacity);
     memory.grow(capacity);
     customWindows = Arrays.copyOf(customWindows, capacity);
     quotas = Arrays.copyOf(quotas, capacity);
@@ -257,7 +277,10 @@ final class SampleStore {
 
   /** The slot of a local agent by id, or -1. */
   int slotOf(String agentId) {
-    LocalAgent h = agents == null ? null : agents.get(agentId);
+    if (agents == null) { // benchmarks and tests that fill the slots themselves, without handles
+      return Arrays.asList(ids).subList(0, count).indexOf(agentId);
+    }
+    LocalAgent h = agents.get(agentId);
     return h != null && h.monitorState() instanceof Slot s && s.store == this && s.index < count
         && handles[s.index] == h ? s.index : -1;
   }

@@ -4,6 +4,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * This node's local, always-current copy of every quota and group in the cluster, kept by the
@@ -25,8 +29,8 @@ public final class QuotaIndex {
   /** The quotas compiled so far (a subset of {@link #quotas}, each compiled from the quota held there). */
   private final Map<String, CompiledQuota> compiled = new ConcurrentHashMap<>();
   private final Map<String, QuotaGroup> groups = new ConcurrentHashMap<>();
-  /** Bumped by every change of a quota, so a reader caching compiled quotas re-reads only after one. */
-  private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
+  /** Readers caching compiled quotas, told which quotas changed (see {@link #watch}). */
+  private final List<Changes> watchers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /** The compiled quota of an agent, or null; compiled on the first call for it (then kept current). */
   public CompiledQuota get(String agentId) {
@@ -75,9 +79,16 @@ public final class QuotaIndex {
     return quotas.size();
   }
 
-  /** Changes with every quota applied, removed or cleared (read it before the quotas, then compare). */
-  public long generation() {
-    return generation.get();
+  /**
+   * Starts telling a reader which quotas change, of the agents {@code interested} accepts (called on
+   * the thread that changes the quota: keep it cheap and thread-safe). A reader caching the
+   * compiled quotas of its own agents then re-reads those that changed, not all of them whenever
+   * any quota of the cluster changes.
+   */
+  public Changes watch(Predicate<String> interested) {
+    Changes changes = new Changes(interested, watchers);
+    watchers.add(changes);
+    return changes;
   }
 
   /** Every quota, ordered by agent id. */
@@ -129,19 +140,19 @@ public final class QuotaIndex {
   public void remove(String agentId) {
     quotas.remove(agentId);
     compiled.remove(agentId);
-    generation.incrementAndGet();
+    watchers.forEach(w -> w.changed(agentId));
   }
 
   public void clearQuotas() {
     quotas.clear();
     compiled.clear();
-    generation.incrementAndGet();
+    watchers.forEach(Changes::everything);
   }
 
   /** After a quota changed: a compiled copy, if there is one, follows the quota now held. */
   private void recompile(String agentId) {
     compiled.computeIfPresent(agentId, this::compiledNow);
-    generation.incrementAndGet();
+    watchers.forEach(w -> w.changed(agentId));
   }
 
   public void applyGroup(QuotaGroup group) {
@@ -158,5 +169,70 @@ public final class QuotaIndex {
 
   public void clearGroups() {
     groups.clear();
+  }
+
+  /**
+   * The agents whose quota changed since the reader last drained, of those it watches: ids queued
+   * as they change, or "everything" at the start, after the quotas were cleared, or when more
+   * than {@link #MAX_QUEUED} changes waited (a reader that fell that far behind re-reads all).
+   * Any thread may add; one thread drains.
+   */
+  public static final class Changes implements AutoCloseable {
+    /** More changes than this waiting: the reader re-reads every quota instead. */
+    static final int MAX_QUEUED = 65_536;
+
+    private final Predicate<String> interested;
+    private final List<Changes> owner;
+    private final ConcurrentLinkedQueue<String> ids = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queued = new AtomicInteger();
+    private volatile boolean everything = true;
+
+    private Changes(Predicate<String> interested, List<Changes> owner) {
+      this.interested = interested;
+      this.owner = owner;
+    }
+
+    private void changed(String agentId) {
+      if (everything || !interested.test(agentId)) {
+        return;
+      }
+      if (queued.incrementAndGet() > MAX_QUEUED) {
+        everything = true;
+      } else {
+        ids.add(agentId);
+      }
+    }
+
+    private void everything() {
+      everything = true;
+    }
+
+    /**
+     * Hands every changed id to {@code each} (an id may come more than once) and returns false; or,
+     * when every quota must be re-read, hands none and returns true. Changes made while it runs
+     * come in this call or the next, never in none.
+     */
+    public boolean drain(Consumer<String> each) {
+      if (everything) {
+        // emptied before the flag drops: a change queued after that is kept for the next drain,
+        // and the caller's full re-read that follows covers every one before it
+        ids.clear();
+        queued.set(0);
+        everything = false;
+        return true;
+      }
+      String id;
+      while ((id = ids.poll()) != null) {
+        queued.decrementAndGet();
+        each.accept(id);
+      }
+      return false;
+    }
+
+    /** Stops watching. */
+    @Override
+    public void close() {
+      owner.remove(this);
+    }
   }
 }

@@ -1,36 +1,52 @@
 package io.agentgovernor.agent.impl;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.DoubleAdder;
 
 /**
  * The running totals of one agent's use, written by its handlers (on its event-loop thread and on
  * workers) and read, then reset where they are per-interval, by the node's sampler.
  *
- * <p>Counters are atomics: an uncontended add costs a few nanoseconds, and the sampler's
- * {@code getAndSet(0)} never loses an add made concurrently.
+ * <p>Every counter is a field of this one object, changed through a {@link VarHandle}: an
+ * uncontended add costs a few nanoseconds, and the sampler's {@code getAndSet(0)} never loses an
+ * add made concurrently. One object, not an {@code AtomicLong} per counter: the sampler visits
+ * every agent every interval, and at 100,000 agents the nine separate counter objects (each a
+ * cache miss of its own, 200 B of heap per agent) were most of its cost.
  */
 public final class AgentAccount implements io.agentgovernor.agent.AgentMeter {
 
+  private static final VarHandle HANDLER_NANOS = handle("handlerNanos", long.class);
+  private static final VarHandle WORKER_CPU_NANOS = handle("workerCpuNanos", long.class);
+  private static final VarHandle BYTES_IN = handle("bytesIn", long.class);
+  private static final VarHandle BYTES_OUT = handle("bytesOut", long.class);
+  private static final VarHandle HANDLED = handle("handled", long.class);
+  private static final VarHandle CHILDREN = handle("children", int.class);
+  private static final VarHandle WORKERS_RUNNING = handle("workersRunning", int.class);
+  private static final VarHandle FILES = handle("files", int.class);
+  private static final VarHandle CONNECTIONS = handle("connections", int.class);
+
   /** Wall time spent in the agent's handlers since the last sample (apportioned to CPU later). */
-  final AtomicLong handlerNanos = new AtomicLong();
+  private volatile long handlerNanos;
   /** CPU time of the agent's blocking tasks since the last sample, read from their worker threads. */
-  final AtomicLong workerCpuNanos = new AtomicLong();
-  final AtomicLong bytesIn = new AtomicLong();
-  final AtomicLong bytesOut = new AtomicLong();
-  final AtomicLong handled = new AtomicLong();
-  final AtomicInteger children = new AtomicInteger();
-  final AtomicInteger workersRunning = new AtomicInteger();
-  final AtomicInteger files = new AtomicInteger();
-  final AtomicInteger connections = new AtomicInteger();
+  private volatile long workerCpuNanos;
+  private volatile long bytesIn;
+  private volatile long bytesOut;
+  private volatile long handled;
+  private volatile int children;
+  private volatile int workersRunning;
+  private volatile int files;
+  private volatile int connections;
+  /** The inbox as its context last left it: messages waiting and their bytes (written on the agent's context only). */
+  private volatile int queued;
+  private volatile long queuedBytes;
   /**
    * Custom amounts since the last sample, created at the first report: most agents never report,
    * and the sampler then reads one null field instead of an empty map's counters per sample.
@@ -46,6 +62,14 @@ public final class AgentAccount implements io.agentgovernor.agent.AgentMeter {
    */
   private volatile double[] external;
 
+  private static VarHandle handle(String field, Class<?> type) {
+    try {
+      return MethodHandles.lookup().findVarHandle(AgentAccount.class, field, type);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   /** Sets the usage measured (or reported) outside the JVM: replaces cpu and memory in samples. */
   @Override
   public void external(double[] usage) {
@@ -59,20 +83,54 @@ public final class AgentAccount implements io.agentgovernor.agent.AgentMeter {
   }
 
   void handlerRan(long nanos) {
-    handlerNanos.addAndGet(nanos);
-    handled.incrementAndGet();
+    HANDLER_NANOS.getAndAdd(this, nanos);
+    HANDLED.getAndAdd(this, 1L);
+  }
+
+  void received(long bytes) {
+    BYTES_IN.getAndAdd(this, bytes);
+  }
+
+  void sent(long bytes) {
+    BYTES_OUT.getAndAdd(this, bytes);
+  }
+
+  void childDeployed(int delta) {
+    CHILDREN.getAndAdd(this, delta);
+  }
+
+  void workerRunning(int delta) {
+    WORKERS_RUNNING.getAndAdd(this, delta);
+  }
+
+  void workerCpu(long nanos) {
+    WORKER_CPU_NANOS.getAndAdd(this, nanos);
+  }
+
+  void filesOpen(int delta) {
+    FILES.getAndAdd(this, delta);
+  }
+
+  void connectionsOpen(int delta) {
+    CONNECTIONS.getAndAdd(this, delta);
+  }
+
+  /** The inbox's figures, set by the agent's context after every change of its queue. */
+  void queue(int messages, long bytes) {
+    queued = messages;
+    queuedBytes = bytes;
   }
 
   /** Handler time since the last call (the sampler's per-interval read). */
   @Override
   public long takeHandlerNanos() {
-    return take(handlerNanos);
+    return take(HANDLER_NANOS);
   }
 
   /** Worker CPU time since the last call. */
   @Override
   public long takeWorkerCpuNanos() {
-    return take(workerCpuNanos);
+    return take(WORKER_CPU_NANOS);
   }
 
   /**
@@ -80,8 +138,8 @@ public final class AgentAccount implements io.agentgovernor.agent.AgentMeter {
    * exchange that also dirties the cache line (the sampler does this for every agent every interval).
    * What a handler adds after the read stays for the next interval.
    */
-  private static long take(AtomicLong total) {
-    return total.get() == 0 ? 0 : total.getAndSet(0);
+  private long take(VarHandle total) {
+    return (long) total.getVolatile(this) == 0 ? 0 : (long) total.getAndSet(this, 0L);
   }
 
   /** Adds a custom amount the agent reported (any thread). */
@@ -131,12 +189,12 @@ public final class AgentAccount implements io.agentgovernor.agent.AgentMeter {
 
   @Override
   public long bytesIn() {
-    return bytesIn.get();
+    return bytesIn;
   }
 
   @Override
   public long bytesOut() {
-    return bytesOut.get();
+    return bytesOut;
   }
 
   @Override
@@ -146,21 +204,31 @@ public final class AgentAccount implements io.agentgovernor.agent.AgentMeter {
 
   @Override
   public long messagesHandled() {
-    return handled.get();
+    return handled;
   }
 
   public int children() {
-    return children.get();
+    return children;
+  }
+
+  @Override
+  public int queuedMessages() {
+    return queued;
+  }
+
+  @Override
+  public long queuedBytes() {
+    return Math.max(0, queuedBytes);
   }
 
   @Override
   public int files() {
-    return files.get();
+    return files;
   }
 
   @Override
   public int connections() {
-    return connections.get();
+    return connections;
   }
 
   /**
@@ -190,6 +258,6 @@ public final class AgentAccount implements io.agentgovernor.agent.AgentMeter {
   /** Child deployments plus blocking tasks running right now. */
   @Override
   public int processes() {
-    return children.get() + workersRunning.get();
+    return children + workersRunning;
   }
 }

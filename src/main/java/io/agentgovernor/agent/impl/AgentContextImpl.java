@@ -64,8 +64,8 @@ public final class AgentContextImpl implements AgentContext {
   /** Where arrivals go once this copy has given the agent up (migrated away, or fenced); null while it runs here. */
   private Handler<Message<Object>> redirect;
   private Handler<Message<Object>> handler;
-  private volatile long queuedBytes;
-  private volatile int queued;
+  /** Bytes of the messages in {@code queue} (the agent's context only; the sampler reads the account's copy). */
+  private long queuedBytes;
   private volatile boolean suspended;
   private volatile double factor = 1.0;
   private volatile String nodeId;
@@ -234,7 +234,7 @@ public final class AgentContextImpl implements AgentContext {
       redirect.handle(message);
       return;
     }
-    account.bytesIn.addAndGet(Sizes.of(message.body()));
+    account.received(Sizes.of(message.body()));
     long now = System.nanoTime();
     if (queue.isEmpty() && !suspended && handler != null && lease.holds(now) && (gate == null || gate.tryTake(now))) {
       deliver(message, now);
@@ -292,10 +292,10 @@ public final class AgentContextImpl implements AgentContext {
   }
 
   private void updateQueueFigures() {
-    queued = queue.size();
     if (queue.isEmpty()) {
       queuedBytes = 0;
     }
+    account.queue(queue.size(), queuedBytes);
   }
 
   // ---- control, on the agent's context ----
@@ -346,7 +346,7 @@ public final class AgentContextImpl implements AgentContext {
 
   /** Messages per second delivered before the throttle began: what the factor scales. */
   private double deliveryRate(long now) {
-    long delivered = account.handled.get();
+    long delivered = account.messagesHandled();
     double seconds = (now - lastRateNanos) / 1e9;
     if (seconds > 0.05) {
       deliveryRate = (delivered - lastDeliveredCount) / seconds;
@@ -363,11 +363,11 @@ public final class AgentContextImpl implements AgentContext {
   }
 
   public int queuedMessages() {
-    return queued;
+    return account.queuedMessages();
   }
 
   public long queuedBytes() {
-    return Math.max(0, queuedBytes);
+    return account.queuedBytes();
   }
 
   public long droppedMessages() {
@@ -431,33 +431,33 @@ public final class AgentContextImpl implements AgentContext {
 
   @Override
   public void send(String address, Object body) {
-    account.bytesOut.addAndGet(Sizes.of(body));
+    account.sent(Sizes.of(body));
     vertx.eventBus().send(address, body);
   }
 
   @Override
   public void publish(String address, Object body) {
-    account.bytesOut.addAndGet(Sizes.of(body));
+    account.sent(Sizes.of(body));
     vertx.eventBus().publish(address, body);
   }
 
   @Override
   public <T> Future<Message<T>> request(String address, Object body) {
-    account.bytesOut.addAndGet(Sizes.of(body));
+    account.sent(Sizes.of(body));
     return vertx.eventBus().<T>request(address, body).map(reply -> {
-      account.bytesIn.addAndGet(Sizes.of(reply.body()));
+      account.received(Sizes.of(reply.body()));
       return reply;
     });
   }
 
   @Override
   public Future<String> deployChild(Deployable child, DeploymentOptions options) {
-    return vertx.deployVerticle(child, options).onSuccess(d -> account.children.incrementAndGet());
+    return vertx.deployVerticle(child, options).onSuccess(d -> account.childDeployed(1));
   }
 
   @Override
   public Future<Void> undeployChild(String deploymentId) {
-    return vertx.undeploy(deploymentId).onSuccess(v -> account.children.decrementAndGet());
+    return vertx.undeploy(deploymentId).onSuccess(v -> account.childDeployed(-1));
   }
 
   @Override
@@ -474,13 +474,13 @@ public final class AgentContextImpl implements AgentContext {
   @Override
   public <T> Future<T> executeBlocking(Callable<T> work) {
     return vertx.executeBlocking(() -> {
-      account.workersRunning.incrementAndGet();
+      account.workerRunning(1);
       long cpu = THREADS.getCurrentThreadCpuTime();
       try {
         return work.call();
       } finally {
-        account.workerCpuNanos.addAndGet(THREADS.getCurrentThreadCpuTime() - cpu);
-        account.workersRunning.decrementAndGet();
+        account.workerCpu(THREADS.getCurrentThreadCpuTime() - cpu);
+        account.workerRunning(-1);
       }
     }, false);
   }

@@ -10,7 +10,6 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Wraps a file or socket handed to an agent so its lifetime is counted exactly (one decrement,
@@ -24,31 +23,32 @@ final class Counted implements InvocationHandler {
   private final Object delegate;
   /** The file's path (null for a socket): once written through the context it counts as disk. */
   private final java.nio.file.Path file;
-  private final AtomicInteger open;
+  /** Counts the open files or connections of the agent: +1 at the start, -1 once at close. */
+  private final java.util.function.IntConsumer open;
   private final AgentAccount account;
   private final AgentContextImpl context;
   private final AtomicBoolean closed = new AtomicBoolean();
   private Object proxy;
   private Handler<Void> userCloseHandler;
 
-  private Counted(Object delegate, java.nio.file.Path file, AtomicInteger open, AgentAccount account,
+  private Counted(Object delegate, java.nio.file.Path file, java.util.function.IntConsumer open, AgentAccount account,
                   AgentContextImpl context) {
     this.delegate = delegate;
     this.file = file;
     this.open = open;
     this.account = account;
     this.context = context;
-    open.incrementAndGet();
+    open.accept(1);
   }
 
   static NetSocket socket(NetSocket socket, AgentAccount account, AgentContextImpl context) {
-    Counted counted = new Counted(socket, null, account.connections, account, context);
+    Counted counted = new Counted(socket, null, account::connectionsOpen, account, context);
     socket.closeHandler(v -> counted.closedByPeer());
     return counted.proxy(NetSocket.class);
   }
 
   static AsyncFile file(AsyncFile file, java.nio.file.Path path, AgentAccount account, AgentContextImpl context) {
-    return new Counted(file, path, account.files, account, context).proxy(AsyncFile.class);
+    return new Counted(file, path, account::filesOpen, account, context).proxy(AsyncFile.class);
   }
 
   private <T> T proxy(Class<T> type) {
@@ -60,7 +60,7 @@ final class Counted implements InvocationHandler {
   /** Counted down once, however many times it is closed. */
   private void markClosed() {
     if (closed.compareAndSet(false, true)) {
-      open.decrementAndGet();
+      open.accept(-1);
     }
   }
 
@@ -84,7 +84,7 @@ final class Counted implements InvocationHandler {
     boolean socket = file == null;
     if (name.equals("write") && args != null && args.length >= 1 && args[0] instanceof Buffer b) {
       if (socket) {
-        account.bytesOut.addAndGet(b.length());
+        account.sent(b.length());
       } else {
         account.wrote(file);
       }
@@ -93,7 +93,7 @@ final class Counted implements InvocationHandler {
       Handler<Buffer> user = (Handler<Buffer>) args[0];
       callArgs = new Object[] {context.accounted((Handler<Buffer>) buf -> {
         if (socket) {
-          account.bytesIn.addAndGet(buf.length());
+          account.received(buf.length());
         }
         user.handle(buf);
       })};
