@@ -1,6 +1,7 @@
 package io.agentgovernor.monitor;
 
 import io.agentgovernor.bus.Json;
+import io.agentgovernor.quota.CompiledQuota;
 import io.agentgovernor.quota.Resource;
 import io.agentgovernor.quota.Violation;
 import io.vertx.core.buffer.Buffer;
@@ -33,6 +34,8 @@ public final class SampleBatch {
   private final String[] agentIds;
   private final String[] groups;
   private final int[] priorities;
+  /** The compiled quota each sample was checked against (null: none; the whole column null in batches made by {@link #of}). */
+  private final CompiledQuota[] quotas;
   /** {@code usage[resource index][sample]}. */
   private final double[][] usage;
   /** Null when no sample has custom usage; else null entries for those without. */
@@ -42,7 +45,8 @@ public final class SampleBatch {
   private volatile List<AgentSample> rows;
 
   SampleBatch(String node, long time, long takenNanos, long intervalMs, int size, String[] agentIds, String[] groups,
-              int[] priorities, double[][] usage, Map<String, Double>[] custom, List<Violation>[] violations) {
+              int[] priorities, CompiledQuota[] quotas, double[][] usage, Map<String, Double>[] custom,
+              List<Violation>[] violations) {
     this.node = node;
     this.time = time;
     this.takenNanos = takenNanos;
@@ -51,6 +55,7 @@ public final class SampleBatch {
     this.agentIds = agentIds;
     this.groups = groups;
     this.priorities = priorities;
+    this.quotas = quotas;
     this.usage = usage;
     this.custom = custom;
     this.violations = violations;
@@ -77,7 +82,7 @@ public final class SampleBatch {
       custom[i] = s.custom();
       violations[i] = s.violations();
     }
-    return new SampleBatch(node, time, takenNanos, intervalMs, n, ids, groups, priorities, usage, custom, violations);
+    return new SampleBatch(node, time, takenNanos, intervalMs, n, ids, groups, priorities, null, usage, custom, violations);
   }
 
   public String node() {
@@ -114,6 +119,14 @@ public final class SampleBatch {
   }
 
   /** Usage of a built-in resource by its {@link Resource#index()}. */
+  /**
+   * The compiled quota sample {@code i} was checked against, or null (the agent had none, or the
+   * batch was made by {@link #of}): the parts acting on a batch read it here, not from the index.
+   */
+  public CompiledQuota quota(int i) {
+    return quotas == null ? null : quotas[check(i)];
+  }
+
   public double usage(int i, int resourceIndex) {
     return usage[resourceIndex][check(i)];
   }

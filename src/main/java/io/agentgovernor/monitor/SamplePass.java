@@ -94,7 +94,7 @@ final class SamplePass {
     store.history.record(now, usage, n, peaks);
     forgetCustomOfGone();
     return new SampleBatch(node, now, takenNanos, intervalMs, n, store.idSnapshot(), store.groupSnapshot(),
-        store.prioritySnapshot(), usage, custom, violations);
+        store.prioritySnapshot(), store.quotaSnapshot(), usage, custom, violations);
   }
 
   /**

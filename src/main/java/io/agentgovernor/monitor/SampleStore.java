@@ -85,10 +85,11 @@ final class SampleStore {
   /** Every slot's usage history, in columns over the slots. */
   final UsageHistory history = new UsageHistory();
 
-  /** The id, group and priority columns as last handed out; copied again only after a change. */
+  /** The id, group, priority and quota columns as last handed out; copied again only after a change. */
   private String[] idSnapshot = new String[0];
   private String[] groupSnapshot = new String[0];
   private int[] prioritySnapshot = new int[0];
+  private CompiledQuota[] quotaSnapshot = new CompiledQuota[0];
   private boolean snapshotStale = true;
 
   SampleStore(LocalAgents agents, QuotaIndex quotaIndex, AlertPolicy alerts) {
@@ -259,7 +260,10 @@ final class SampleStore {
       priorities[i] = priority;
       snapshotStale = true;
     }
-    quotas[i] = quota;
+    if (quota != quotas[i]) {
+      quotas[i] = quota;
+      snapshotStale = true;
+    }
     boolean custom = false;
     for (int r = 0; r < R; r++) {
       Limit limit = quota == null ? null : quota.limit(Resource.ofIndex(r));
@@ -300,11 +304,17 @@ final class SampleStore {
     return prioritySnapshot;
   }
 
+  CompiledQuota[] quotaSnapshot() {
+    snapshot();
+    return quotaSnapshot;
+  }
+
   private void snapshot() {
     if (snapshotStale) {
       idSnapshot = Arrays.copyOf(ids, count);
       groupSnapshot = Arrays.copyOf(groups, count);
       prioritySnapshot = Arrays.copyOf(priorities, count);
+      quotaSnapshot = Arrays.copyOf(quotas, count);
       snapshotStale = false;
     }
   }

@@ -80,7 +80,7 @@ public final class DegradationEngine {
     List<Effect> effects = new ArrayList<>();
     for (int i = 0; i < batch.size(); i++) {
       String agentId = batch.agentId(i);
-      CompiledQuota quota = node.quotaIndex().get(agentId);
+      CompiledQuota quota = batch.quota(i); // as the monitor checked the sample: no lookup per agent
       if (quota == null) {
         continue;
       }
@@ -94,7 +94,7 @@ public final class DegradationEngine {
     }
     if (settings.node().enabled()) {
       lastRead = probe.read();
-      effects.addAll(shedding.onPressure(lastRead, batch.samples(), now));
+      effects.addAll(shedding.onPressure(lastRead, batch, now));
     }
     agents.retain(id -> node.localAgents().get(id) != null);
     shedding.retain(id -> node.localAgents().get(id) != null);

@@ -12,10 +12,12 @@ import io.agentgovernor.degradation.policy.PressureStateMachine;
 import io.agentgovernor.degradation.policy.RecoveryPlanner;
 import io.agentgovernor.degradation.policy.SheddingPlan;
 import io.agentgovernor.monitor.AgentSample;
+import io.agentgovernor.monitor.SampleBatch;
 import io.agentgovernor.quota.Resource;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +67,7 @@ final class NodeShedding {
     return tracks.values();
   }
 
-  List<Effect> onPressure(NodePressure np, List<AgentSample> samples, long nowMs) {
+  List<Effect> onPressure(NodePressure np, SampleBatch batch, long nowMs) {
     pressure = np.pressure();
     double threshold = settings.node().pressure().thresholds().minimal();
     List<Effect> effects = new ArrayList<>();
@@ -74,8 +76,9 @@ final class NodeShedding {
     t.ifPresent(x -> effects.add(new Effect.Event(Events.DEGRADATION, new JsonObject().put("event", "node_level")
         .put("from", x.from().wireName()).put("level", x.to().wireName()).put("pressure", pressure)
         .put("dimensions", np.toJson()).put("reason", x.reason()))));
-    Map<String, AgentSample> byId = new LinkedHashMap<>();
-    samples.forEach(s -> byId.put(s.agentId(), s));
+    // rows only for the agents tracked here (none, unless the node was pressed): at 100,000 agents a
+    // row and a map entry for every sample were 100,000 objects an interval
+    Map<String, AgentSample> byId = tracks.isEmpty() ? Map.of() : tracked(batch);
     if (t.isPresent() && t.get().to() == PressureLevel.NONE) {
       tracks.values().forEach(tr -> effects.addAll(tr.startRecovery(threshold,
           byId.containsKey(tr.agentId()) ? byId.get(tr.agentId()).get(tr.resource()) : 0, nowMs)));
@@ -92,11 +95,22 @@ final class NodeShedding {
         }
       }
       if (nowMs >= nextRoundAtMs) {
-        effects.addAll(shed(np, resource, samples, nowMs));
+        effects.addAll(shed(np, resource, batch.samples(), nowMs));
       }
     }
     tracks.values().removeIf(ResourceTrack::idle);
     return effects;
+  }
+
+  /** The rows of the tracked agents in the batch, by id. */
+  private Map<String, AgentSample> tracked(SampleBatch batch) {
+    Map<String, AgentSample> byId = new HashMap<>();
+    for (int i = 0; i < batch.size(); i++) {
+      if (tracks.containsKey(batch.agentId(i))) {
+        byId.put(batch.agentId(i), batch.sample(i));
+      }
+    }
+    return byId;
   }
 
   private List<Effect> shed(NodePressure np, Resource resource, List<AgentSample> samples, long nowMs) {
