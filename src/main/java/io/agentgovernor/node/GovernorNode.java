@@ -143,6 +143,10 @@ public final class GovernorNode {
 
   private GovernorNode withStore(Database store) {
     this.store = store;
+    io.micrometer.core.instrument.MeterRegistry metrics = io.vertx.micrometer.backends.BackendRegistries.getNow(nodeId());
+    if (store != null && metrics != null) {
+      store.bindMetrics(metrics);
+    }
     return this;
   }
 

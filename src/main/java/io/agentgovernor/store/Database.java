@@ -2,6 +2,8 @@ package io.agentgovernor.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -28,9 +30,11 @@ public final class Database implements AutoCloseable {
 
   private final HikariDataSource pool;
   private final StoreConfig config;
+  private final GroupCommit writes;
 
   private Database(StoreConfig config) {
     this.config = config;
+    this.writes = new GroupCommit(this, !isPostgres() && config.fsync());
     HikariConfig hikari = new HikariConfig();
     hikari.setJdbcUrl(config.url());
     hikari.setUsername(config.user());
@@ -55,6 +59,31 @@ public final class Database implements AutoCloseable {
 
   public DataSource dataSource() {
     return pool;
+  }
+
+  /**
+   * Runs a write in a committed transaction, grouped with the writes of other threads waiting
+   * meanwhile ({@link GroupCommit}); returns once it is committed.
+   */
+  void write(GroupCommit.Write write) throws SQLException {
+    writes.run(write);
+  }
+
+  /** Transactions and writes committed through {@link #write} so far: {@code [commits, writes]}. */
+  long[] writeCounts() {
+    return new long[] {writes.commits(), writes.writes()};
+  }
+
+  /**
+   * Publishes the store's write counts: {@code governor_store_writes_total} (map-store writes
+   * committed) and {@code governor_store_commits_total} (transactions they took; writes ÷ commits is
+   * how many a group commit carried on average).
+   */
+  public void bindMetrics(MeterRegistry registry) {
+    FunctionCounter.builder("governor.store.writes", writes, GroupCommit::writes)
+        .description("Map-store writes committed to the store").register(registry);
+    FunctionCounter.builder("governor.store.commits", writes, GroupCommit::commits)
+        .description("Store transactions committed (each one group of writes)").register(registry);
   }
 
   public StoreConfig config() {

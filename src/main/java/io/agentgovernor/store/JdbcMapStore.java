@@ -28,7 +28,6 @@ public final class JdbcMapStore implements MapStore<String, String> {
   private final Database db;
   private final String table;
   private final String upsert;
-  private final boolean sync;
 
   /** The persisted maps and their tables. */
   private static final Map<String, String> PERSISTED = Map.of(Maps.QUOTAS, "gov_quotas", Maps.GROUPS, "gov_groups",
@@ -64,7 +63,6 @@ public final class JdbcMapStore implements MapStore<String, String> {
     }
     this.db = db;
     this.table = table;
-    this.sync = !db.isPostgres() && db.config().fsync();
     this.upsert = db.isPostgres()
         ? "INSERT INTO " + table + " (k, v, updated_at) VALUES (?, ?, ?) ON CONFLICT (k) DO UPDATE SET v = EXCLUDED.v, updated_at = EXCLUDED.updated_at"
         : "MERGE INTO " + table + " (k, v, updated_at) KEY (k) VALUES (?, ?, ?)";
@@ -86,22 +84,23 @@ public final class JdbcMapStore implements MapStore<String, String> {
         live.put(k, v);
       }
     });
-    if (!deleted.isEmpty()) {
-      deleteAll(deleted);
-    }
-    if (live.isEmpty()) {
-      return;
-    }
-    try (Connection c = db.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(upsert)) {
-      Timestamp now = new Timestamp(System.currentTimeMillis());
-      for (Map.Entry<String, String> e : live.entrySet()) {
-        ps.setString(1, e.getKey());
-        ps.setString(2, e.getValue());
-        ps.setTimestamp(3, now);
-        ps.addBatch();
-      }
-      ps.executeBatch();
-      synced(c);
+    try {
+      db.write(c -> {
+        delete(c, deleted);
+        if (live.isEmpty()) {
+          return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(upsert)) {
+          Timestamp now = new Timestamp(System.currentTimeMillis());
+          for (Map.Entry<String, String> e : live.entrySet()) {
+            ps.setString(1, e.getKey());
+            ps.setString(2, e.getValue());
+            ps.setTimestamp(3, now);
+            ps.addBatch();
+          }
+          ps.executeBatch();
+        }
+      });
     } catch (SQLException e) {
       throw new IllegalStateException("storing into " + table + " failed: " + e.getMessage(), e);
     }
@@ -114,28 +113,23 @@ public final class JdbcMapStore implements MapStore<String, String> {
 
   @Override
   public void deleteAll(Collection<String> keys) {
-    try (Connection c = db.dataSource().getConnection();
-         PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE k = ?")) {
-      for (String k : keys) {
-        ps.setString(1, k);
-        ps.addBatch();
-      }
-      ps.executeBatch();
-      synced(c);
+    try {
+      db.write(c -> delete(c, keys));
     } catch (SQLException e) {
       throw new IllegalStateException("deleting from " + table + " failed: " + e.getMessage(), e);
     }
   }
 
-  /**
-   * H2 (WRITE_DELAY=0) hands each commit to the operating system, which survives kill -9 but not a
-   * power loss; CHECKPOINT SYNC forces it to the device (one fsync, measured +25 % a write here).
-   */
-  private void synced(Connection c) throws SQLException {
-    if (sync) {
-      try (java.sql.Statement s = c.createStatement()) {
-        s.execute("CHECKPOINT SYNC");
+  private void delete(Connection c, Collection<String> keys) throws SQLException {
+    if (keys.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE k = ?")) {
+      for (String k : keys) {
+        ps.setString(1, k);
+        ps.addBatch();
       }
+      ps.executeBatch();
     }
   }
 

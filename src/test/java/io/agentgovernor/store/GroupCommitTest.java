@@ -1,0 +1,165 @@
+package io.agentgovernor.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Group commit on a real H2 file: writes waiting for a commit go together in the next, and a bad one fails alone. */
+class GroupCommitTest {
+
+  @TempDir
+  Path dir;
+
+  private Database db;
+  private final ExecutorService pool = Executors.newFixedThreadPool(16);
+
+  @BeforeEach
+  void open() {
+    db = Database.open(new StoreConfig(StoreConfig.Kind.H2, "jdbc:h2:file:" + dir.resolve("g") + ";WRITE_DELAY=0",
+        "sa", "", 4, false));
+  }
+
+  @AfterEach
+  void close() {
+    pool.shutdownNow();
+    db.close();
+  }
+
+  private static void put(Connection c, String k, String v) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("MERGE INTO gov_quotas (k, v, updated_at) KEY (k) VALUES (?, ?, NOW())")) {
+      ps.setString(1, k);
+      ps.setString(2, v);
+      ps.executeUpdate();
+    }
+  }
+
+  /** Starts a write that holds its commit open until {@code release}; returns once it is leading. */
+  private Future<?> blockingLeader(GroupCommit group, CountDownLatch release) throws Exception {
+    CountDownLatch inside = new CountDownLatch(1);
+    Future<?> f = pool.submit(() -> {
+      group.run(c -> {
+        put(c, "first", "1");
+        inside.countDown();
+        try {
+          release.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          throw new SQLException(e);
+        }
+      });
+      return null;
+    });
+    assertThat(inside.await(30, TimeUnit.SECONDS)).isTrue();
+    return f;
+  }
+
+  @Test
+  @DisplayName("writes arriving during a commit wait, then are committed together in one transaction")
+  void waitingWritesShareOneCommit() throws Exception {
+    GroupCommit group = new GroupCommit(db, false);
+    CountDownLatch release = new CountDownLatch(1);
+    Future<?> leader = blockingLeader(group, release);
+    List<Future<?>> followers = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      String k = "k" + i;
+      followers.add(pool.submit(() -> {
+        group.run(c -> put(c, k, "v"));
+        return null;
+      }));
+    }
+    await().atMost(Duration.ofSeconds(30)).until(() -> group.queued() == 10);
+    assertThat(followers).noneMatch(Future::isDone); // none returns before its write is committed
+
+    release.countDown();
+    leader.get(30, TimeUnit.SECONDS);
+    for (Future<?> f : followers) {
+      f.get(30, TimeUnit.SECONDS);
+    }
+    assertThat(group.commits()).isEqualTo(2); // the leader's alone, then the ten together
+    assertThat(group.writes()).isEqualTo(11);
+    assertThat(rows()).containsKeys("first", "k0", "k5", "k9").hasSize(11);
+  }
+
+  @Test
+  @DisplayName("a write that fails in a group fails its own caller only; the others are committed")
+  void badWriteFailsAlone() throws Exception {
+    GroupCommit group = new GroupCommit(db, false);
+    CountDownLatch release = new CountDownLatch(1);
+    Future<?> leader = blockingLeader(group, release);
+    List<Future<?>> good = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      String k = "good" + i;
+      good.add(pool.submit(() -> {
+        group.run(c -> put(c, k, "v"));
+        return null;
+      }));
+    }
+    Future<?> bad = pool.submit(() -> {
+      group.run(c -> put(c, "x".repeat(300), "key longer than the column")); // k is VARCHAR(256)
+      return null;
+    });
+    await().atMost(Duration.ofSeconds(30)).until(() -> group.queued() == 6);
+
+    release.countDown();
+    leader.get(30, TimeUnit.SECONDS);
+    for (Future<?> f : good) {
+      f.get(30, TimeUnit.SECONDS);
+    }
+    assertThatThrownBy(() -> bad.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(SQLException.class);
+    assertThat(rows()).containsOnlyKeys("first", "good0", "good1", "good2", "good3", "good4");
+  }
+
+  @Test
+  @DisplayName("the map store through group commit: 2,000 writes from 16 threads, every one stored, then deleted")
+  void mapStoreUnderConcurrency() throws Exception {
+    JdbcMapStore store = new JdbcMapStore(db, "gov_quotas");
+    List<Future<?>> work = new ArrayList<>();
+    for (int t = 0; t < 16; t++) {
+      int thread = t;
+      work.add(pool.submit(() -> {
+        for (int i = 0; i < 125; i++) {
+          store.store("t" + thread + "-" + i, "{\"n\":" + i + "}");
+        }
+        return null;
+      }));
+    }
+    for (Future<?> f : work) {
+      f.get(60, TimeUnit.SECONDS);
+    }
+    Map<String, String> rows = rows();
+    assertThat(rows).hasSize(2000).containsEntry("t15-124", "{\"n\":124}");
+    assertThat(db.writeCounts()[1]).isEqualTo(2000);
+    store.deleteAll(List.of("t0-0", "t0-1"));
+    assertThat(rows()).hasSize(1998).doesNotContainKey("t0-0");
+  }
+
+  private Map<String, String> rows() throws SQLException {
+    Map<String, String> out = new HashMap<>();
+    try (Connection c = db.dataSource().getConnection();
+         var rs = c.createStatement().executeQuery("SELECT k, v FROM gov_quotas")) {
+      while (rs.next()) {
+        out.put(rs.getString(1), rs.getString(2));
+      }
+    }
+    return out;
+  }
+}
