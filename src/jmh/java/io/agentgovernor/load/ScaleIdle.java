@@ -28,8 +28,9 @@ import org.openjdk.jol.info.GraphLayout;
  * N {@code idle} agents on one in-JVM node: deploy time, heap per agent after a full GC, and the
  * sampling cost, each against a baseline in the same run. The same node is started twice in this
  * JVM, one after the other: once with the monitor at {@code intervalMs} (the measured node), once
- * with it at 60 s (the baseline: its first sample would come after the measurement window), with
- * the same agents deployed the same way. The sampling cost is the CPU of the node's worker threads
+ * with sampling off ({@code monitor.enabled: false}, the baseline; until 2026-12-07 it sampled
+ * every 60 s, and once its deploy got faster a 60 s sample fell inside the window), with the same
+ * agents deployed the same way. The sampling cost is the CPU of the node's worker threads
  * (where the monitor, a worker verticle, runs) and of the whole process over the window, minus the
  * baseline's; per-agent heap is (heap after deploy − heap before) / N after a full GC, and a class
  * histogram diff says what it is made of.
@@ -56,7 +57,7 @@ public final class ScaleIdle {
     }
     warmUp(Math.min(agents, 5000));
     Run measured = run("measured", agents, intervalMs, windowSeconds, true);
-    Run baseline = run("baseline", agents, 60_000, windowSeconds, false);
+    Run baseline = run("baseline", agents, 0, windowSeconds, false); // 0: sampling off
     Map<String, Long> history = historyBytes();
     report(out, agents, intervalMs, windowSeconds, measured, baseline, history);
     System.exit(0);
@@ -75,7 +76,7 @@ public final class ScaleIdle {
       throws Exception {
     String cluster = LoadNodes.randomClusterName();
     GovernorNode node = LoadNodes.start("scale-" + name, cluster, LoadNodes.randomClusterPort(), List.of(),
-        LoadNodes.GROUP_YAML + "monitor:\n  intervalMs: " + intervalMs + "\n  publishMeasurements: " + System.getProperty("scale.publishMeasurements", "true") + "\n");
+        LoadNodes.GROUP_YAML + "monitor:\n  " + (intervalMs > 0 ? "intervalMs: " + intervalMs : "enabled: false") + "\n  publishMeasurements: " + System.getProperty("scale.publishMeasurements", "true") + "\n");
     try {
       // a node closed just before may still be releasing its objects: wait until the heap settles
       long heapBefore = usedAfterGc();
@@ -256,7 +257,7 @@ public final class ScaleIdle {
       history.forEach((k, v) -> w.printf("history_hour_bytes,%s,%d%n", k.replace(',', ';'), v));
     }
     try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(Path.of(out + ".run.md")))) {
-      w.printf("## %,d idle agents, monitor interval %d ms (baseline: 60 s), window %d s%n%n", agents, intervalMs, windowSeconds);
+      w.printf("## %,d idle agents, monitor interval %d ms (baseline: sampling off), window %d s%n%n", agents, intervalMs, windowSeconds);
       w.println("| figure | measured node | baseline node | ratio / difference |");
       w.println("| --- | --- | --- | --- |");
       w.printf("| deploy time | %.1f s (%.0f agents/s) | %.1f s (%.0f agents/s) | %.2f× |%n", m.deploySeconds(),
