@@ -65,8 +65,8 @@ final class Sampler {
    *
    * <p>Each agent's meter is read once, in one pass over the slots (at 100,000 agents every visit
    * of an agent is a cache miss, and the pass is as cheap as the number of visits): everything but
-   * the handlers' share of CPU is final after it. Only the agents whose handlers ran are visited
-   * again, from a short list, once the threads' CPU clocks are read.
+   * the handlers' share of CPU is final after it. That share is added once the threads' CPU
+   * clocks are read, from a short list of the slots whose handlers ran (their meters not read again).
    */
   @SuppressWarnings("unchecked")
   Map<String, Double>[] sample(SampleStore store, double[][] columns, long nowNanos, long nowMs) {
