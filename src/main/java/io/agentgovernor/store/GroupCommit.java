@@ -98,10 +98,21 @@ final class GroupCommit {
     }
   }
 
-  /** Commits the group in one transaction; on failure, each write in a transaction of its own. */
+  /**
+   * Commits the group in one transaction; if a write fails, each write in a transaction of its own.
+   * Every write of the group is finished on every path (a follower waits for exactly that).
+   */
   private void commit(List<Pending> group) {
-    SQLException whole = null;
-    try (Connection c = db.dataSource().getConnection()) {
+    Connection c;
+    try {
+      c = db.dataSource().getConnection();
+    } catch (SQLException e) {
+      // no connection: the store is unreachable, and retrying each write would wait for one again per write
+      finish(group, e);
+      return;
+    }
+    SQLException failure = null;
+    try (c) {
       c.setAutoCommit(false);
       try {
         for (Pending p : group) {
@@ -109,27 +120,25 @@ final class GroupCommit {
         }
         c.commit();
         synced(c);
-      } catch (SQLException e) {
-        whole = e;
+      } catch (SQLException | RuntimeException e) {
+        failure = e instanceof SQLException sql ? sql : new SQLException(e.toString(), e);
         c.rollback();
       } finally {
         c.setAutoCommit(true);
       }
     } catch (SQLException e) {
-      whole = whole != null ? whole : e;
+      failure = failure != null ? failure : e;
     }
-    if (whole == null) {
+    if (failure == null) {
       finish(group, null);
       commits.incrementAndGet();
       writes.addAndGet(group.size());
-      return;
-    }
-    if (group.size() == 1) {
-      finish(group, whole);
-      return;
-    }
-    for (Pending p : group) {
-      commit(List.of(p));
+    } else if (group.size() == 1) {
+      finish(group, failure);
+    } else {
+      for (Pending p : group) {
+        commit(List.of(p));
+      }
     }
   }
 

@@ -129,6 +129,40 @@ class GroupCommitTest {
   }
 
   @Test
+  @DisplayName("a write that throws (not SQL) fails its own caller only, and the writer after it still commits")
+  void throwingWriteFailsAlone() throws Exception {
+    GroupCommit group = new GroupCommit(db, false);
+    CountDownLatch release = new CountDownLatch(1);
+    Future<?> leader = blockingLeader(group, release);
+    Future<?> throwing = pool.submit(() -> {
+      group.run(c -> {
+        throw new IllegalStateException("a bug in a write");
+      });
+      return null;
+    });
+    Future<?> good = pool.submit(() -> {
+      group.run(c -> put(c, "after", "v"));
+      return null;
+    });
+    await().atMost(Duration.ofSeconds(30)).until(() -> group.queued() == 2);
+    release.countDown();
+    leader.get(30, TimeUnit.SECONDS);
+    good.get(30, TimeUnit.SECONDS);
+    assertThatThrownBy(() -> throwing.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(SQLException.class)
+        .hasMessageContaining("a bug in a write");
+    assertThat(rows()).containsOnlyKeys("first", "after");
+  }
+
+  @Test
+  @DisplayName("with the store unreachable a write fails with the pool's error and nothing is counted as committed")
+  void unreachableStoreFailsPromptly() {
+    GroupCommit group = new GroupCommit(db, false);
+    db.close();
+    assertThatThrownBy(() -> group.run(c -> put(c, "k", "v"))).isInstanceOf(SQLException.class);
+    assertThat(group.commits()).isZero();
+  }
+
+  @Test
   @DisplayName("the map store through group commit: 2,000 writes from 16 threads, every one stored, then deleted")
   void mapStoreUnderConcurrency() throws Exception {
     JdbcMapStore store = new JdbcMapStore(db, "gov_quotas");
