@@ -6,8 +6,9 @@ import io.agentgovernor.quota.Resource;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -27,18 +28,13 @@ final class Sampler {
 
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
-  private final Map<Thread, ThreadClock> threads = new IdentityHashMap<>();
   /**
-   * The threads of {@link #threads} (and their clocks) as a short array, scanned by reference:
-   * busy agents sit on a handful of event loops, taken in turn, so the thread changes from one agent
-   * to the next and a map lookup per agent was a fifth of the per-sample parts' CPU (JFR, 10,000
-   * busy agents); a scan of four references is a few compares.
+   * The threads that ran agent handlers, with their clocks: a short list scanned by reference.
+   * Busy agents sit on a handful of event loops, taken in turn, so the thread changes from one agent
+   * to the next, and a map lookup per agent was a fifth of the per-sample parts' CPU (JFR, 10,000
+   * busy agents); a scan of a few references is a few compares.
    */
-  private Thread[] knownThreads = new Thread[0];
-  private ThreadClock[] knownClocks = new ThreadClock[0];
-  private int known;
-  /** Beyond this many threads (never, with Vert.x's event loops), the map alone. */
-  private static final int MAX_KNOWN = 32;
+  private final List<ThreadClock> threads = new ArrayList<>();
   /** This interval's slots whose handlers ran: slot, handler time, and the clock of the thread they ran on (or null). */
   private int[] activeSlots = new int[0];
   private long[] activeNanos = new long[0];
@@ -47,14 +43,16 @@ final class Sampler {
 
   /** A thread that ran agent handlers: its CPU clock at the last interval, and this interval's handler time on it. */
   private static final class ThreadClock {
+    final Thread thread;
     long cpu;
     long handlerNanos;
     double ratio = 1.0;
     /** Its thread ended: its agents' handler time counts as CPU time, as for a thread never seen. */
     boolean gone;
 
-    ThreadClock(long cpu) {
-      this.cpu = cpu;
+    ThreadClock(Thread thread) {
+      this.thread = thread;
+      this.cpu = cpuTime(thread);
     }
   }
 
@@ -74,8 +72,7 @@ final class Sampler {
     lastNanos = nowNanos;
     double cpuPerNano = 100.0 / elapsed;
     double perSecond = 1e9 / elapsed;
-    threads.values().forEach(t -> t.handlerNanos = 0);
-    rememberThreads();
+    threads.forEach(t -> t.handlerNanos = 0);
     int n = store.count;
     if (activeSlots.length < n) {
       int capacity = Math.max(n, activeSlots.length * 2);
@@ -153,47 +150,28 @@ final class Sampler {
 
   /** The clock of a thread that ran handlers, made at its first sight. */
   private ThreadClock clockOf(Thread thread) {
-    for (int k = 0; k < known; k++) {
-      if (knownThreads[k] == thread) {
-        return knownClocks[k];
+    for (int k = 0; k < threads.size(); k++) {
+      ThreadClock clock = threads.get(k);
+      if (clock.thread == thread) {
+        return clock;
       }
     }
-    ThreadClock clock = threads.computeIfAbsent(thread, t -> new ThreadClock(cpuTime(t)));
-    if (known < MAX_KNOWN) {
-      if (known == knownThreads.length) {
-        knownThreads = java.util.Arrays.copyOf(knownThreads, Math.max(4, known * 2));
-        knownClocks = java.util.Arrays.copyOf(knownClocks, knownThreads.length);
-      }
-      knownThreads[known] = thread;
-      knownClocks[known++] = clock;
-    }
+    ThreadClock clock = new ThreadClock(thread);
+    threads.add(clock);
     return clock;
   }
 
-  /** The short array again from the map (threads that ended were dropped from it at the last interval). */
-  private void rememberThreads() {
-    java.util.Arrays.fill(knownThreads, null);
-    java.util.Arrays.fill(knownClocks, null);
-    known = 0;
-    threads.forEach((thread, clock) -> {
-      if (known < MAX_KNOWN && known < knownThreads.length) {
-        knownThreads[known] = thread;
-        knownClocks[known++] = clock;
-      }
-    });
-  }
-
   private void updateRatios() {
-    threads.entrySet().removeIf(e -> {
-      e.getValue().gone = !e.getKey().isAlive();
-      return e.getValue().gone;
+    threads.removeIf(clock -> {
+      clock.gone = !clock.thread.isAlive();
+      return clock.gone;
     });
-    threads.forEach((thread, clock) -> {
-      long cpu = cpuTime(thread);
+    for (ThreadClock clock : threads) {
+      long cpu = cpuTime(clock.thread);
       long delta = cpu - clock.cpu;
       clock.cpu = cpu;
       clock.ratio = clock.handlerNanos > 0 ? Math.min(1.0, Math.max(0, delta) / (double) clock.handlerNanos) : 1.0;
-    });
+    }
   }
 
   /** Custom usage of slot {@code i}: the amounts reported over the last 60 s, {@code reported} (this interval's) included. */

@@ -69,9 +69,9 @@ public final class Database implements AutoCloseable {
     writes.run(write);
   }
 
-  /** Transactions and writes committed through {@link #write} so far: {@code [commits, writes]}. */
-  long[] writeCounts() {
-    return new long[] {writes.commits(), writes.writes()};
+  /** The group commit behind {@link #write} (its counts, for tests). */
+  GroupCommit groupCommit() {
+    return writes;
   }
 
   /**

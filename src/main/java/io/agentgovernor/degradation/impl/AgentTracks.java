@@ -56,8 +56,7 @@ final class AgentTracks {
    */
   List<Effect> onSample(String agentId, Resource resource, double usage, Limit limit, long nowMs) {
     double pressure = limit.hard() <= 0 ? 0 : usage / limit.hard();
-    if (pressure <= settings.agentPressure().thresholds().minimal()
-        && (tracksPerAgent.isEmpty() || !tracksPerAgent.containsKey(agentId))) {
+    if (pressure <= settings.agentPressure().thresholds().minimal() && !tracksPerAgent.containsKey(agentId)) {
       return List.of(); // the common case: nothing pressed and nothing to remember
     }
     TrackKey key = new TrackKey(agentId, resource.name()); // both strings' hashes are cached: no new string hashed
