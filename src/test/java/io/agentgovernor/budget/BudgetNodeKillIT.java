@@ -9,6 +9,7 @@ import io.agentgovernor.testing.SampledReports;
 import io.agentgovernor.testing.TestNodes;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -42,9 +43,11 @@ import org.junit.jupiter.api.TestInfo;
  *
  * <p>What is asserted, with A = the actuals of every commit a node acknowledged, split by the node
  * that granted the reservation (its id names it) into A_live (survivors) and A_dead (the killed
- * node), F = the amounts of the killed node's grants whose settle was never acknowledged (in flight
- * when it died), U = the amounts of survivors' grants or settles whose answer never came (0 in a
- * clean run), C = the owner's committed at the end and X = its chargedInFull (the dead node's slice):
+ * node), F = the amounts the killed node may still have held reserved when it died (its grants
+ * whose settle was never acknowledged, and the reservations sent to it that reached it and got no
+ * answer: with 50 reservers on it, several are granted and unanswered at the kill), U = the amounts
+ * of survivors' grants or settles whose answer never came (0 in a clean run), C = the owner's
+ * committed at the end and X = its chargedInFull (the dead node's slice):
  * <ul>
  *   <li>never above: committed + outstanding at the owner ≤ 1,000,000 at every sample; and on the
  *       reservers' side, Σ over every acknowledged grant of (its full amount until its settle is
@@ -60,8 +63,12 @@ import org.junit.jupiter.api.TestInfo;
  *       one slice (1 %), plus the unspent rest of the dead node's settles answered after the
  *       figures of its last surely surviving report were read (the owner's {@code reportedAtByNode},
  *       sampled, the one before the last seen: see {@link SampledReports}; a missed later report
- *       only loosens the bound), plus one request's amount. On a loaded host
- *       reports run late and that rest grows (measured with two CPU burners: up to 12,860 tokens).</li>
+ *       only loosens the bound). On a loaded host
+ *       reports run late and that rest grows (measured with two CPU burners: up to 12,860 tokens).
+ *       F counts every reservation sent to the killed node and never answered, granted or not (which
+ *       were granted died with it), so this check is looser by the amounts of those not granted;
+ *       counting none of them (as this test once did) under-counts: several are granted and
+ *       unanswered at the kill, and the check then failed on a correct run.</li>
  * </ul>
  */
 class BudgetNodeKillIT {
@@ -128,6 +135,8 @@ class BudgetNodeKillIT {
     final AtomicLong inUse = new AtomicLong();
     final AtomicLong maxInUse = new AtomicLong();
     final AtomicLong inFlightOnDead = new AtomicLong();
+    /** Of {@code inFlightOnDead}: reservations sent to the killed node that got no answer (granted or not: unknowable). */
+    final AtomicLong unansweredOnDead = new AtomicLong();
     final AtomicLong unknownOnLive = new AtomicLong();
     final AtomicLong unknownCalls = new AtomicLong();
     final AtomicLong denials = new AtomicLong();
@@ -151,25 +160,32 @@ class BudgetNodeKillIT {
     }
   }
 
-  /** A reserver's call; null when no answer came (the reason is counted in {@link #failures}). */
-  private HttpResponse<String> call(int node, String path, JsonObject body) {
+  /**
+   * A reserver's call: the answer, or none ({@code response} null, the reason counted in
+   * {@link #failures}); {@code reached} is false only when the connection was refused, so the
+   * request never reached the node and cannot have changed anything there.
+   */
+  private record Call(HttpResponse<String> response, boolean reached) {
+  }
+
+  private Call call(int node, String path, JsonObject body) {
     return call(node, "POST", path, body);
   }
 
-  private HttpResponse<String> call(int node, String method, String path, JsonObject body) {
+  private Call call(int node, String method, String path, JsonObject body) {
     HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports.get(node) + "/api/v1" + path))
         .timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + TestNodes.ADMIN_TOKEN)
         .header("Content-Type", "application/json")
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body.encode()))
         .build();
     try {
-      return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+      return new Call(CLIENT.send(request, HttpResponse.BodyHandlers.ofString()), true);
     } catch (IOException e) {
       failures.merge("b" + (node + 1) + " " + e, 1L, Long::sum);
-      return null;
+      return new Call(null, !(e instanceof ConnectException));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return null;
+      return new Call(null, true);
     }
   }
 
@@ -191,7 +207,7 @@ class BudgetNodeKillIT {
     Thread sampler = new Thread(() -> {
       for (int i = 0; sampling.get() && i < 1_000_000; i++) {
         long t0 = System.nanoTime();
-        HttpResponse<String> r = call(i % 2, "GET", "/budgets/" + BUDGET, null);
+        HttpResponse<String> r = call(i % 2, "GET", "/budgets/" + BUDGET, null).response();
         sampleNanos.accumulateAndGet(System.nanoTime() - t0, Math::max);
         if (r != null && r.statusCode() == 200) {
           JsonObject s = new JsonObject(r.body());
@@ -244,15 +260,15 @@ class BudgetNodeKillIT {
     long stranded = c - aLive - aDead - f - u;
     long reportedAt = seen.deadReports.lastDurable();
     long restsSince = seen.deadRests.stream().filter(r -> r[0] >= reportedAt).mapToLong(r -> r[1]).sum();
-    long bound = SLICE + restsSince + MAX_REQUEST;
+    long bound = SLICE + restsSince;
     System.out.printf("budget kill-9 (3 JVMs): %d grants, %d denials in %.1f s, killed after %d acknowledged; owner samples %d, "
             + "slowest sample %.0f ms, max committed+outstanding %d; reservers' max in use %d%n", seen.grants.size(),
         seen.denials.get(), seconds, killedAt.get(), samples.get(), sampleNanos.get() / 1e6, maxOwner.get(), seen.maxInUse.get());
     System.out.printf("budget kill-9 (3 JVMs): committed %d of %d (%.3f %%); acknowledged commits: survivors %d, dead node %d; "
-            + "dead node's grants in flight %d; unknown answers on survivors %d (%d calls); charged in full %d; stranded %d (%.3f %%), "
+            + "dead node's grants in flight %d (of which reservations unanswered %d); unknown answers on survivors %d (%d calls); charged in full %d; stranded %d (%.3f %%), "
             + "bound %d = slice + unspent rest settled since its last surely surviving report %d (%d reports seen, "
-            + "the last %d ms later) + one request; it last held %d%n",
-        c, AMOUNT, 100.0 * c / AMOUNT, aLive, aDead, f, u, seen.unknownCalls.get(), x, stranded, 100.0 * stranded / AMOUNT,
+            + "the last %d ms later); it last held %d%n",
+        c, AMOUNT, 100.0 * c / AMOUNT, aLive, aDead, f, seen.unansweredOnDead.get(), u, seen.unknownCalls.get(), x, stranded, 100.0 * stranded / AMOUNT,
         bound, restsSince, seen.deadReports.count(), seen.deadReports.last() - reportedAt, seen.deadHeld.get());
 
     System.out.println("budget kill-9 (3 JVMs): unexpected answers " + seen.answers + "; no answer " + failures);
@@ -285,10 +301,15 @@ class BudgetNodeKillIT {
           int inARow = 0;
           for (int round = 0; round < 10_000 && inARow < DENIALS_TO_STOP; round++) {
             long amount = 1 + ThreadLocalRandom.current().nextLong(MAX_REQUEST);
-            HttpResponse<String> r = call(via, "/reservations", new JsonObject().put("agentId", agent)
+            Call reserve = call(via, "/reservations", new JsonObject().put("agentId", agent)
                 .put("group", "standard_agent").put("resource", "llm_tokens").put("amount", amount));
+            HttpResponse<String> r = reserve.response();
             if (r == null && via == KILLED && !nodes.get(KILLED).isAlive()) {
-              via = (via + 1) % 3; // refused connection: the node is gone, go on through a survivor
+              if (reserve.reached()) {
+                unknown(seen, via, amount); // sent before the kill: it may have been granted, then lost with the node
+                seen.unansweredOnDead.addAndGet(amount);
+              }
+              via = (via + 1) % 3; // the node is gone: go on through a survivor
               continue;
             }
             if (r != null && r.statusCode() == 409) {
@@ -325,9 +346,9 @@ class BudgetNodeKillIT {
     // counted as settled before it is sent: this side may lag the owner, never run ahead of it (if
     // the answer is lost, the owner charges either the actual or, charged in full, the whole amount)
     seen.inUse.addAndGet(actual - amount);
-    HttpResponse<String> r = actual == 0
+    HttpResponse<String> r = (actual == 0
         ? call(via, "/reservations/" + id + "/release", null)
-        : call(via, "/reservations/" + id + "/commit", new JsonObject().put("actual", actual));
+        : call(via, "/reservations/" + id + "/commit", new JsonObject().put("actual", actual))).response();
     if (r != null && r.statusCode() == 200) {
       seen.committedBy[granter].addAndGet(actual);
       if (granter == KILLED) {
@@ -341,7 +362,10 @@ class BudgetNodeKillIT {
     }
   }
 
-  /** A survivor's answer that never came (a timeout): the grant may exist, so it bounds the figures. */
+  /**
+   * An answer that never came (a survivor's timeout, or the killed node's death): the grant may
+   * exist, so its amount bounds the figures (U on a survivor, F on the killed node).
+   */
   private static void unknown(Seen seen, int node, long amount) {
     seen.unknownCalls.incrementAndGet();
     (node == KILLED ? seen.inFlightOnDead : seen.unknownOnLive).addAndGet(amount);
