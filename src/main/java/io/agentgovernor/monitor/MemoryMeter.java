@@ -58,11 +58,15 @@ final class MemoryMeter {
     if (handled == lastHandled[slot] || nowNanos < nextWalkNanos[slot]) {
       return bytes[slot];
     }
-    long start = System.nanoTime();
     List<Object> roots = agent.retainedRoots();
-    bytes[slot] = roots.isEmpty() ? 0 : walk(roots, bytes[slot]);
-    long took = System.nanoTime() - start;
     lastHandled[slot] = handled;
+    if (roots.isEmpty()) {
+      bytes[slot] = 0; // nothing declared: no walk, and no clock read to time it
+      return 0;
+    }
+    long start = System.nanoTime();
+    bytes[slot] = walk(roots, bytes[slot]);
+    long took = System.nanoTime() - start;
     nextWalkNanos[slot] = nowNanos + Math.min(MAX_SPACING_NANOS, took * MIN_SPACING_FACTOR);
     return bytes[slot];
   }

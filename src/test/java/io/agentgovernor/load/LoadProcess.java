@@ -134,6 +134,29 @@ final class LoadProcess implements AutoCloseable {
     return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * (1_000_000_000L / CLK_TCK);
   }
 
+  /**
+   * utime + stime of the JVM's JIT compiler threads (C1/C2, named so in /proc/PID/task/TID/stat),
+   * in nanoseconds: code still being compiled after a warm-up is a one-off cost, not the steady one.
+   */
+  long jitNanos() throws IOException {
+    long ticks = 0;
+    try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc", String.valueOf(process.pid()), "task"))) {
+      for (Path task : tasks.toList()) {
+        try {
+          String stat = Files.readString(task.resolve("stat"));
+          String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+          if (comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre")) {
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+          }
+        } catch (IOException gone) {
+          // the thread ended between the listing and the read
+        }
+      }
+    }
+    return ticks * (1_000_000_000L / CLK_TCK);
+  }
+
   long pid() {
     return process.pid();
   }

@@ -45,7 +45,8 @@ final class AgentWindow {
   private final NeedTracker[] builtInNeeds = new NeedTracker[Resource.BUILT_IN_COUNT];
   private final Map<String, SlotRing> custom = new HashMap<>(2);
   private final Map<String, NeedTracker> customNeeds = new HashMap<>(2);
-  private final Set<String> violating = new HashSet<>(2);
+  /** The resources violated in the last sample; null while none was (most agents): nothing to touch per sample. */
+  private Set<String> violating;
   private final ArrayDeque<Episode> episodes = new ArrayDeque<>(2);
   private final ArrayDeque<ActionSeen> actions = new ArrayDeque<>(2);
   private String group;
@@ -160,7 +161,7 @@ final class AgentWindow {
   /** A soft violation is only a warning, so only hard and burst ones start an episode. */
   private void trackEpisodes(long time, List<Violation> violations) {
     if (violations.isEmpty()) {
-      violating.clear(); // complying: nothing allocated
+      violating = null; // complying: nothing allocated, nothing read
       return;
     }
     Set<String> now = new HashSet<>(2);
@@ -168,7 +169,7 @@ final class AgentWindow {
       if (v.kind() == ViolationKind.HARD || v.kind() == ViolationKind.BURST) {
         String resource = v.resource().name();
         now.add(resource);
-        if (!violating.contains(resource)) {
+        if (violating == null || !violating.contains(resource)) {
           push(episodes, new Episode(resource, v.kind().wireName(), time), MAX_EPISODES);
           NeedTracker tracker = tracker(resource);
           if (tracker != null) {
@@ -177,8 +178,7 @@ final class AgentWindow {
         }
       }
     }
-    violating.clear();
-    violating.addAll(now);
+    violating = now.isEmpty() ? null : now;
   }
 
   private static <T> void push(ArrayDeque<T> deque, T item, int bound) {

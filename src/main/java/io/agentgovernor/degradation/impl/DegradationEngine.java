@@ -79,11 +79,11 @@ public final class DegradationEngine {
     long now = batch.time();
     List<Effect> effects = new ArrayList<>();
     for (int i = 0; i < batch.size(); i++) {
-      String agentId = batch.agentId(i);
       CompiledQuota quota = batch.quota(i); // as the monitor checked the sample: no lookup per agent
-      if (quota == null) {
+      if (quota == null || !agents.concerns(batch, i, quota)) {
         continue;
       }
+      String agentId = batch.agentId(i);
       for (int k = 0; k < quota.limitCount(); k++) {
         Resource r = quota.resourceAt(k);
         List<Effect> fx = agents.onSample(agentId, r, batch.get(i, r), quota.limitAt(k), now);

@@ -3,7 +3,12 @@ package io.agentgovernor.degradation.impl;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.agentgovernor.degradation.DegradationSettings;
+import io.agentgovernor.monitor.AgentSample;
+import io.agentgovernor.monitor.SampleBatch;
+import io.agentgovernor.quota.CompiledQuota;
 import io.agentgovernor.quota.Limit;
+import io.agentgovernor.quota.Quota;
+import io.agentgovernor.quota.QuotaGroup;
 import io.agentgovernor.quota.Resource;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -44,6 +49,28 @@ class AgentTracksTest {
       }
     }
     return effects;
+  }
+
+  private static SampleBatch batch(double memory, double tokens) {
+    double[] usage = new double[Resource.BUILT_IN_COUNT];
+    usage[Resource.MEMORY.index()] = memory;
+    return SampleBatch.of("n", 0, 0, 1000, List.of(new AgentSample("hog", "g", 5, 0, usage,
+        Map.of("llm_tokens", tokens), List.of())));
+  }
+
+  @Test
+  @DisplayName("the gate: an agent is looked at when a limit (custom too) presses past minimal, or while it has a track")
+  void concerns() {
+    CompiledQuota quota = new CompiledQuota(Quota.fromGroup("hog", QuotaGroup.fromJson(new JsonObject("""
+        {"name": "g", "priority": 5, "defaultLimits": {"memory": {"soft": 80, "hard": 100},
+         "llm_tokens": {"soft": 800, "hard": 1000, "custom": true}}}""")), null, null, false, 0));
+    assertThat(tracks.concerns(batch(10, 10), 0, quota)).as("idle, no track").isFalse();
+    assertThat(tracks.concerns(batch(92, 10), 0, quota)).as("memory pressed").isTrue();
+    assertThat(tracks.concerns(batch(10, 950), 0, quota)).as("a custom limit pressed").isTrue();
+    sample(0, 92); // a track opens for memory
+    assertThat(tracks.all()).isNotEmpty();
+    assertThat(tracks.concerns(batch(10, 10), 0, quota)).as("not pressed, but tracked: its recovery needs the sample")
+        .isTrue();
   }
 
   @Test
