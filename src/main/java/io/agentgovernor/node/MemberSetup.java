@@ -4,6 +4,8 @@ import com.hazelcast.config.Config;
 import io.agentgovernor.budget.Budgets;
 import io.agentgovernor.cluster.ClusterSetup;
 import io.agentgovernor.config.NodeConfig;
+import io.agentgovernor.degradation.impl.DegradationStore;
+import io.agentgovernor.enforcement.impl.EnforcementHistory;
 import io.agentgovernor.store.Database;
 import io.agentgovernor.store.JdbcMapStore;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
@@ -11,7 +13,7 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 /**
  * The Hazelcast member of a node, assembled from the parts that shape it: the cluster settings and
  * the governor maps ({@link ClusterSetup}), the store behind the persisted ones ({@link JdbcMapStore}),
- * and the budget part's own map. Here rather than in {@code cluster}, which depends on no part.
+ * the budget part's own map and the enforcement and degradation histories'. Here rather than in {@code cluster}, which depends on no part.
  */
 public final class MemberSetup {
 
@@ -26,6 +28,8 @@ public final class MemberSetup {
   public static Config hazelcastConfig(NodeConfig config, Database store) {
     Config hz = ClusterSetup.hazelcastConfig(config);
     Budgets.configureMaps(hz, config.backupCount(), ClusterSetup.splitBrainProtection(config));
+    EnforcementHistory.configureMap(hz, config.backupCount());
+    DegradationStore.configureMap(hz, config.backupCount());
     if (store != null) {
       JdbcMapStore.attach(hz, store); // after every map it persists is configured
     }

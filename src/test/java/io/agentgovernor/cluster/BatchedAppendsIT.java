@@ -51,7 +51,9 @@ class BatchedAppendsIT {
   @Test
   @DisplayName("events added within one interval reach each key in one write, in order; a flush makes them readable at once")
   void oneWritePerKeyPerInterval() throws Exception {
-    IMap<String, String> map = second.getMap("test.batched." + System.nanoTime());
+    String name = "test.batched." + System.nanoTime();
+    BoundedAppend.configure(first.getConfig(), name, 1); // as the governor's histories: values kept as objects
+    IMap<String, String> map = second.getMap(name);
     Map<String, AtomicInteger> writes = new ConcurrentHashMap<>();
     class Count implements EntryAddedListener<String, String>, EntryUpdatedListener<String, String> {
       @Override

@@ -21,6 +21,15 @@ class BoundedAppendTest {
     return BoundedAppend.events(entry.getValue()).stream().map(e -> e.getLong("at")).toList();
   }
 
+  /** What a reader of a history bounded to {@code bound} sees. */
+  private static List<Long> ats(Map.Entry<String, String> entry, int bound) {
+    return BoundedAppend.events(entry.getValue(), bound).stream().map(e -> e.getLong("at")).toList();
+  }
+
+  private static long storedLines(Map.Entry<String, String> entry) {
+    return entry.getValue().chars().filter(c -> c == '\n').count() + 1;
+  }
+
   @Test
   @DisplayName("an append run again (Hazelcast retries it at a new owner) stores its event once; the bound drops the oldest")
   void retriedAppendStoresOnce() {
@@ -32,9 +41,9 @@ class BoundedAppendTest {
     for (long at = 2; at <= 4; at++) {
       new BoundedAppend(event(at), 3).process(entry);
     }
-    assertThat(ats(entry)).containsExactly(2L, 3L, 4L);
+    assertThat(ats(entry, 3)).containsExactly(2L, 3L, 4L);
     new BoundedAppend(event(4), 3).process(entry);
-    assertThat(ats(entry)).containsExactly(2L, 3L, 4L);
+    assertThat(ats(entry, 3)).containsExactly(2L, 3L, 4L);
     assertThat(BoundedAppend.events(entry.getValue()).get(0).getString("reason")).isEqualTo("line\nbreak escaped");
   }
 
@@ -46,7 +55,48 @@ class BoundedAppendTest {
     BoundedAppend batch = new BoundedAppend(List.of(event(2), event(3), event(4), event(5)), 4);
     batch.process(entry);
     batch.process(entry);
-    assertThat(ats(entry)).containsExactly(2L, 3L, 4L, 5L);
+    assertThat(ats(entry, 4)).containsExactly(2L, 3L, 4L, 5L);
+  }
+
+  @Test
+  @DisplayName("the oldest are dropped once the history is a slack past its bound, back to the bound; readers see the newest bound")
+  void dropsInSteps() {
+    int bound = 16; // slack 2
+    Map.Entry<String, String> entry = new AbstractMap.SimpleEntry<>("agent-1", null);
+    for (long at = 1; at <= 18; at++) {
+      new BoundedAppend(event(at), bound).process(entry);
+    }
+    assertThat(storedLines(entry)).isEqualTo(18); // within the slack: nothing dropped, nothing copied twice
+    assertThat(ats(entry, bound)).containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(3, 18).boxed().toList());
+    new BoundedAppend(event(19), bound).process(entry);
+    assertThat(storedLines(entry)).isEqualTo(bound);
+    assertThat(ats(entry)).containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(4, 19).boxed().toList());
+    // a batch larger than the bound keeps its newest events only
+    new BoundedAppend(java.util.stream.LongStream.rangeClosed(20, 60).mapToObj(BoundedAppendTest::event).toList(), bound)
+        .process(entry);
+    assertThat(ats(entry)).containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(45, 60).boxed().toList());
+  }
+
+  @Test
+  @DisplayName("a retry is found among the newest lines: the batch's own count plus a margin")
+  void retryFoundInTheTail() {
+    Map.Entry<String, String> entry = new AbstractMap.SimpleEntry<>("agent-1", null);
+    BoundedAppend batch = new BoundedAppend(List.of(event(1), event(2)), 1000);
+    batch.process(entry);
+    for (long at = 3; at < 3 + BoundedAppend.RETRY_LINES; at++) {
+      new BoundedAppend(event(at), 1000).process(entry);
+    }
+    batch.process(entry); // run again after as many other appends as the margin: still found
+    assertThat(ats(entry)).hasSize(2 + BoundedAppend.RETRY_LINES).doesNotHaveDuplicates();
+  }
+
+  @Test
+  @DisplayName("a history map keeps its values as objects, so an append copies the text once and serializes nothing")
+  void historyMapsKeepObjects() {
+    com.hazelcast.config.Config hz = new com.hazelcast.config.Config();
+    BoundedAppend.configure(hz, "h", 2);
+    assertThat(hz.getMapConfig("h").getInMemoryFormat()).isEqualTo(com.hazelcast.config.InMemoryFormat.OBJECT);
+    assertThat(hz.getMapConfig("h").getBackupCount()).isEqualTo(2);
   }
 
   @Test

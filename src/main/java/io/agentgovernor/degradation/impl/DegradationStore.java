@@ -1,5 +1,6 @@
 package io.agentgovernor.degradation.impl;
 
+import com.hazelcast.config.Config;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import io.agentgovernor.cluster.BatchedAppends;
@@ -22,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * by an entry processor, in batches every {@value BatchedAppends#FLUSH_MS} ms ({@link BatchedAppends}). Blocking
  * (but {@link #append} and {@link #flush}): call from a worker.
  */
-final class DegradationStore {
+public final class DegradationStore {
 
   static final String STATUS = "governor.degradation.status";
   static final String HISTORY = "governor.degradation.history";
@@ -30,8 +31,15 @@ final class DegradationStore {
   private final IMap<String, String> status;
   private final IMap<String, String> history;
   private final BatchedAppends appends;
+  private final int perKey;
+
+  /** The history map's configuration (values kept as objects: see {@link BoundedAppend#configure}). */
+  public static void configureMap(Config hz, int backupCount) {
+    BoundedAppend.configure(hz, HISTORY, backupCount);
+  }
 
   DegradationStore(Vertx vertx, HazelcastInstance hazelcast, int perKey) {
+    this.perKey = perKey;
     this.status = hazelcast.getMap(STATUS);
     this.history = hazelcast.getMap(HISTORY);
     this.appends = new BatchedAppends(vertx, history, perKey, BatchedAppends.FLUSH_MS, "degradation");
@@ -63,7 +71,7 @@ final class DegradationStore {
   List<JsonObject> history(String key) {
     List<JsonObject> out = new ArrayList<>();
     (key == null ? history.values() : java.util.Collections.singletonList(history.get(key))).forEach(v -> {
-      out.addAll(BoundedAppend.events(v));
+      out.addAll(BoundedAppend.events(v, perKey));
     });
     out.sort(Comparator.comparingLong(e -> e.getLong("time", 0L)));
     return out;

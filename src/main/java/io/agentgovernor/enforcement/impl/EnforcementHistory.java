@@ -1,5 +1,6 @@
 package io.agentgovernor.enforcement.impl;
 
+import com.hazelcast.config.Config;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import io.agentgovernor.cluster.BatchedAppends;
@@ -21,10 +22,14 @@ public final class EnforcementHistory {
   /** Events kept per agent. */
   public static final int PER_AGENT = 200;
   static final String MAP = "governor.enforcement";
-  /** How long events collect before they are written. */
 
   private final IMap<String, String> map;
   private final BatchedAppends appends;
+
+  /** The history map's configuration (values kept as objects: see {@link BoundedAppend#configure}). */
+  public static void configureMap(Config hz, int backupCount) {
+    BoundedAppend.configure(hz, MAP, backupCount);
+  }
 
   public EnforcementHistory(Vertx vertx, HazelcastInstance hazelcast) {
     this.map = hazelcast.getMap(MAP);
@@ -43,7 +48,7 @@ public final class EnforcementHistory {
 
   /** Newest first. Blocking: call from a worker, after {@link #flush()} to see this node's latest. */
   public JsonArray events(String agentId) {
-    List<JsonObject> oldestFirst = BoundedAppend.events(map.get(agentId));
+    List<JsonObject> oldestFirst = BoundedAppend.events(map.get(agentId), PER_AGENT);
     JsonArray newestFirst = new JsonArray();
     for (int i = oldestFirst.size() - 1; i >= 0; i--) {
       newestFirst.add(oldestFirst.get(i));
