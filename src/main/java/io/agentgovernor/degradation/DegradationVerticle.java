@@ -31,6 +31,11 @@ import java.util.List;
  */
 public final class DegradationVerticle extends VerticleBase {
 
+  /** The member configuration of degradation's maps (called before the member starts). */
+  public static void configureMaps(com.hazelcast.config.Config hz, int backupCount) {
+    DegradationEngine.configureMaps(hz, backupCount);
+  }
+
   /** The worker pool it runs on, and that pool's size (its blocking reads of the status maps use it too). */
   public static final String POOL = "governor-degradation";
   public static final int POOL_SIZE = 2;

@@ -5,6 +5,7 @@ import io.agentgovernor.bus.AgentRouting;
 import io.agentgovernor.bus.Handlers;
 import io.agentgovernor.enforcement.impl.EnforcementConfig;
 import io.agentgovernor.enforcement.impl.EnforcementEngine;
+import io.agentgovernor.enforcement.impl.EnforcementHistory;
 import io.agentgovernor.monitor.MonitorVerticle;
 import io.agentgovernor.monitor.SampleBatch;
 import io.agentgovernor.agent.RuntimeContext;
@@ -22,6 +23,11 @@ import java.util.List;
  * throttled and suspended agents can be read from any node.
  */
 public final class EnforcementVerticle extends VerticleBase {
+
+  /** The member configuration of enforcement's maps (its history; called before the member starts). */
+  public static void configureMaps(com.hazelcast.config.Config hz, int backupCount) {
+    EnforcementHistory.configureMap(hz, backupCount);
+  }
 
   private final RuntimeContext node;
   private EnforcementEngine engine;

@@ -4,8 +4,8 @@ import com.hazelcast.config.Config;
 import io.agentgovernor.budget.Budgets;
 import io.agentgovernor.cluster.ClusterSetup;
 import io.agentgovernor.config.NodeConfig;
-import io.agentgovernor.degradation.impl.DegradationStore;
-import io.agentgovernor.enforcement.impl.EnforcementHistory;
+import io.agentgovernor.degradation.DegradationVerticle;
+import io.agentgovernor.enforcement.EnforcementVerticle;
 import io.agentgovernor.store.Database;
 import io.agentgovernor.store.JdbcMapStore;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
@@ -28,8 +28,8 @@ public final class MemberSetup {
   public static Config hazelcastConfig(NodeConfig config, Database store) {
     Config hz = ClusterSetup.hazelcastConfig(config);
     Budgets.configureMaps(hz, config.backupCount(), ClusterSetup.splitBrainProtection(config));
-    EnforcementHistory.configureMap(hz, config.backupCount());
-    DegradationStore.configureMap(hz, config.backupCount());
+    EnforcementVerticle.configureMaps(hz, config.backupCount());
+    DegradationVerticle.configureMaps(hz, config.backupCount());
     if (store != null) {
       JdbcMapStore.attach(hz, store); // after every map it persists is configured
     }

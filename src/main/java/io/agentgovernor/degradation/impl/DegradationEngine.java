@@ -65,6 +65,11 @@ public final class DegradationEngine {
     this.store = new DegradationStore(vertx, node.hazelcast(), settings.historyPerAgent());
   }
 
+  /** The configuration of the maps degradation keeps (its history: see {@link DegradationStore}). */
+  public static void configureMaps(com.hazelcast.config.Config hz, int backupCount) {
+    DegradationStore.configureMap(hz, backupCount);
+  }
+
   /** How late an event loop's probe timer fired (ms); called on that loop. */
   public void eventLoopLate(long ms) {
     probe.late(ms);

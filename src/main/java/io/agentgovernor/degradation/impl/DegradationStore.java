@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * by an entry processor, in batches every {@value BatchedAppends#FLUSH_MS} ms ({@link BatchedAppends}). Blocking
  * (but {@link #append} and {@link #flush}): call from a worker.
  */
-public final class DegradationStore {
+final class DegradationStore {
 
   static final String STATUS = "governor.degradation.status";
   static final String HISTORY = "governor.degradation.history";
@@ -34,7 +34,7 @@ public final class DegradationStore {
   private final int perKey;
 
   /** The history map's configuration (values kept as objects: see {@link BoundedAppend#configure}). */
-  public static void configureMap(Config hz, int backupCount) {
+  static void configureMap(Config hz, int backupCount) {
     BoundedAppend.configure(hz, HISTORY, backupCount);
   }
 
