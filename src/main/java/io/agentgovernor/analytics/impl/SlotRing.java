@@ -9,7 +9,10 @@ import java.util.Arrays;
  * 5 s resolution. The mean, like the monitor's rollups, because the pattern thresholds are made
  * for samples and a slot mean is one with the sampling noise averaged out; spikes shorter than a
  * slot are what a limit's burst allowance is for. A slot without samples holds NaN, so no time
- * per slot is stored: slot {@code k} starts at {@code k * resolutionMs}.
+ * per slot is stored: slot {@code k} starts at {@code k * resolutionMs}. Slots before the first
+ * sample are never read (the ring starts at {@code first}), so a new ring is not filled: most
+ * rings are made at sample time, on the analytics loop, and filling 720 floats there showed in
+ * profiles of 10,000 busy agents.
  *
  * <p>Single-threaded: written and read by the analytics verticle's event loop.
  */
@@ -20,19 +23,22 @@ final class SlotRing {
   private final float[] means = new float[SLOTS];
   private final long resolutionMs;
   private long newest = Long.MIN_VALUE;
+  /** The slot of the first sample: older slots were never written. */
+  private long first = Long.MIN_VALUE;
   private double sum;
   private int count;
 
   SlotRing(long resolutionMs) {
     this.resolutionMs = resolutionMs;
-    Arrays.fill(means, Float.NaN);
   }
 
   /** Adds a sample; one older than the newest slot is dropped (a node's clock only moves on). */
   void add(long timeMs, double value) {
     long slot = Math.floorDiv(timeMs, resolutionMs);
     if (newest == Long.MIN_VALUE || slot > newest) {
-      if (newest != Long.MIN_VALUE) {
+      if (newest == Long.MIN_VALUE) {
+        first = slot;
+      } else {
         for (long s = newest + 1; s < slot && s <= newest + SLOTS; s++) {
           means[index(s)] = Float.NaN;
         }
@@ -56,7 +62,7 @@ final class SlotRing {
     long[] times = new long[SLOTS];
     double[] values = new double[SLOTS];
     int n = 0;
-    for (long s = newest - SLOTS + 1; s <= newest; s++) {
+    for (long s = Math.max(first, newest - SLOTS + 1); s <= newest; s++) {
       float v = means[index(s)];
       if (!Float.isNaN(v)) {
         times[n] = s * resolutionMs;

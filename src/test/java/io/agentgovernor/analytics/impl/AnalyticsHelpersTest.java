@@ -45,6 +45,14 @@ class AnalyticsHelpersTest {
     UsageSeries later = ring.series();
     assertThat(later.size()).isEqualTo(2); // the sample of slot 0 fell out of the window
     assertThat(later.time(0)).isEqualTo(3000);
+    // a ring made late (not filled when made): the slots before its first sample are not read
+    SlotRing late = new SlotRing(1000);
+    late.add(5_000_000, 4);
+    late.add(5_002_000, 6);
+    UsageSeries fromFirst = late.series();
+    assertThat(fromFirst.size()).isEqualTo(2);
+    assertThat(fromFirst.time(0)).isEqualTo(5_000_000);
+    assertThat(fromFirst.value(1)).isEqualTo(6);
   }
 
   @Test
