@@ -12,7 +12,9 @@ import java.util.Arrays;
  * per slot is stored: slot {@code k} starts at {@code k * resolutionMs}. Slots before the first
  * sample are never read (the ring starts at {@code first}), so a new ring is not filled: most
  * rings are made at sample time, on the analytics loop, and filling 720 floats there showed in
- * profiles of 10,000 busy agents.
+ * profiles of 10,000 busy agents. The open slot's mean is kept as a running sum and count and
+ * written into the ring when the slot closes: one store into this 2.9 KB array per slot instead
+ * of one per sample (each a likely cache miss, for every ring of every agent every interval).
  *
  * <p>Single-threaded: written and read by the analytics verticle's event loop.
  */
@@ -39,6 +41,7 @@ final class SlotRing {
       if (newest == Long.MIN_VALUE) {
         first = slot;
       } else {
+        means[index(newest)] = (float) (sum / count); // the slot closes: its mean goes into the ring
         for (long s = newest + 1; s < slot && s <= newest + SLOTS; s++) {
           means[index(s)] = Float.NaN;
         }
@@ -50,8 +53,7 @@ final class SlotRing {
       return;
     }
     sum += value;
-    count++;
-    means[index(slot)] = (float) (sum / count);
+    count++; // the open slot's mean is read from these: the ring is written once per slot, not per sample
   }
 
   /** The slots with samples, oldest first, each at its start time; empty when none. */
@@ -63,7 +65,7 @@ final class SlotRing {
     double[] values = new double[SLOTS];
     int n = 0;
     for (long s = Math.max(first, newest - SLOTS + 1); s <= newest; s++) {
-      float v = means[index(s)];
+      float v = s == newest ? (float) (sum / count) : means[index(s)];
       if (!Float.isNaN(v)) {
         times[n] = s * resolutionMs;
         values[n++] = v;

@@ -33,6 +33,7 @@ class AnalyticsHelpersTest {
     SlotRing ring = new SlotRing(1000);
     ring.add(0, 10);
     ring.add(500, 20);
+    assertThat(ring.series().value(0)).as("the open slot's mean, before the slot closes").isEqualTo(15);
     ring.add(3000, 7);
     UsageSeries s = ring.series();
     assertThat(s.size()).isEqualTo(2);
