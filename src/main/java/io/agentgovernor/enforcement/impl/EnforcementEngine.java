@@ -56,6 +56,15 @@ public final class EnforcementEngine {
   private final GroupTotals groupTotals;
   /** Per group and resource: the escalation of the group's total and the agents it acted on. */
   private final Map<String, GroupEscalation> groups = new HashMap<>();
+  /**
+   * Recorded events waiting to be published, in order. Publishing one on the clustered bus costs
+   * its copy for each local consumer, a wake-up of each consumer's loop and the bus meters: 27–36
+   * µs, on this loop that also takes the agents' replies; in a wave of 100 breaches those replies
+   * waited behind the publishing (load-tests/results/breach-latency-history-pairs.md). A worker
+   * publishes them instead, one drain at a time, so they keep their order.
+   */
+  private final java.util.Queue<JsonObject> outbox = new java.util.concurrent.ConcurrentLinkedQueue<>();
+  private final java.util.concurrent.atomic.AtomicBoolean draining = new java.util.concurrent.atomic.AtomicBoolean();
 
   public EnforcementEngine(Vertx vertx, RuntimeContext node, EnforcementConfig config) {
     this.vertx = vertx;
@@ -393,9 +402,30 @@ public final class EnforcementEngine {
     if (extra != null) {
       event.mergeIn(extra);
     }
-    vertx.eventBus().publish(Addresses.EVENTS, event);
     history.append(a.agentId(), event.encode());
-    return event.copy();
+    JsonObject returned = event.copy();
+    publish(event);
+    return returned;
+  }
+
+  /** Publishes an event from a worker, after every event recorded before it. */
+  private void publish(JsonObject event) {
+    outbox.add(event);
+    if (draining.compareAndSet(false, true)) {
+      vertx.executeBlocking(() -> {
+        drainOutbox();
+        return null;
+      }, false);
+    }
+  }
+
+  private void drainOutbox() {
+    do {
+      for (JsonObject e = outbox.poll(); e != null; e = outbox.poll()) {
+        vertx.eventBus().publish(Addresses.EVENTS, e);
+      }
+      draining.set(false);
+    } while (!outbox.isEmpty() && draining.compareAndSet(false, true));
   }
 
   // ---- operators ----
