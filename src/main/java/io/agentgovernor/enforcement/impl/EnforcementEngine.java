@@ -86,8 +86,11 @@ public final class EnforcementEngine {
     groupTotals.stop();
   }
 
-  /** Writes the history events not yet written (before the node stops). */
+  /** Publishes the events still queued and writes the history events not yet written (before the node stops). */
   public Future<Void> flushHistory() {
+    if (draining.compareAndSet(false, true)) {
+      drainOutbox(); // else a worker is draining it now and finishes the queue
+    }
     return history.flush();
   }
 
