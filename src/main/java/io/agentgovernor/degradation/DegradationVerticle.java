@@ -1,5 +1,6 @@
 package io.agentgovernor.degradation;
 
+import com.hazelcast.config.Config;
 import io.agentgovernor.bus.Addresses;
 import io.agentgovernor.bus.Handlers;
 import io.agentgovernor.degradation.impl.DegradationEngine;
@@ -32,7 +33,7 @@ import java.util.List;
 public final class DegradationVerticle extends VerticleBase {
 
   /** The member configuration of degradation's maps (called before the member starts). */
-  public static void configureMaps(com.hazelcast.config.Config hz, int backupCount) {
+  public static void configureMaps(Config hz, int backupCount) {
     DegradationEngine.configureMaps(hz, backupCount);
   }
 

@@ -1,5 +1,6 @@
 package io.agentgovernor.enforcement;
 
+import com.hazelcast.config.Config;
 import io.agentgovernor.bus.Addresses;
 import io.agentgovernor.bus.AgentRouting;
 import io.agentgovernor.bus.Handlers;
@@ -25,7 +26,7 @@ import java.util.List;
 public final class EnforcementVerticle extends VerticleBase {
 
   /** The member configuration of enforcement's maps (its history; called before the member starts). */
-  public static void configureMaps(com.hazelcast.config.Config hz, int backupCount) {
+  public static void configureMaps(Config hz, int backupCount) {
     EnforcementHistory.configureMap(hz, backupCount);
   }
 

@@ -91,12 +91,18 @@ class BoundedAppendTest {
   }
 
   @Test
-  @DisplayName("a history map keeps its values as objects, so an append copies the text once and serializes nothing")
+  @DisplayName("a node's history maps keep their values as objects, so an append copies the text once and serializes nothing")
   void historyMapsKeepObjects() {
     com.hazelcast.config.Config hz = new com.hazelcast.config.Config();
     BoundedAppend.configure(hz, "h", 2);
     assertThat(hz.getMapConfig("h").getInMemoryFormat()).isEqualTo(com.hazelcast.config.InMemoryFormat.OBJECT);
     assertThat(hz.getMapConfig("h").getBackupCount()).isEqualTo(2);
+    // as a node's member is configured: the enforcement and degradation histories
+    com.hazelcast.config.Config node = io.agentgovernor.node.MemberSetup.hazelcastConfig(
+        io.agentgovernor.testing.TestNodes.config("c", 5701, "n1", List.of()), null);
+    for (String map : List.of("governor.enforcement", "governor.degradation.history")) {
+      assertThat(node.findMapConfig(map).getInMemoryFormat()).as(map).isEqualTo(com.hazelcast.config.InMemoryFormat.OBJECT);
+    }
   }
 
   @Test

@@ -128,10 +128,14 @@ final class LoadProcess implements AutoCloseable {
 
   /** utime + stime of the process from /proc/PID/stat, in nanoseconds. */
   long cpuNanos() throws IOException {
-    String stat = Files.readString(Path.of("/proc", String.valueOf(process.pid()), "stat"));
+    return cpuTicks(Files.readString(Path.of("/proc", String.valueOf(process.pid()), "stat"))) * (1_000_000_000L / CLK_TCK);
+  }
+
+  /** utime + stime, in clock ticks, of a /proc stat line (a process's or a thread's). */
+  private static long cpuTicks(String stat) {
     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     // after "pid (comm) ": state is f[0]; utime is field 14 overall -> f[11], stime f[12]
-    return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * (1_000_000_000L / CLK_TCK);
+    return Long.parseLong(f[11]) + Long.parseLong(f[12]);
   }
 
   /**
@@ -146,8 +150,7 @@ final class LoadProcess implements AutoCloseable {
           String stat = Files.readString(task.resolve("stat"));
           String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
           if (comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre")) {
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            ticks += cpuTicks(stat);
           }
         } catch (IOException gone) {
           // the thread ended between the listing and the read

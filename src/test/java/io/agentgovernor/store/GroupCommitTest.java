@@ -53,11 +53,16 @@ class GroupCommitTest {
     }
   }
 
-  /** Starts a write that holds its commit open until {@code release}; returns once it is leading. */
-  private Future<?> blockingLeader(GroupCommit group, CountDownLatch release) throws Exception {
-    CountDownLatch inside = new CountDownLatch(1);
-    Future<?> f = pool.submit(() -> {
-      group.run(c -> {
+  /** A group whose first write (row "first") holds its commit open, so later writes queue behind it. */
+  private final class HeldGroup {
+    final GroupCommit group = new GroupCommit(db, false);
+    private final CountDownLatch release = new CountDownLatch(1);
+    private final Future<?> leader;
+
+    /** Returns once the first write is leading. */
+    HeldGroup() throws Exception {
+      CountDownLatch inside = new CountDownLatch(1);
+      leader = submit(c -> {
         put(c, "first", "1");
         inside.countDown();
         try {
@@ -66,44 +71,41 @@ class GroupCommitTest {
           throw new SQLException(e);
         }
       });
-      return null;
-    });
-    assertThat(inside.await(30, TimeUnit.SECONDS)).isTrue();
-    return f;
-  }
+      assertThat(inside.await(30, TimeUnit.SECONDS)).isTrue();
+    }
 
-  /** Runs a write through the group on a pool thread. */
-  private Future<?> submit(GroupCommit group, GroupCommit.Write write) {
-    return pool.submit(() -> {
-      group.run(write);
-      return null;
-    });
-  }
+    /** Runs a write through the group on a pool thread. */
+    Future<?> submit(GroupCommit.Write write) {
+      return pool.submit(() -> {
+        group.run(write);
+        return null;
+      });
+    }
 
-  /** Lets the held leader commit, then waits for it and for every writer (each must succeed). */
-  private static void releaseAndJoin(CountDownLatch release, Future<?> leader, List<Future<?>> writers) throws Exception {
-    release.countDown();
-    leader.get(30, TimeUnit.SECONDS);
-    for (Future<?> f : writers) {
-      f.get(30, TimeUnit.SECONDS);
+    /** Lets the leader commit, then waits for it and for every writer (each must succeed). */
+    void releaseAndJoin(List<Future<?>> writers) throws Exception {
+      release.countDown();
+      leader.get(30, TimeUnit.SECONDS);
+      for (Future<?> f : writers) {
+        f.get(30, TimeUnit.SECONDS);
+      }
     }
   }
 
   @Test
   @DisplayName("writes arriving during a commit wait, then are committed together in one transaction")
   void waitingWritesShareOneCommit() throws Exception {
-    GroupCommit group = new GroupCommit(db, false);
-    CountDownLatch release = new CountDownLatch(1);
-    Future<?> leader = blockingLeader(group, release);
+    HeldGroup held = new HeldGroup();
+    GroupCommit group = held.group;
     List<Future<?>> followers = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
       String k = "k" + i;
-      followers.add(submit(group, c -> put(c, k, "v")));
+      followers.add(held.submit(c -> put(c, k, "v")));
     }
     await().atMost(Duration.ofSeconds(30)).until(() -> group.queued() == 10);
     assertThat(followers).noneMatch(Future::isDone); // none returns before its write is committed
 
-    releaseAndJoin(release, leader, followers);
+    held.releaseAndJoin(followers);
     assertThat(group.commits()).isEqualTo(2); // the leader's alone, then the ten together
     assertThat(group.writes()).isEqualTo(11);
     assertThat(rows()).containsKeys("first", "k0", "k5", "k9").hasSize(11);
@@ -112,18 +114,17 @@ class GroupCommitTest {
   @Test
   @DisplayName("a write that fails in a group fails its own caller only; the others are committed")
   void badWriteFailsAlone() throws Exception {
-    GroupCommit group = new GroupCommit(db, false);
-    CountDownLatch release = new CountDownLatch(1);
-    Future<?> leader = blockingLeader(group, release);
+    HeldGroup held = new HeldGroup();
+    GroupCommit group = held.group;
     List<Future<?>> good = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
       String k = "good" + i;
-      good.add(submit(group, c -> put(c, k, "v")));
+      good.add(held.submit(c -> put(c, k, "v")));
     }
-    Future<?> bad = submit(group, c -> put(c, "x".repeat(300), "key longer than the column")); // k is VARCHAR(256)
+    Future<?> bad = held.submit(c -> put(c, "x".repeat(300), "key longer than the column")); // k is VARCHAR(256)
     await().atMost(Duration.ofSeconds(30)).until(() -> group.queued() == 6);
 
-    releaseAndJoin(release, leader, good);
+    held.releaseAndJoin(good);
     assertThatThrownBy(() -> bad.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(SQLException.class);
     assertThat(rows()).containsOnlyKeys("first", "good0", "good1", "good2", "good3", "good4");
   }
@@ -131,15 +132,14 @@ class GroupCommitTest {
   @Test
   @DisplayName("a write that throws (not SQL) fails its own caller only, and the writer after it still commits")
   void throwingWriteFailsAlone() throws Exception {
-    GroupCommit group = new GroupCommit(db, false);
-    CountDownLatch release = new CountDownLatch(1);
-    Future<?> leader = blockingLeader(group, release);
-    Future<?> throwing = submit(group, c -> {
+    HeldGroup held = new HeldGroup();
+    GroupCommit group = held.group;
+    Future<?> throwing = held.submit(c -> {
       throw new IllegalStateException("a bug in a write");
     });
-    Future<?> good = submit(group, c -> put(c, "after", "v"));
+    Future<?> good = held.submit(c -> put(c, "after", "v"));
     await().atMost(Duration.ofSeconds(30)).until(() -> group.queued() == 2);
-    releaseAndJoin(release, leader, List.of(good));
+    held.releaseAndJoin(List.of(good));
     assertThatThrownBy(() -> throwing.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(SQLException.class)
         .hasMessageContaining("a bug in a write");
     assertThat(rows()).containsOnlyKeys("first", "after");

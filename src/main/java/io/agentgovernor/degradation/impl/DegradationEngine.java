@@ -1,5 +1,7 @@
 package io.agentgovernor.degradation.impl;
 
+import com.hazelcast.config.Config;
+import io.agentgovernor.cluster.BoundedAppend;
 import io.agentgovernor.bus.Events;
 import io.agentgovernor.bus.Addresses;
 import io.agentgovernor.bus.Json;
@@ -65,9 +67,9 @@ public final class DegradationEngine {
     this.store = new DegradationStore(vertx, node.hazelcast(), settings.historyPerAgent());
   }
 
-  /** The configuration of the maps degradation keeps (its history: see {@link DegradationStore}). */
-  public static void configureMaps(com.hazelcast.config.Config hz, int backupCount) {
-    DegradationStore.configureMap(hz, backupCount);
+  /** The configuration of the maps degradation keeps: its history's values as objects ({@link BoundedAppend#configure}). */
+  public static void configureMaps(Config hz, int backupCount) {
+    BoundedAppend.configure(hz, DegradationStore.HISTORY, backupCount);
   }
 
   /** How late an event loop's probe timer fired (ms); called on that loop. */

@@ -1,6 +1,5 @@
 package io.agentgovernor.degradation.impl;
 
-import com.hazelcast.config.Config;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import io.agentgovernor.cluster.BatchedAppends;
@@ -32,11 +31,6 @@ final class DegradationStore {
   private final IMap<String, String> history;
   private final BatchedAppends appends;
   private final int perKey;
-
-  /** The history map's configuration (values kept as objects: see {@link BoundedAppend#configure}). */
-  static void configureMap(Config hz, int backupCount) {
-    BoundedAppend.configure(hz, HISTORY, backupCount);
-  }
 
   DegradationStore(Vertx vertx, HazelcastInstance hazelcast, int perKey) {
     this.perKey = perKey;

@@ -30,6 +30,9 @@ import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,8 +66,8 @@ public final class EnforcementEngine {
    * waited behind the publishing (load-tests/results/breach-latency-history-pairs.md). A worker
    * publishes them instead, one drain at a time, so they keep their order.
    */
-  private final java.util.Queue<JsonObject> outbox = new java.util.concurrent.ConcurrentLinkedQueue<>();
-  private final java.util.concurrent.atomic.AtomicBoolean draining = new java.util.concurrent.atomic.AtomicBoolean();
+  private final Queue<JsonObject> outbox = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean draining = new AtomicBoolean();
 
   public EnforcementEngine(Vertx vertx, RuntimeContext node, EnforcementConfig config) {
     this.vertx = vertx;
