@@ -59,6 +59,9 @@ class MapMirrorIT {
     MapMirror mirror = new MapMirror(second, second.getMap("test.missed"), MapMirror.Target.json(local)).start();
     try {
       assertThat(local).isEqualTo(live(map));
+      long fetched = mirror.bucketsFetched();
+      assertThat(mirror.reconcile()).isZero();
+      assertThat(mirror.bucketsFetched()).as("digests equal: no entry's fingerprint read").isEqualTo(fetched);
       mirror.deafen(); // from now on every event to this mirror is lost
       for (int i = 0; i < 10; i++) {
         map.set("new" + i, value("new" + i, 1));
@@ -73,7 +76,12 @@ class MapMirrorIT {
 
       assertThat(mirror.reconcile()).isEqualTo(10 + 10 + 10 + 5 + 1);
       assertThat(local).isEqualTo(live(map));
+      // only the buckets of the 35 keys whose value changed were read key by key (k50 is repaired
+      // from the copy's own check, its bucket's digest is equal)
+      assertThat(mirror.bucketsFetched() - fetched).isBetween(1L, 35L);
+      fetched = mirror.bucketsFetched();
       assertThat(mirror.reconcile()).isZero(); // nothing left to repair
+      assertThat(mirror.bucketsFetched()).isEqualTo(fetched);
     } finally {
       mirror.stop();
     }
