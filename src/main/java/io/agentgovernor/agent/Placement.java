@@ -30,6 +30,17 @@ public record Placement(String id, String node, String incarnation, String group
         Boolean.TRUE.equals(entry.getValue("quotaCreated")));
   }
 
+  /**
+   * Whose loss this agent waits on: its process (the incarnation), or {@code "node:" + node} when
+   * it has no process yet; null when the registration names neither.
+   */
+  public String holder() {
+    if (incarnation != null) {
+      return incarnation;
+    }
+    return node == null ? null : "node:" + node;
+  }
+
   /** The fields above as a registration-shaped object (what a node that does not host the agent can say of it). */
   public JsonObject toJson() {
     JsonObject json = new JsonObject().put("id", id).put("node", node).put("incarnation", incarnation)

@@ -61,6 +61,17 @@ public interface Registry {
   /** The placements of all agents of the cluster (live view). */
   Collection<Placement> placements();
 
+  /** The key under which {@link #idsByHolder} files terminated agents, whoever held them. */
+  String TERMINATED = "terminated";
+
+  /**
+   * The ids of the cluster's agents by {@link Placement#holder() holder}, terminated ones under
+   * {@link #TERMINATED} and those naming no holder left out (live view, kept with the placements):
+   * what looks for the agents of lost processes walks the holders, not every agent. An id seen
+   * here may have moved on by the time its placement is read; read the placement to decide.
+   */
+  Map<String, Set<String>> idsByHolder();
+
   /**
    * Blocking. Claims an id with a new epoch: null if claimed (the entry then holds its epoch), or
    * the stored entry already there (as stored).

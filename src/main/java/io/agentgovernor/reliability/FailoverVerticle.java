@@ -421,27 +421,38 @@ public final class FailoverVerticle extends VerticleBase {
     long nextDue = Long.MAX_VALUE;
     Set<String> due = new HashSet<>();
     List<JsonObject> expired = new ArrayList<>();
-    // candidates from this node's placements of every agent (no scan of the whole map over the
-    // network while partitions move after a loss); each is then read back exactly for the CAS
-    for (Placement candidate : registry.placements()) {
-      String key = holderKey(candidate.incarnation(), candidate.node());
-      if (AgentState.TERMINATED.wireName().equals(candidate.state())) {
-        if (candidate.since() >= 0 && now - candidate.since() >= terminatedRetentionMs
-            && !forgetting.contains(candidate.id())) {
-          expired.add(candidate.toJson());
+    // candidates from this node's placements (no scan of the whole map over the network while
+    // partitions move after a loss), walked by holder: the agents of live processes are skipped
+    // by the thousand; each candidate is then read back exactly for the CAS
+    for (Map.Entry<String, Set<String>> held : registry.idsByHolder().entrySet()) {
+      String holder = held.getKey();
+      boolean terminated = Registry.TERMINATED.equals(holder);
+      if (!terminated && isLive(holder, liveIncarnations, liveNodes)) {
+        continue;
+      }
+      for (String id : held.getValue()) {
+        Placement candidate = registry.placement(id);
+        if (candidate == null) {
+          continue; // gone since the index was read
         }
-        continue;
+        if (AgentState.TERMINATED.wireName().equals(candidate.state())) {
+          if (candidate.since() >= 0 && now - candidate.since() >= terminatedRetentionMs
+              && !forgetting.contains(candidate.id())) {
+            expired.add(candidate.toJson());
+          }
+          continue;
+        }
+        String key = candidate.holder();
+        if (key == null || isLive(key, liveIncarnations, liveNodes) || terminating.contains(candidate.id())) {
+          continue;
+        }
+        long missing = missingSince.computeIfAbsent(key, k -> now);
+        if (now - missing < restartDelayMs) {
+          nextDue = Math.min(nextDue, missing + restartDelayMs);
+          continue;
+        }
+        due.add(candidate.id());
       }
-      if (key == null || isLive(candidate.incarnation(), candidate.node(), liveIncarnations, liveNodes)
-          || terminating.contains(candidate.id())) {
-        continue;
-      }
-      long missing = missingSince.computeIfAbsent(key, k -> now);
-      if (now - missing < restartDelayMs) {
-        nextDue = Math.min(nextDue, missing + restartDelayMs);
-        continue;
-      }
-      due.add(candidate.id());
     }
     if (nextDue != Long.MAX_VALUE) {
       vertx.setTimer(Math.max(50, nextDue - now + 50), t -> sweep());
@@ -475,12 +486,9 @@ public final class FailoverVerticle extends VerticleBase {
     return new Found(orphans, lost, expired);
   }
 
-  /** Whose loss a registration waits on: its process (incarnation), or its node when it has none yet. */
-  private static String holderKey(String incarnation, String owner) {
-    if (incarnation != null) {
-      return incarnation;
-    }
-    return owner == null ? null : "node:" + owner;
+  /** Whether a {@link Placement#holder() holder} is alive: its process, or its node when it names no process. */
+  private static boolean isLive(String holder, Set<String> liveIncarnations, Set<String> liveNodes) {
+    return holder.startsWith("node:") ? liveNodes.contains(holder.substring(5)) : liveIncarnations.contains(holder);
   }
 
   private static boolean isLive(JsonObject entry, Set<String> liveIncarnations, Set<String> liveNodes) {

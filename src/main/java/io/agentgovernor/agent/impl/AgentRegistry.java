@@ -2,6 +2,7 @@ package io.agentgovernor.agent.impl;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import io.agentgovernor.agent.AgentState;
 import io.agentgovernor.agent.Placement;
 import io.agentgovernor.cluster.ClusterMembers;
 import io.agentgovernor.cluster.MapMirror;
@@ -10,7 +11,9 @@ import io.agentgovernor.cluster.VersionedWrites;
 import io.agentgovernor.cluster.Versions;
 import io.vertx.core.json.JsonObject;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -44,6 +47,8 @@ public final class AgentRegistry implements io.agentgovernor.agent.Registry {
   private final IMap<String, String> snapshots;
   /** Every agent of the cluster. */
   private final Map<String, Placement> placements = new ConcurrentHashMap<>();
+  /** The same ids by holder ({@link #idsByHolder}), changed inside each change of {@code placements}. */
+  private final Map<String, Set<String>> byHolder = new ConcurrentHashMap<>();
   private final MapMirror mirror;
 
   public AgentRegistry(HazelcastInstance hazelcast) {
@@ -51,11 +56,54 @@ public final class AgentRegistry implements io.agentgovernor.agent.Registry {
     this.map = hazelcast.getMap(Maps.AGENTS);
     this.snapshots = hazelcast.getMap(Maps.SNAPSHOTS);
     this.mirror = new MapMirror(hazelcast, map, MapMirror.Target.parsed(JsonObject::new, this::hold,
-        placements::remove, placements::clear, placements::containsKey));
+        this::forget, this::forgetAll, placements::containsKey));
   }
 
   private void hold(JsonObject entry) {
-    placements.put(entry.getString("id"), Placement.of(entry));
+    Placement placement = Placement.of(entry);
+    placements.compute(placement.id(), (id, old) -> {
+      if (old != null) {
+        unfile(old);
+      }
+      file(placement);
+      return placement;
+    });
+  }
+
+  private void forget(String id) {
+    placements.computeIfPresent(id, (k, old) -> {
+      unfile(old);
+      return null;
+    });
+  }
+
+  private void forgetAll() {
+    placements.keySet().forEach(this::forget);
+  }
+
+  private static String fileKey(Placement p) {
+    return AgentState.TERMINATED.wireName().equals(p.state()) ? TERMINATED : p.holder();
+  }
+
+  private void file(Placement p) {
+    String key = fileKey(p);
+    if (key != null) {
+      byHolder.compute(key, (k, ids) -> { // inside compute: an unfile emptying the set cannot drop this add
+        Set<String> held = ids == null ? ConcurrentHashMap.newKeySet() : ids;
+        held.add(p.id());
+        return held;
+      });
+    }
+  }
+
+  private void unfile(Placement p) {
+    String key = fileKey(p);
+    if (key != null) {
+      byHolder.computeIfPresent(key, (k, ids) -> {
+        ids.remove(p.id());
+        return ids.isEmpty() ? null : ids;
+      });
+    }
   }
 
   /** Blocking. */
@@ -96,6 +144,11 @@ public final class AgentRegistry implements io.agentgovernor.agent.Registry {
   @Override
   public Collection<Placement> placements() {
     return placements.values();
+  }
+
+  @Override
+  public Map<String, Set<String>> idsByHolder() {
+    return Collections.unmodifiableMap(byHolder);
   }
 
   /**
@@ -184,7 +237,7 @@ public final class AgentRegistry implements io.agentgovernor.agent.Registry {
     if (!map.executeOnKey(id, FencedWrites.remove(epoch))) {
       return false;
     }
-    placements.remove(id);
+    forget(id);
     snapshots.executeOnKey(id, FencedWrites.dropSnapshot(epoch));
     return true;
   }

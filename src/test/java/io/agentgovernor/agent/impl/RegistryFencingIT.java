@@ -1,11 +1,15 @@
 package io.agentgovernor.agent.impl;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.hazelcast.core.HazelcastInstance;
+import io.agentgovernor.agent.Registry;
 import io.agentgovernor.cluster.ClusterMembers;
 import io.agentgovernor.testing.TestNodes;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -123,5 +127,45 @@ class RegistryFencingIT {
     assertThat(map.executeOnKey("fenced-4", FencedWrites.claim(mine))).isNull();
     assertThat(map.executeOnKey("fenced-4", FencedWrites.claim(mine))).as("the retry").isNull();
     assertThat(map.executeOnKey("fenced-4", FencedWrites.claim(mine.replace("r1", "r2")))).isEqualTo(mine);
+  }
+
+  @Test
+  @DisplayName("a started registry files every placement under its holder (the process that holds it), terminated ones apart, as the entries change")
+  void placementsAreFiledByHolder() {
+    AgentRegistry watching = new AgentRegistry(second);
+    watching.start();
+    try {
+      String firstProcess = ClusterMembers.localIncarnation(first);
+      String secondProcess = ClusterMembers.localIncarnation(second);
+      JsonObject claim = entry("held-1", "r1", "running");
+      assertThat(stale.claim(claim)).isNull();
+      awaitFiled(watching, "held-1", firstProcess);
+
+      String stored = fresh.stored("held-1");
+      JsonObject takeover = entry("held-1", "r2", "running");
+      assertThat(fresh.takeOver(stored, takeover)).isTrue();
+      awaitFiled(watching, "held-1", secondProcess);
+      assertThat(watching.idsByHolder().getOrDefault(firstProcess, Set.of())).doesNotContain("held-1");
+
+      assertThat(fresh.replace(fresh.stored("held-1"), entry("held-1", "r2", "terminated")
+          .put("incarnation", secondProcess))).isTrue();
+      awaitFiled(watching, "held-1", Registry.TERMINATED);
+      assertThat(watching.idsByHolder().getOrDefault(secondProcess, Set.of())).doesNotContain("held-1");
+
+      assertThat(fresh.remove("held-1", takeover.getLong("epoch"))).isTrue();
+      await().atMost(Duration.ofSeconds(10)).until(() ->
+          watching.idsByHolder().values().stream().noneMatch(ids -> ids.contains("held-1")));
+      assertThat(watching.placement("held-1")).isNull();
+    } finally {
+      watching.stop();
+    }
+  }
+
+  /** Waits until the id is filed under exactly that holder, and under no other. */
+  private static void awaitFiled(AgentRegistry registry, String id, String holder) {
+    await().atMost(Duration.ofSeconds(10)).until(() ->
+        registry.idsByHolder().getOrDefault(holder, Set.of()).contains(id)
+            && registry.idsByHolder().entrySet().stream()
+                .noneMatch(e -> !e.getKey().equals(holder) && e.getValue().contains(id)));
   }
 }
