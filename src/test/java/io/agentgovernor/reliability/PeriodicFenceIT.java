@@ -1,19 +1,17 @@
 package io.agentgovernor.reliability;
 
+import static io.agentgovernor.testing.TestNodes.blocking;
 import static io.agentgovernor.testing.TestNodes.request;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.agentgovernor.agent.Registry;
 import io.agentgovernor.bus.Addresses;
-import io.agentgovernor.config.NodeConfig;
 import io.agentgovernor.node.GovernorNode;
 import io.agentgovernor.testing.TestNodes;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -33,14 +31,9 @@ class PeriodicFenceIT {
 
   @BeforeAll
   static void startNodes() {
-    String cluster = TestNodes.randomClusterName();
-    int port = TestNodes.randomClusterPort();
-    a = TestNodes.start(fenceEverySecond(TestNodes.config(cluster, port, "pf-a", List.of())));
-    b = TestNodes.start(fenceEverySecond(TestNodes.config(cluster, port + 1, "pf-b", List.of("127.0.0.1:" + port))));
-  }
-
-  private static NodeConfig fenceEverySecond(NodeConfig config) {
-    return config.with("failover.fenceIntervalMs", 1000);
+    GovernorNode[] pair = TestNodes.pair("pf-a", "pf-b", config -> config.with("failover.fenceIntervalMs", 1000));
+    a = pair[0];
+    b = pair[1];
   }
 
   @AfterAll
@@ -76,13 +69,5 @@ class PeriodicFenceIT {
     assertThat(a.context().localAgents().get("pf-kept")).isNotNull();
     assertThat(new JsonObject(blocking(a, () -> a.context().registry().stored("pf-kept"))).getString("node"))
         .isEqualTo("pf-a");
-  }
-
-  private static <T> T blocking(GovernorNode node, Callable<T> work) {
-    try {
-      return node.vertx().executeBlocking(work, false).await(15, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -1,5 +1,6 @@
 package io.agentgovernor.reliability;
 
+import static io.agentgovernor.testing.TestNodes.blocking;
 import static io.agentgovernor.testing.TestNodes.request;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -16,7 +17,6 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,10 +41,9 @@ class TakeoverFailureIT {
 
   @BeforeAll
   static void startNodes() {
-    String cluster = TestNodes.randomClusterName();
-    int port = TestNodes.randomClusterPort();
-    a = TestNodes.start(failover(TestNodes.config(cluster, port, "tf-a", List.of())));
-    b = TestNodes.start(failover(TestNodes.config(cluster, port + 1, "tf-b", List.of("127.0.0.1:" + port))));
+    GovernorNode[] pair = TestNodes.pair("tf-a", "tf-b", TakeoverFailureIT::failover);
+    a = pair[0];
+    b = pair[1];
     a.context().agentTypes().register(FlakyAgent.FACTORY);
     b.context().agentTypes().register(FlakyAgent.FACTORY);
     await().atMost(Duration.ofSeconds(30)).until(() ->
@@ -277,13 +276,6 @@ class TakeoverFailureIT {
     assertThat(blocking(a, () -> registry.stored("tf-read-bad"))).isNull();
   }
 
-  private static <T> T blocking(GovernorNode node, java.util.concurrent.Callable<T> work) {
-    try {
-      return node.vertx().executeBlocking(work, false).await(15, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
 
   /** A stateful counter (its count snapshotted and restored) whose start fails while {@link #FAILURES_LEFT} is above 0. */
   public static final class FlakyAgent extends StatefulCounterAgent {

@@ -13,8 +13,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /**
  * Real governor nodes for tests: each test class gets its own random cluster name (so parallel or
@@ -77,11 +79,25 @@ public final class TestNodes {
    * {@code second} joining it. Close them with {@link #closeAll} (second first).
    */
   public static GovernorNode[] pair(String first, String second) {
+    return pair(first, second, UnaryOperator.identity());
+  }
+
+  /** As {@link #pair(String, String)}, each node's configuration first passed through {@code configure}. */
+  public static GovernorNode[] pair(String first, String second, UnaryOperator<NodeConfig> configure) {
     String cluster = randomClusterName();
     int port = randomClusterPort();
-    GovernorNode a = start(config(cluster, port, first, List.of()));
-    GovernorNode b = start(config(cluster, port + 1, second, List.of("127.0.0.1:" + port)));
+    GovernorNode a = start(configure.apply(config(cluster, port, first, List.of())));
+    GovernorNode b = start(configure.apply(config(cluster, port + 1, second, List.of("127.0.0.1:" + port))));
     return new GovernorNode[] {a, b};
+  }
+
+  /** Runs blocking work (a Hazelcast call) on one of the node's workers, awaited: what a test may not do on its own thread in a verticle's stead. */
+  public static <T> T blocking(GovernorNode node, Callable<T> work) {
+    try {
+      return node.vertx().executeBlocking(work, false).await(15, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   public static GovernorNode start(NodeConfig config) {
