@@ -19,6 +19,7 @@ import com.hazelcast.partition.MigrationListener;
 import com.hazelcast.partition.MigrationState;
 import com.hazelcast.partition.ReplicaMigrationEvent;
 import com.hazelcast.internal.serialization.Data;
+import com.hazelcast.map.impl.DataAwareEntryEvent;
 import com.hazelcast.internal.serialization.SerializationService;
 import com.hazelcast.projection.Projection;
 import com.hazelcast.query.impl.QueryableEntry;
@@ -391,7 +392,9 @@ public final class MapMirror implements EntryAddedListener<String, String>, Entr
     passLock.lock();
     try {
       long start = steps.get();
-      long[] remoteDigest = map.aggregate(new Digest());
+      // a copy holding nothing (the first pass, the initial load) differs in every non-empty bucket:
+      // no digests to compare, the fingerprints are read at once
+      long[] remoteDigest = held.isEmpty() ? null : map.aggregate(new Digest());
       long[] localDigest = new long[BUCKETS];
       Set<String> suspects = new HashSet<>();
       for (Map.Entry<String, Held> e : held.entrySet()) {
@@ -406,7 +409,7 @@ public final class MapMirror implements EntryAddedListener<String, String>, Entr
       }
       BitSet differ = new BitSet(BUCKETS);
       for (int b = 0; b < BUCKETS; b++) {
-        if (remoteDigest[b] != localDigest[b]) {
+        if (remoteDigest == null || remoteDigest[b] != localDigest[b]) {
           differ.set(b);
         }
       }
@@ -437,7 +440,7 @@ public final class MapMirror implements EntryAddedListener<String, String>, Entr
           String value = current.get(key);
           if (value != null && writeBack(key, value)) {
             repaired++;
-          } else if (value == null ? removeUnlessNewer(key, start) : apply(key, value, start)) {
+          } else if (value == null ? removeUnlessNewer(key, null, start) : apply(key, value, null, start)) {
             repaired++;
           }
         }
@@ -499,32 +502,32 @@ public final class MapMirror implements EntryAddedListener<String, String>, Entr
 
   @Override
   public void entryAdded(EntryEvent<String, String> event) {
-    apply(event.getKey(), event.getValue(), -1);
+    apply(event.getKey(), event.getValue(), event, -1);
   }
 
   @Override
   public void entryUpdated(EntryEvent<String, String> event) {
-    apply(event.getKey(), event.getValue(), -1);
+    apply(event.getKey(), event.getValue(), event, -1);
   }
 
   @Override
   public void entryMerged(EntryEvent<String, String> event) {
-    apply(event.getKey(), event.getValue(), -1);
+    apply(event.getKey(), event.getValue(), event, -1);
   }
 
   @Override
   public void entryRemoved(EntryEvent<String, String> event) {
-    removeUnlessNewer(event.getKey(), -1);
+    removeUnlessNewer(event.getKey(), event, -1);
   }
 
   @Override
   public void entryEvicted(EntryEvent<String, String> event) {
-    removeUnlessNewer(event.getKey(), -1);
+    removeUnlessNewer(event.getKey(), event, -1);
   }
 
   @Override
   public void entryExpired(EntryEvent<String, String> event) {
-    removeUnlessNewer(event.getKey(), -1);
+    removeUnlessNewer(event.getKey(), event, -1);
   }
 
   @Override
@@ -536,7 +539,7 @@ public final class MapMirror implements EntryAddedListener<String, String>, Entr
    * Applies a value unless it is older than the one held, or (for a pass that began at step
    * {@code passStart} ≥ 0) an event changed the key since. True if the copy changed.
    */
-  private boolean apply(String key, String value, long passStart) {
+  private boolean apply(String key, String value, EntryEvent<String, String> event, long passStart) {
     boolean[] changed = {false};
     held.compute(key, (k, h) -> {
       if (passStart >= 0 && h != null && h.step() > passStart) {
@@ -562,14 +565,14 @@ public final class MapMirror implements EntryAddedListener<String, String>, Entr
         unreadable = true;
       }
       changed[0] = true;
-      return new Held(version, h != null ? h.keyHash() : keyHashOf(k), hashOf(value), steps.incrementAndGet(), tombstone,
-          unreadable);
+      return new Held(version, h != null ? h.keyHash() : keyHashOf(k, event), valueHashOf(value, event),
+          steps.incrementAndGet(), tombstone, unreadable);
     });
     return changed[0];
   }
 
   /** Removes a key from the copy, keeping a short-lived record that it was removed at this step. */
-  private boolean removeUnlessNewer(String key, long passStart) {
+  private boolean removeUnlessNewer(String key, EntryEvent<String, String> event, long passStart) {
     boolean[] changed = {false};
     held.compute(key, (k, h) -> {
       if (passStart >= 0 && h != null && h.step() > passStart) {
@@ -581,7 +584,7 @@ public final class MapMirror implements EntryAddedListener<String, String>, Entr
       }
       target.remove(k);
       changed[0] = h == null || !h.gone();
-      return new Held(-1, h != null ? h.keyHash() : keyHashOf(k), 0, steps.incrementAndGet(), true, false);
+      return new Held(-1, h != null ? h.keyHash() : keyHashOf(k, event), 0, steps.incrementAndGet(), true, false);
     });
     return changed[0];
   }
@@ -594,17 +597,23 @@ public final class MapMirror implements EntryAddedListener<String, String>, Entr
     }
   }
 
-  /** The hash of a key as the map holds it: of its serialized form (Hazelcast's own hash of it). */
-  private int keyHashOf(String key) {
-    return serialization.toData(key).hashCode();
+  /**
+   * The hash of a key as the map holds it: of its serialized form (Hazelcast's own hash of it),
+   * taken from the event when it carries that form (a member's events do), else serialized here.
+   */
+  private int keyHashOf(String key, EntryEvent<String, String> event) {
+    Data data = event instanceof DataAwareEntryEvent<String, String> d ? d.getKeyData() : null;
+    return (data != null ? data : serialization.toData(key)).hashCode();
   }
 
   /**
    * The hash of a value as the map holds it: a CRC-32C of its serialized form, which the owner
-   * computes without deserializing it (the same bytes on every member).
+   * computes without deserializing it (the same bytes on every member); from the event's own
+   * serialized value when it carries one, so an event costs no second serialization.
    */
-  private int hashOf(String value) {
-    return contentHash(serialization.toData(value));
+  private int valueHashOf(String value, EntryEvent<String, String> event) {
+    Data data = event instanceof DataAwareEntryEvent<String, String> d ? d.getNewValueData() : null;
+    return contentHash(data != null ? data : serialization.toData(value));
   }
 
   /**
@@ -637,7 +646,7 @@ public final class MapMirror implements EntryAddedListener<String, String>, Entr
     return ((QueryableEntry<?, ?>) entry).getKeyData().hashCode();
   }
 
-  /** The hash of an entry's stored value (its serialized form, as {@link #hashOf}), or 0 if it has none. */
+  /** The hash of an entry's stored value (its serialized form, as {@link #valueHashOf}), or 0 if it has none. */
   private static int storedHash(Map.Entry<String, String> entry) {
     return contentHash(((QueryableEntry<?, ?>) entry).getValueData());
   }
