@@ -18,6 +18,9 @@ import io.vertx.core.json.JsonObject;
 public record Placement(String id, String node, String incarnation, String group, String type, String state,
                         long since, long epoch, Double throttleFactor, String restartPolicy, boolean quotaCreated) {
 
+  /** How a {@link #holder()} names a node rather than a process. */
+  private static final String NODE_HOLDER = "node:";
+
   /** The placement of a registration. */
   public static Placement of(JsonObject entry) {
     Object since = entry.getValue("since");
@@ -35,10 +38,20 @@ public record Placement(String id, String node, String incarnation, String group
    * it has no process yet; null when the registration names neither.
    */
   public String holder() {
+    return holder(incarnation, node);
+  }
+
+  /** The {@link #holder()} of a registration naming this incarnation and node (either may be null). */
+  public static String holder(String incarnation, String node) {
     if (incarnation != null) {
       return incarnation;
     }
-    return node == null ? null : "node:" + node;
+    return node == null ? null : NODE_HOLDER + node;
+  }
+
+  /** The node a {@link #holder()} names when it names no process, or null when it names a process. */
+  public static String nodeOfHolder(String holder) {
+    return holder.startsWith(NODE_HOLDER) ? holder.substring(NODE_HOLDER.length()) : null;
   }
 
   /** The fields above as a registration-shaped object (what a node that does not host the agent can say of it). */

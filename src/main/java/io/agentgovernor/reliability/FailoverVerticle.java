@@ -84,7 +84,7 @@ public final class FailoverVerticle extends VerticleBase {
   /** When the running sweep began (0: none); a sweep stuck on the network longer than that is not waited for. */
   private final AtomicLong sweepingSince = new AtomicLong();
   private final Set<String> isolationSuspended = ConcurrentHashMap.newKeySet();
-  /** Incarnation (or "node:" + id for old registrations) → when it was first known missing. */
+  /** Holder ({@link Placement#holder()}: an incarnation, or a node for old registrations) → when it was first known missing. */
   private final Map<String, Long> missingSince = new ConcurrentHashMap<>();
   /** Ids of lost {@code never} agents being marked terminated ({@link #terminateLater}). */
   private final Set<String> terminating = ConcurrentHashMap.newKeySet();
@@ -416,7 +416,7 @@ public final class FailoverVerticle extends VerticleBase {
     Set<String> liveIncarnations = ClusterMembers.liveIncarnations(node.hazelcast());
     Set<String> liveNodes = ClusterMembers.liveNodeIds(node.hazelcast());
     long now = System.currentTimeMillis();
-    missingSince.keySet().removeIf(k -> liveIncarnations.contains(k) || (k.startsWith("node:") && liveNodes.contains(k.substring(5))));
+    missingSince.keySet().removeIf(k -> isLive(k, liveIncarnations, liveNodes));
     missingSince.values().removeIf(t -> now - t > FORGET_MISSING_MS);
     long nextDue = Long.MAX_VALUE;
     Set<String> due = new HashSet<>();
@@ -488,15 +488,13 @@ public final class FailoverVerticle extends VerticleBase {
 
   /** Whether a {@link Placement#holder() holder} is alive: its process, or its node when it names no process. */
   private static boolean isLive(String holder, Set<String> liveIncarnations, Set<String> liveNodes) {
-    return holder.startsWith("node:") ? liveNodes.contains(holder.substring(5)) : liveIncarnations.contains(holder);
+    String node = Placement.nodeOfHolder(holder);
+    return node != null ? liveNodes.contains(node) : liveIncarnations.contains(holder);
   }
 
   private static boolean isLive(JsonObject entry, Set<String> liveIncarnations, Set<String> liveNodes) {
-    return isLive(entry.getString("incarnation"), entry.getString("node"), liveIncarnations, liveNodes);
-  }
-
-  private static boolean isLive(String incarnation, String owner, Set<String> liveIncarnations, Set<String> liveNodes) {
-    return incarnation != null ? liveIncarnations.contains(incarnation) : liveNodes.contains(owner);
+    String holder = Placement.holder(entry.getString("incarnation"), entry.getString("node"));
+    return holder != null && isLive(holder, liveIncarnations, liveNodes);
   }
 
   /** Restarts one orphan on the given node (or the capacity part's pick), from the lost copy's snapshot. */
